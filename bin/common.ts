@@ -1,0 +1,32 @@
+/** What the commands share: the --data option and opening the configured store around a job. */
+import { Option } from 'commander';
+import { loadConfig, type Config } from '../core/config.ts';
+import { openStore } from '../cypher/open-store.ts';
+import type { GraphStore } from '../cypher/port.ts';
+import { progressBar } from './progress.ts';
+
+export const dataOption = () => new Option('--data <dir>', 'embedded graph directory (env TRACEGRAPH_DATA, default ./data)');
+export const jsonOption = () => new Option('--json', 'print the result as JSON on stdout');
+
+export async function withStore<T>(opts: { data?: string }, job: (store: GraphStore, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig({ dataDir: opts.data });
+  let bar: ReturnType<typeof progressBar> | undefined;
+  const store = await openStore(config, {
+    onProgress: (done, total, what) => {
+      if (total < 200_000) return;
+      bar ??= progressBar(`loading ${what}`, total);
+      bar.setTotal(total);
+      bar.update(done);
+    },
+  });
+  bar?.stop();
+  try {
+    return await job(store, config);
+  } finally {
+    await store.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}

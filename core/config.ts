@@ -1,0 +1,79 @@
+/**
+ * One typed configuration: a JSON file (TRACEGRAPH_CONFIG, or ./tracegraph.config.json when it
+ * exists), then TRACEGRAPH_* environment variables, then command-line flags; validated once at
+ * start so a typo is a clear message, not a surprise later.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { TracegraphError } from './errors.ts';
+
+const FileConfig = z
+  .object({
+    dataDir: z.string().min(1).optional(),
+    neo4j: z
+      .object({
+        uri: z.string().min(1),
+        user: z.string().optional(),
+        password: z.string().optional(),
+        database: z.string().optional(),
+        maxPoolSize: z.number().int().positive().optional(),
+        timeoutMs: z.number().int().positive().optional(),
+      })
+      .optional(),
+  })
+  .strict();
+
+export interface Config {
+  dataDir: string;
+  /** Embedded store's buffer pool, MiB. */
+  kuzuBufferMb?: number;
+  neo4j?: {
+    uri: string;
+    user?: string;
+    password?: string;
+    database?: string;
+    maxPoolSize?: number;
+    timeoutMs?: number;
+  };
+}
+
+const positiveInt = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new TracegraphError('CONFIG', `${name} must be a positive whole number, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+export function loadConfig(flags: { dataDir?: string } = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const path = env.TRACEGRAPH_CONFIG ?? (existsSync('tracegraph.config.json') ? 'tracegraph.config.json' : undefined);
+  let file: z.infer<typeof FileConfig> = {};
+  if (path) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new TracegraphError('CONFIG', `cannot read config file ${path}: ${(e as Error).message}`);
+    }
+    const r = FileConfig.safeParse(raw);
+    if (!r.success)
+      throw new TracegraphError('CONFIG', `config file ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    file = r.data;
+  }
+  const uri = env.TRACEGRAPH_NEO4J_URI || file.neo4j?.uri;
+  const config: Config = {
+    dataDir: flags.dataDir ?? env.TRACEGRAPH_DATA ?? file.dataDir ?? './data',
+    kuzuBufferMb: positiveInt('TRACEGRAPH_KUZU_BUFFER_MB', env.TRACEGRAPH_KUZU_BUFFER_MB),
+  };
+  if (uri) {
+    config.neo4j = {
+      ...file.neo4j,
+      uri,
+      user: env.TRACEGRAPH_NEO4J_USER ?? file.neo4j?.user,
+      password: env.TRACEGRAPH_NEO4J_PASSWORD ?? file.neo4j?.password,
+      database: env.TRACEGRAPH_NEO4J_DATABASE ?? file.neo4j?.database,
+      maxPoolSize: positiveInt('TRACEGRAPH_NEO4J_POOL_SIZE', env.TRACEGRAPH_NEO4J_POOL_SIZE) ?? file.neo4j?.maxPoolSize,
+      timeoutMs: positiveInt('TRACEGRAPH_NEO4J_TIMEOUT_MS', env.TRACEGRAPH_NEO4J_TIMEOUT_MS) ?? file.neo4j?.timeoutMs,
+    };
+  }
+  return config;
+}

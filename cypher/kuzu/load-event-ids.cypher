@@ -1,0 +1,1 @@
+MATCH (e:Event) RETURN e.id AS id

@@ -1,0 +1,2 @@
+// {{Label}} is WorkOrder, Equipment, Operator or Recipe.
+MATCH (n:{{Label}}) RETURN n.id AS id

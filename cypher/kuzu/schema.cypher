@@ -1,0 +1,28 @@
+// Embedded (Kuzu) schema. Lots and units share one Item table because events may name an id
+// before anything says what it is (Kuzu cannot move a node between tables); `kind` says which.
+CREATE NODE TABLE IF NOT EXISTS Item(id STRING PRIMARY KEY, kind STRING, rank INT8, container BOOLEAN, material STRING, qty DOUBLE, uom STRING, supplier STRING, supplierLot STRING, receiveKey STRING);
+CREATE NODE TABLE IF NOT EXISTS Operation(id STRING PRIMARY KEY, step STRING, station STRING, startTime STRING, endTime STRING, result STRING, opKey STRING);
+CREATE NODE TABLE IF NOT EXISTS Event(id STRING PRIMARY KEY, kind STRING, eventTime STRING, recordTime STRING, source STRING, voided BOOLEAN, epcisEventId STRING, payload STRING);
+CREATE NODE TABLE IF NOT EXISTS Shipment(id STRING PRIMARY KEY, eventTime STRING, eventId STRING, qty DOUBLE);
+CREATE NODE TABLE IF NOT EXISTS Party(id STRING PRIMARY KEY);
+CREATE NODE TABLE IF NOT EXISTS WorkOrder(id STRING PRIMARY KEY);
+CREATE NODE TABLE IF NOT EXISTS Equipment(id STRING PRIMARY KEY);
+CREATE NODE TABLE IF NOT EXISTS Operator(id STRING PRIMARY KEY);
+CREATE NODE TABLE IF NOT EXISTS Recipe(id STRING PRIMARY KEY);
+CREATE NODE TABLE IF NOT EXISTS Inspection(id STRING PRIMARY KEY, result STRING, defects STRING, measurements STRING, station STRING, inspectorId STRING, eventTime STRING);
+CREATE NODE TABLE IF NOT EXISTS Maintenance(id STRING PRIMARY KEY, type STRING, startTime STRING, endTime STRING, result STRING);
+CREATE NODE TABLE IF NOT EXISTS Reading(id STRING PRIMARY KEY, parameter STRING, value DOUBLE, uom STRING, eventTime STRING);
+// Flow edges carry the event that drew them (eventId) and its 32-bit hash (h), which the
+// in-memory trace index loads without reading strings.
+CREATE REL TABLE IF NOT EXISTS INPUT_TO(FROM Item TO Operation, qty DOUBLE, uom STRING, eventId STRING, h INT32);
+CREATE REL TABLE IF NOT EXISTS OUTPUT(FROM Operation TO Item, qty DOUBLE, uom STRING, eventId STRING, h INT32);
+CREATE REL TABLE IF NOT EXISTS PACKED_IN(FROM Item TO Item, eventId STRING, eventTime STRING, h INT32);
+CREATE REL TABLE IF NOT EXISTS SHIPPED_IN(FROM Item TO Shipment, eventId STRING, h INT32);
+CREATE REL TABLE IF NOT EXISTS `TO`(FROM Shipment TO Party);
+CREATE REL TABLE IF NOT EXISTS SUPPLIED_BY(FROM Item TO Party);
+CREATE REL TABLE IF NOT EXISTS `FOR`(FROM Operation TO WorkOrder);
+CREATE REL TABLE IF NOT EXISTS `ON`(FROM Operation TO Equipment, FROM Maintenance TO Equipment);
+CREATE REL TABLE IF NOT EXISTS `BY`(FROM Operation TO Operator);
+CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM Operation TO Recipe);
+CREATE REL TABLE IF NOT EXISTS `OF`(FROM Inspection TO Item);
+CREATE REL TABLE IF NOT EXISTS MEASURED_ON(FROM Reading TO Equipment);

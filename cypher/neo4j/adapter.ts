@@ -1,0 +1,254 @@
+/**
+ * The Neo4j GraphStore (5.26 LTS) through neo4j-driver. A batch is one managed write
+ * transaction (the driver retries it on transient errors), so nothing is reported as applied
+ * that was not committed. Traces are Cypher expansions that the planner runs breadth-first with
+ * pruning; a test EXPLAINs them so that no rewrite can fall back to path enumeration.
+ */
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import type { CanonicalEvent } from '../../core/events.ts';
+import { TracegraphError } from '../../core/errors.ts';
+import { planBatch, type Stored } from '../batch.ts';
+import type { Projection } from '../projection.ts';
+import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
+import { query, statements } from '../queries.ts';
+
+export interface Neo4jOptions {
+  uri: string;
+  user?: string;
+  password?: string;
+  database?: string;
+  maxPoolSize?: number;
+  /** Per transaction, including retries of transient failures. */
+  timeoutMs?: number;
+}
+
+type Params = Record<string, unknown>;
+
+const NAMED = ['Party', 'WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const;
+const LINKS: [keyof Projection, string, string, string][] = [
+  ['shipTo', 'Shipment', 'TO', 'Party'],
+  ['suppliedBy', 'Item', 'SUPPLIED_BY', 'Party'],
+  ['opFor', 'Operation', 'FOR', 'WorkOrder'],
+  ['opOn', 'Operation', 'ON', 'Equipment'],
+  ['opBy', 'Operation', 'BY', 'Operator'],
+  ['opFollows', 'Operation', 'FOLLOWS', 'Recipe'],
+];
+
+/** Rows are sent in slices so that one huge batch does not become one huge Bolt message. */
+const SLICE = 5_000;
+
+export class Neo4jStore implements GraphStore {
+  readonly backend = 'neo4j' as const;
+  private readonly database: string;
+  private readonly timeoutMs: number;
+
+  private constructor(
+    private readonly driver: Driver,
+    private readonly opts: Neo4jOptions,
+  ) {
+    this.database = opts.database ?? 'neo4j';
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+  }
+
+  static async open(opts: Neo4jOptions): Promise<Neo4jStore> {
+    const auth = opts.password !== undefined ? neo4j.auth.basic(opts.user ?? 'neo4j', opts.password) : undefined;
+    let driver: Driver;
+    try {
+      driver = neo4j.driver(opts.uri, auth, {
+        maxConnectionPoolSize: opts.maxPoolSize ?? 50,
+        connectionAcquisitionTimeout: opts.timeoutMs ?? 60_000,
+        maxTransactionRetryTime: opts.timeoutMs ?? 60_000,
+        disableLosslessIntegers: true,
+        logging: { level: 'error', logger: () => undefined },
+      });
+    } catch (e) {
+      throw new TracegraphError('CONFIG', `TRACEGRAPH_NEO4J_URI ${opts.uri} is not a Neo4j URI (${(e as Error).message})`, { cause: e });
+    }
+    try {
+      await driver.verifyConnectivity({ database: opts.database ?? 'neo4j' });
+    } catch (e) {
+      await driver.close();
+      const code = (e as { code?: string }).code ?? '';
+      if (code.includes('Unauthorized') || code.includes('Security'))
+        throw new TracegraphError(
+          'STORE_AUTH',
+          `Neo4j at ${opts.uri} refused the credentials (check TRACEGRAPH_NEO4J_USER / TRACEGRAPH_NEO4J_PASSWORD)`,
+          { cause: e },
+        );
+      throw new TracegraphError('STORE_UNAVAILABLE', `cannot reach Neo4j at ${opts.uri}: ${(e as Error).message.split('\n')[0]}`, {
+        cause: e,
+      });
+    }
+    const store = new Neo4jStore(driver, opts);
+    const s = store.session('WRITE');
+    try {
+      for (const text of statements('neo4j', 'schema')) await s.run(text);
+    } catch (e) {
+      await driver.close();
+      throw wrapError(e, opts.uri);
+    } finally {
+      await s.close();
+    }
+    return store;
+  }
+
+  private session(mode: 'READ' | 'WRITE' = 'WRITE') {
+    return this.driver.session({ database: this.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
+  }
+
+  private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const s = this.session('WRITE');
+    try {
+      return await s.executeWrite(work, { timeout: this.timeoutMs });
+    } catch (e) {
+      throw wrapError(e, this.opts.uri);
+    } finally {
+      await s.close();
+    }
+  }
+
+  private async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const s = this.session('READ');
+    try {
+      return await s.executeRead(work, { timeout: this.timeoutMs });
+    } catch (e) {
+      throw wrapError(e, this.opts.uri);
+    } finally {
+      await s.close();
+    }
+  }
+
+  async applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
+    if (events.length === 0) return { applied: 0, duplicates: 0, voided: 0 };
+    // The lookup and the writes share one transaction: a concurrent writer of the same eventId
+    // makes one of the two fail on the Event constraint and retry, seeing the other's event.
+    return this.write(async (tx) => {
+      const ids = [...new Set(events.map((e) => e.eventId))];
+      const found = await tx.run(query('neo4j', 'find-events'), { ids });
+      const stored = new Map<string, Stored>(
+        found.records.map((r) => [r.get('id') as string, { voided: Boolean(r.get('voided')), payload: r.get('payload') as string }]),
+      );
+      const plan = planBatch(events, stored);
+      await writeProjection(tx, plan.projection);
+      for (const v of plan.voids)
+        for (const s of statements('neo4j', 'void-event')) await tx.run(s, { id: v.eventId, payload: v.payload });
+      return { applied: plan.projection.events.length, duplicates: plan.duplicates, voided: plan.voided };
+    });
+  }
+
+  traceForward(ids: readonly string[]): Promise<TraceResult> {
+    return this.trace(ids, 'forward');
+  }
+
+  traceBackward(ids: readonly string[]): Promise<TraceResult> {
+    return this.trace(ids, 'backward');
+  }
+
+  private trace(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceResult> {
+    return this.read(async (tx) => {
+      const res = await tx.run(query('neo4j', direction === 'forward' ? 'trace-forward' : 'trace-backward'), { ids: [...ids] });
+      const out: TraceResult = { lots: [], units: [], containers: [], shipments: [], customers: [] };
+      const reached: string[] = [];
+      for (const r of res.records) {
+        const id = r.get('id') as string;
+        reached.push(id);
+        (r.get('container') ? out.containers : r.get('kind') === 'unit' ? out.units : out.lots).push(id);
+      }
+      if (direction === 'forward') {
+        const shipped = await tx.run(query('neo4j', 'trace-shipments'), { ids: [...new Set([...ids, ...reached])] });
+        out.shipments = [...new Set(shipped.records.map((r) => r.get('shipment') as string))];
+        out.customers = [
+          ...new Set(shipped.records.map((r) => r.get('customer') as string | null).filter((c): c is string => !!c)),
+        ];
+      }
+      for (const k of Object.keys(out) as (keyof TraceResult)[]) out[k].sort();
+      return out;
+    });
+  }
+
+  /** The plan Neo4j would use for a trace query (for the no-path-enumeration test). */
+  async explainTrace(direction: 'forward' | 'backward'): Promise<string[]> {
+    const s = this.session('READ');
+    try {
+      const res = await s.run('EXPLAIN ' + query('neo4j', direction === 'forward' ? 'trace-forward' : 'trace-backward'), {
+        ids: ['x'],
+      });
+      const ops: string[] = [];
+      const walk = (p: { operatorType: string; children: unknown[] } | false | undefined) => {
+        if (!p) return;
+        ops.push(p.operatorType);
+        for (const c of p.children) walk(c as { operatorType: string; children: unknown[] });
+      };
+      walk(res.summary.plan as { operatorType: string; children: unknown[] } | false);
+      return ops;
+    } finally {
+      await s.close();
+    }
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.read(async (tx) => {
+      const nodes: Record<string, number> = {};
+      for (const r of (await tx.run(query('neo4j', 'stats-nodes'))).records) nodes[r.get('label') as string] = Number(r.get('n'));
+      const relationships: Record<string, number> = {};
+      for (const r of (await tx.run(query('neo4j', 'stats-rels'))).records)
+        relationships[r.get('type') as string] = Number(r.get('n'));
+      return { backend: 'neo4j' as const, events: nodes.Event ?? 0, nodes, relationships };
+    });
+  }
+
+  /** Deletes every node: for tests and the bench, which share one server. */
+  async clear(): Promise<void> {
+    const s = this.session('WRITE');
+    try {
+      await s.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+    } finally {
+      await s.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+async function runSliced(tx: ManagedTransaction, text: string, key: string, rows: unknown[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += SLICE) await tx.run(text, { [key]: rows.slice(i, i + SLICE) } as Params);
+}
+
+async function writeProjection(tx: ManagedTransaction, p: Projection): Promise<void> {
+  const q = (name: string, fill?: Record<string, string>) => query('neo4j', name, fill);
+  await runSliced(tx, q('create-events'), 'rows', p.events);
+  await runSliced(tx, q('merge-items'), 'rows', [...p.items.values()]);
+  await runSliced(tx, q('set-receives'), 'rows', [...p.receives.values()]);
+  await runSliced(tx, q('merge-operations'), 'rows', [...p.operations.values()]);
+  await runSliced(tx, q('merge-shipments'), 'rows', [...p.shipments.values()]);
+  const named: Record<(typeof NAMED)[number], Set<string>> = {
+    Party: p.parties,
+    WorkOrder: p.workOrders,
+    Equipment: p.equipment,
+    Operator: p.operators,
+    Recipe: p.recipes,
+  };
+  for (const label of NAMED) await runSliced(tx, q('merge-named', { Label: label }), 'ids', [...named[label]]);
+  await runSliced(tx, q('create-inputs'), 'rows', p.inputs);
+  await runSliced(tx, q('create-outputs'), 'rows', p.outputs);
+  await runSliced(tx, q('create-packed-in'), 'rows', p.packs);
+  await runSliced(tx, q('create-shipped-in'), 'rows', p.shipped);
+  for (const [key, from, rel, to] of LINKS)
+    await runSliced(tx, q('merge-link', { From: from, Rel: rel, To: to }), 'rows', p[key] as unknown[]);
+  await runSliced(tx, q('create-inspections'), 'rows', p.inspections);
+  await runSliced(tx, q('create-maintenance'), 'rows', p.maintenance);
+  await runSliced(tx, q('create-readings'), 'rows', p.readings);
+}
+
+function wrapError(e: unknown, uri: string): TracegraphError {
+  if (e instanceof TracegraphError) return e;
+  const code = (e as { code?: string }).code ?? '';
+  const msg = (e as Error).message?.split('\n')[0] ?? String(e);
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired')
+    return new TracegraphError('STORE_UNAVAILABLE', `Neo4j at ${uri} is unavailable: ${msg}`, { cause: e });
+  if (code.includes('Unauthorized') || code.includes('Security'))
+    return new TracegraphError('STORE_AUTH', `Neo4j at ${uri} refused the credentials`, { cause: e });
+  return new TracegraphError('STORE_QUERY', `Neo4j query failed (${code}): ${msg}`, { cause: e });
+}

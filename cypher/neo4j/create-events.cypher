@@ -1,0 +1,3 @@
+UNWIND $rows AS r
+CREATE (e:Event)
+SET e = r

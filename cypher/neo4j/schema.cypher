@@ -1,0 +1,18 @@
+// Neo4j schema, created on every start (IF NOT EXISTS makes it idempotent).
+CREATE CONSTRAINT item_id IF NOT EXISTS FOR (n:Item) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT operation_id IF NOT EXISTS FOR (n:Operation) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT shipment_id IF NOT EXISTS FOR (n:Shipment) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT party_id IF NOT EXISTS FOR (n:Party) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT workorder_id IF NOT EXISTS FOR (n:WorkOrder) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT equipment_id IF NOT EXISTS FOR (n:Equipment) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT operator_id IF NOT EXISTS FOR (n:Operator) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT recipe_id IF NOT EXISTS FOR (n:Recipe) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT inspection_id IF NOT EXISTS FOR (n:Inspection) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT maintenance_id IF NOT EXISTS FOR (n:Maintenance) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT reading_id IF NOT EXISTS FOR (n:Reading) REQUIRE n.id IS UNIQUE;
+CREATE INDEX event_epcis_id IF NOT EXISTS FOR (n:Event) ON (n.epcisEventId);
+CREATE INDEX input_to_event IF NOT EXISTS FOR ()-[r:INPUT_TO]-() ON (r.eventId);
+CREATE INDEX output_event IF NOT EXISTS FOR ()-[r:OUTPUT]-() ON (r.eventId);
+CREATE INDEX packed_in_event IF NOT EXISTS FOR ()-[r:PACKED_IN]-() ON (r.eventId);
+CREATE INDEX shipped_in_event IF NOT EXISTS FOR ()-[r:SHIPPED_IN]-() ON (r.eventId)

@@ -1,0 +1,47 @@
+/**
+ * The one write path for every source (files, the seed, later MQTT and OPC UA): validated
+ * canonical events, applied to the GraphStore in batches. A batch is committed or not at all,
+ * so an interrupted import can simply be run again: committed events are skipped by eventId.
+ */
+import type { CanonicalEvent } from '../core/events.ts';
+import type { ApplyResult, GraphStore } from '../cypher/port.ts';
+
+export const DEFAULT_BATCH = 5_000;
+
+export interface IngestTotals extends ApplyResult {
+  seen: number;
+}
+
+export function emptyTotals(): IngestTotals {
+  return { seen: 0, applied: 0, duplicates: 0, voided: 0 };
+}
+
+export function addTotals(t: IngestTotals, r: ApplyResult, seen: number): void {
+  t.seen += seen;
+  t.applied += r.applied;
+  t.duplicates += r.duplicates;
+  t.voided += r.voided;
+}
+
+/** Applies events in batches; `onBatch` sees the running totals after each commit. */
+export async function applyInBatches(
+  store: GraphStore,
+  events: Iterable<CanonicalEvent>,
+  opts: { batchSize?: number; onBatch?: (t: IngestTotals) => void } = {},
+): Promise<IngestTotals> {
+  const size = opts.batchSize ?? DEFAULT_BATCH;
+  const totals = emptyTotals();
+  let batch: CanonicalEvent[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    addTotals(totals, await store.applyEvents(batch), batch.length);
+    batch = [];
+    opts.onBatch?.(totals);
+  };
+  for (const e of events) {
+    batch.push(e);
+    if (batch.length >= size) await flush();
+  }
+  await flush();
+  return totals;
+}

@@ -1,0 +1,31 @@
+/** What only the Neo4j adapter has: plans that never enumerate paths, and clear connection errors. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { Neo4jStore } from '../../cypher/neo4j/adapter.ts';
+import { backends } from '../helpers/stores.ts';
+
+const neo4j = backends().find((b) => b.name === 'neo4j')!;
+
+describe.skipIf(neo4j.skip)('Neo4j adapter', () => {
+  afterAll(() => neo4j.release());
+
+  for (const direction of ['forward', 'backward'] as const) {
+    it(`the ${direction} trace plan is a pruning breadth-first expansion, never path enumeration`, async () => {
+      const store = (await neo4j.open()) as Neo4jStore;
+      const ops = await store.explainTrace(direction);
+      expect(ops.some((o) => o.startsWith('VarLengthExpand(Pruning,BFS)'))).toBe(true);
+      expect(ops.some((o) => o.startsWith('VarLengthExpand(All)'))).toBe(false);
+    });
+  }
+
+  it('names the URI when the server cannot be reached', async () => {
+    await expect(Neo4jStore.open({ uri: 'bolt://127.0.0.1:1', timeoutMs: 5000 })).rejects.toThrow(/cannot reach Neo4j at bolt:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('creates its constraints idempotently on every start', async () => {
+    const a = await Neo4jStore.open({ uri: inject('neo4jUri'), password: inject('neo4jPassword') || undefined });
+    await a.close();
+    const b = await Neo4jStore.open({ uri: inject('neo4jUri'), password: inject('neo4jPassword') || undefined });
+    await b.close();
+  });
+});
