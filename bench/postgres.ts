@@ -239,7 +239,7 @@ export async function loadPostgres(
           for (const c of e.children) {
             const pair = `${item(c)},${parent}`;
             if (e.action === 'remove') unpacked.add(pair);
-            else (unpacked.delete(pair), flow.line(pair));
+            else { unpacked.delete(pair); flow.line(pair); }
           }
           break;
         }

@@ -1,3 +1,172 @@
-export async function runBench(_opts: { units: number; runs: number; stores: string[]; out?: string }): Promise<void> {
-  throw new Error('not yet');
+/**
+ * `npm run bench`: one synthetic plant loaded into every store in the same run, then the same
+ * traces timed on each. Medians and ratios, measured side by side (absolute times on shared
+ * machines drift; ratios much less).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CanonicalEvent } from '../core/events.ts';
+import { KuzuStore } from '../cypher/kuzu/adapter.ts';
+import { Neo4jStore } from '../cypher/neo4j/adapter.ts';
+import type { GraphStore, TraceResult } from '../cypher/port.ts';
+import { applyInBatches } from '../ingest/batches.ts';
+import { generatePlant, typicalSupplierLots, typicalUnits, type PlantOptions } from '../ingest/seed/plant.ts';
+import { loadPostgres, startPostgres, traceBackwardPg, traceForwardPg } from './postgres.ts';
+import { neo4jAvailability, startNeo4j } from '../test/neo4j/server.ts';
+import { progressBar } from '../bin/progress.ts';
+
+export interface BenchOptions {
+  units: number;
+  runs: number;
+  stores: string[];
+  out?: string;
+}
+
+interface Row {
+  store: string;
+  loadSeconds: number | null;
+  forwardMs: number;
+  backwardMs: number;
+  forwardItems: number;
+  backwardItems: number;
+  note?: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const size = (t: TraceResult) => t.lots.length + t.units.length + t.containers.length;
+
+/** Times `trace` once per id (after one untimed warm-up pass), returning the median in ms. */
+async function timeTraces(ids: string[], runs: number, trace: (id: string) => Promise<TraceResult>) {
+  for (const id of ids.slice(0, 3)) await trace(id);
+  const times: number[] = [];
+  let items = 0;
+  for (let i = 0; i < runs; i++) {
+    const id = ids[i % ids.length]!;
+    const t0 = performance.now();
+    const r = await trace(id);
+    times.push(performance.now() - t0);
+    items += size(r);
+  }
+  return { ms: median(times), items: Math.round(items / runs) };
+}
+
+function* plantEvents(plant: PlantOptions): Generator<CanonicalEvent> {
+  for (const raw of generatePlant(plant)) yield CanonicalEvent.parse(raw);
+}
+
+async function loadStore(name: string, store: GraphStore, plant: PlantOptions, expected: number): Promise<number> {
+  const bar = progressBar(`loading ${name}`, expected, ' events');
+  const t0 = performance.now();
+  const totals = await applyInBatches(store, plantEvents(plant), {
+    batchSize: 20_000,
+    onBatch: (t) => bar.update(Math.min(t.seen, expected)),
+  });
+  bar.stop();
+  const s = (performance.now() - t0) / 1000;
+  log(`${name}: loaded ${totals.applied} events in ${s.toFixed(1)} s`);
+  return s;
+}
+
+function log(line: string) {
+  process.stderr.write(line + '\n');
+}
+
+export async function runBench(opts: BenchOptions): Promise<Row[]> {
+  const plant: PlantOptions = { units: opts.units, seed: 1 };
+  log(`bench: ${opts.units.toLocaleString('en')}-unit plant, ${opts.runs} traces per figure, stores ${opts.stores.join(', ')}`);
+  const t0 = performance.now();
+  let expected = 0;
+  for (const _ of generatePlant(plant)) expected++;
+  log(`bench: ${expected} events generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const lots = typicalSupplierLots(plant, Math.max(opts.runs, 5));
+  const units = typicalUnits(plant, Math.max(opts.runs, 5));
+  const rows: Row[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'tracegraph-bench-'));
+  try {
+    if (opts.stores.includes('kuzu')) rows.push(...(await benchKuzu(work, plant, expected, lots, units, opts.runs)));
+    if (opts.stores.includes('neo4j')) {
+      const r = await benchNeo4j(work, plant, expected, lots, units, opts.runs);
+      if (r) rows.push(r);
+    }
+    if (opts.stores.includes('postgres')) rows.push(await benchPostgres(plant, lots, units, opts.runs));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  report(rows, opts);
+  return rows;
+}
+
+async function benchKuzu(work: string, plant: PlantOptions, expected: number, lots: string[], units: string[], runs: number) {
+  const dir = join(work, 'kuzu');
+  let store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
+  const load = await loadStore('kuzu', store, plant, expected);
+  await store.close();
+  const t0 = performance.now();
+  store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
+  const reopen = (performance.now() - t0) / 1000;
+  log(`kuzu: reopened (trace index rebuilt from the graph) in ${reopen.toFixed(1)} s`);
+  const fwd = await timeTraces(lots, runs, (id) => store.traceForward([id]));
+  const back = await timeTraces(units, runs, (id) => store.traceBackward([id]));
+  const cfwd = await timeTraces(lots, runs, (id) => store.traceInCypher([id], 'forward'));
+  const cback = await timeTraces(units, runs, (id) => store.traceInCypher([id], 'backward'));
+  await store.close();
+  return [
+    { store: 'kuzu (index)', loadSeconds: load, forwardMs: fwd.ms, backwardMs: back.ms, forwardItems: fwd.items, backwardItems: back.items, note: `index rebuilt in ${reopen.toFixed(1)} s at open` },
+    { store: 'kuzu (cypher)', loadSeconds: null, forwardMs: cfwd.ms, backwardMs: cback.ms, forwardItems: cfwd.items, backwardItems: cback.items, note: '* SHORTEST query' },
+  ];
+}
+
+async function benchNeo4j(work: string, plant: PlantOptions, expected: number, lots: string[], units: string[], runs: number): Promise<Row | undefined> {
+  const avail = await neo4jAvailability();
+  if (!avail.ok) {
+    log(`neo4j: skipped: ${avail.why}`);
+    return undefined;
+  }
+  const server = await startNeo4j({ dataDir: join(work, 'neo4j'), heap: process.env.NEO4J_HEAP ?? '2g', pagecache: process.env.NEO4J_PAGECACHE ?? '2g' });
+  try {
+    const store = await Neo4jStore.open({ uri: server.uri, timeoutMs: 600_000 });
+    const load = await loadStore('neo4j', store, plant, expected);
+    const fwd = await timeTraces(lots, runs, (id) => store.traceForward([id]));
+    const back = await timeTraces(units, runs, (id) => store.traceBackward([id]));
+    await store.close();
+    return { store: 'neo4j', loadSeconds: load, forwardMs: fwd.ms, backwardMs: back.ms, forwardItems: fwd.items, backwardItems: back.items, note: 'VarLengthExpand(Pruning,BFS)' };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function benchPostgres(plant: PlantOptions, lots: string[], units: string[], runs: number): Promise<Row> {
+  const pg = await startPostgres();
+  try {
+    const t0 = performance.now();
+    await loadPostgres(pg.client, plantEvents(plant));
+    const load = (performance.now() - t0) / 1000;
+    log(`postgres: loaded in ${load.toFixed(1)} s`);
+    const fwd = await timeTraces(lots, runs, (id) => traceForwardPg(pg.client, [id]));
+    const back = await timeTraces(units, runs, (id) => traceBackwardPg(pg.client, [id]));
+    return { store: 'postgres', loadSeconds: load, forwardMs: fwd.ms, backwardMs: back.ms, forwardItems: fwd.items, backwardItems: back.items, note: 'recursive CTE, UNION' };
+  } finally {
+    await pg.stop();
+  }
+}
+
+function report(rows: Row[], opts: BenchOptions) {
+  const pg = rows.find((r) => r.store === 'postgres');
+  const ratio = (a: number, b?: number) => (b ? `${(b / a).toFixed(1)}x` : '-');
+  const lines = [
+    `| store | load (s) | forward median (ms) | backward median (ms) | forward vs PostgreSQL | backward vs PostgreSQL | items per trace (fwd/back) |`,
+    `|---|---|---|---|---|---|---|`,
+    ...rows.map(
+      (r) =>
+        `| ${r.store} | ${r.loadSeconds === null ? '-' : r.loadSeconds.toFixed(1)} | ${r.forwardMs.toFixed(2)} | ${r.backwardMs.toFixed(2)} | ${ratio(r.forwardMs, pg?.forwardMs)} | ${ratio(r.backwardMs, pg?.backwardMs)} | ${r.forwardItems} / ${r.backwardItems} |`,
+    ),
+  ];
+  process.stdout.write(`\nTraces on a ${opts.units.toLocaleString('en')}-unit plant (median of ${opts.runs}; "vs PostgreSQL" > 1x means faster)\n\n${lines.join('\n')}\n`);
+  if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows }, null, 2));
 }

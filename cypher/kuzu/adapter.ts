@@ -13,30 +13,38 @@ import { TracegraphError } from '../../core/errors.ts';
 import { planBatch, type Stored } from '../batch.ts';
 import { BloomFilter } from '../bloom.ts';
 import { FlowIndex, eventHash } from '../flow-index.ts';
-import type { Projection } from '../projection.ts';
+import type { LinkRow, Projection, ReceiveRow } from '../projection.ts';
+import { CsvStage, type Cell } from './csv-stage.ts';
 import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
 import { query, statements } from '../queries.ts';
 
 type Row = Record<string, kuzu.KuzuValue>;
 const closedHandles: unknown[] = [];
+const PROFILE = Boolean(process.env.TRACEGRAPH_PROFILE);
+const profiled = new Map<string, [number, number]>();
+function profile(text: string, ms: number) {
+  const key = text.replace(/\s+/g, ' ').slice(0, 60);
+  const p = profiled.get(key) ?? [0, 0];
+  profiled.set(key, [p[0] + 1, p[1] + ms]);
+}
+if (PROFILE)
+  process.on('exit', () => {
+    for (const [k, [n, ms]] of [...profiled].sort((a, b) => b[1][1] - a[1][1]).slice(0, 15))
+      process.stderr.write(`${ms.toFixed(0).padStart(8)} ms ${String(n).padStart(7)}x ${k}\n`);
+  });
 const DEFAULT_BUFFER_MB = 1024;
 /** 1 TiB of address space: far beyond any plant's graph, and 8 times less than Kuzu's default. */
 const MAX_DB_SIZE = 2 ** 40;
+/**
+ * Kuzu checkpoints when its WAL passes this size. Its 16 MiB default made every large batch
+ * commit pay for a checkpoint whose cost grows with the database; 512 MiB keeps them rare.
+ */
+const CHECKPOINT_BYTES = 512 * 2 ** 20;
 type Params = Record<string, kuzu.KuzuValue>;
 
 const NAMED = ['Party', 'WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const;
 type Named = (typeof NAMED)[number];
-const LINKS = {
-  shipTo: ['`TO`', ''],
-  suppliedBy: ['SUPPLIED_BY', ''],
-  opFor: ['`FOR`', ''],
-  opOn: ['`ON`', "(from='Operation', to='Equipment')"],
-  opBy: ['`BY`', ''],
-  opFollows: ['FOLLOWS', ''],
-} as const;
 
-/** Numbers travel as strings (see create-shipments.cypher). */
-const num = (x: number | null | undefined): string | null => (x === null || x === undefined ? null : String(x));
 
 export interface KuzuOptions {
   dataDir: string;
@@ -56,6 +64,7 @@ export class KuzuStore implements GraphStore {
   private bloom = new BloomFilter(100_000);
   private readonly names = new Map<Named, Set<string>>(NAMED.map((n) => [n, new Set<string>()]));
   private closed = false;
+  private readonly stage = new CsvStage();
 
   private constructor(
     readonly path: string,
@@ -63,7 +72,7 @@ export class KuzuStore implements GraphStore {
   ) {
     // Kuzu's defaults take 80% of RAM for its buffer pool and reserve 8 TiB of address space per
     // database; both are capped so that a test process can hold many stores at once.
-    this.db = new kuzu.Database(path, bufferMb * 1024 * 1024, true, false, MAX_DB_SIZE);
+    this.db = new kuzu.Database(path, bufferMb * 1024 * 1024, true, false, MAX_DB_SIZE, true, CHECKPOINT_BYTES);
     this.conn = new kuzu.Connection(this.db);
   }
 
@@ -98,7 +107,9 @@ export class KuzuStore implements GraphStore {
     }
     const used: Params = {};
     if (params) for (const m of text.matchAll(/\$(\w+)/g)) used[m[1]!] = params[m[1]!] ?? null;
+    const t0 = PROFILE ? performance.now() : 0;
     const result = await this.conn.execute(ps, used);
+    if (PROFILE) profile(text, performance.now() - t0);
     const all = Array.isArray(result) ? result : [result];
     const rows = all[all.length - 1]?.getAllSync() ?? [];
     // Results must be closed before the connection is, or Kuzu may crash at close (kuzu#5313).
@@ -107,7 +118,9 @@ export class KuzuStore implements GraphStore {
   }
 
   private async raw(text: string): Promise<void> {
+    const t0 = PROFILE ? performance.now() : 0;
     const r = await this.conn.query(text);
+    if (PROFILE) profile(text, performance.now() - t0);
     for (const x of Array.isArray(r) ? r : [r]) x.close();
   }
 
@@ -194,15 +207,29 @@ export class KuzuStore implements GraphStore {
     for (const r of ids) this.bloom.add(r.id as string);
   }
 
+  /** Copies rows into a table through a staging file. */
+  private async copy(table: string, rows: Cell[][], options = ''): Promise<void> {
+    if (!rows.length) return;
+    const file = this.stage.write(rows);
+    try {
+      await this.run(query('kuzu', 'copy-file', { Table: table, File: file, Options: options }));
+    } finally {
+      this.stage.remove(file);
+    }
+  }
+
   /** Writes a projection inside the open transaction; returns the names it created. */
   private async writeProjection(p: Projection): Promise<Map<Named, string[]>> {
-    const newItems: Params[] = [];
+    const newItems: Cell[][] = [];
+    const laterReceives: ReceiveRow[] = [];
     for (const it of p.items.values()) {
       const cur = this.index.itemState(it.id);
+      const rec = p.receives.get(it.id);
       if (!cur) {
-        newItems.push({ id: it.id, kind: it.kind, rank: it.rank, container: it.container });
+        newItems.push([it.id, it.kind, it.rank, it.container, rec?.material, rec?.qty, rec?.uom, rec?.supplier, rec?.supplierLot, rec?.key]);
         continue;
       }
+      if (rec) laterReceives.push(rec);
       const rank = Math.max(cur.rank, it.rank);
       const container = cur.container || it.container;
       if (rank !== cur.rank || container !== cur.container) {
@@ -211,20 +238,20 @@ export class KuzuStore implements GraphStore {
       it.rank = rank as typeof it.rank;
       it.container = container;
     }
-    if (newItems.length) await this.run(query('kuzu', 'create-items'), { rows: newItems });
+    await this.copy('Item', newItems);
+    // Receives of items that already existed go one by one (Kuzu plans UNWIND + MATCH as a scan).
+    for (const r of laterReceives) await this.run(query('kuzu', 'set-receive'), { ...r, qty: String(r.qty) });
 
-    const newOps: Params[] = [];
+    const newOps: Cell[][] = [];
     for (const op of p.operations.values()) {
-      const row = { ...op };
-      if (this.index.has('operation', op.id)) await this.run(query('kuzu', 'update-operation'), row);
-      else newOps.push(row);
+      if (this.index.has('operation', op.id)) await this.run(query('kuzu', 'update-operation'), { ...op });
+      else newOps.push([op.id, op.step, op.station, op.startTime, op.endTime, op.result, op.key]);
     }
-    if (newOps.length) await this.run(query('kuzu', 'create-operations'), { rows: newOps });
-
-    const newShipments = [...p.shipments.values()]
-      .filter((s) => !this.index.has('shipment', s.id))
-      .map((s) => ({ ...s, qty: num(s.qty) }));
-    if (newShipments.length) await this.run(query('kuzu', 'create-shipments'), { rows: newShipments });
+    await this.copy('Operation', newOps);
+    await this.copy(
+      'Shipment',
+      [...p.shipments.values()].filter((s) => !this.index.has('shipment', s.id)).map((s) => [s.id, s.eventTime, s.eventId, s.qty]),
+    );
 
     const created = new Map<Named, string[]>();
     const sources: Record<Named, Set<string>> = {
@@ -238,56 +265,33 @@ export class KuzuStore implements GraphStore {
       const known = this.names.get(label)!;
       const fresh = [...sources[label]].filter((id) => !known.has(id));
       created.set(label, fresh);
-      if (fresh.length) await this.run(query('kuzu', 'create-named', { Label: label }), { rows: fresh.map((id) => ({ id })) });
+      await this.copy(label, fresh.map((id) => [id]));
     }
 
-    if (p.events.length) await this.run(query('kuzu', 'create-events'), { rows: p.events as unknown as Params[] });
-    if (p.inspections.length)
-      await this.run(query('kuzu', 'create-inspections'), {
-        rows: p.inspections.map((i) => ({ ...i, defects: JSON.stringify(i.defects) })),
-      });
-    if (p.maintenance.length) await this.run(query('kuzu', 'create-maintenance'), { rows: p.maintenance as unknown as Params[] });
-    if (p.readings.length)
-      await this.run(query('kuzu', 'create-readings'), { rows: p.readings.map((r) => ({ ...r, value: num(r.value) })) });
+    await this.copy('Event', p.events.map((e) => [e.id, e.kind, e.eventTime, e.recordTime, e.source, e.voided, e.epcisEventId, e.payload]));
+    await this.copy('Inspection', p.inspections.map((i) => [i.id, i.result, JSON.stringify(i.defects), i.measurements, i.station, i.inspectorId, i.eventTime]));
+    await this.copy('Maintenance', p.maintenance.map((m) => [m.id, m.type, m.startTime, m.endTime, m.result]));
+    await this.copy('Reading', p.readings.map((r) => [r.id, r.parameter, r.value, r.uom, r.eventTime]));
 
-    const flow = (rows: Projection['inputs'], rel: 'INPUT_TO' | 'OUTPUT') =>
-      rows.length
-        ? this.run(query('kuzu', 'copy-flow', { Rel: rel }), {
-            rows: rows.map((r) => ({
-              from: rel === 'INPUT_TO' ? r.item : r.op,
-              to: rel === 'INPUT_TO' ? r.op : r.item,
-              qty: num(r.qty),
-              uom: r.uom,
-              eventId: r.eventId,
-              h: eventHash(r.eventId),
-            })),
-          })
-        : undefined;
-    await flow(p.inputs, 'INPUT_TO');
-    await flow(p.outputs, 'OUTPUT');
-    if (p.packs.length)
-      await this.run(query('kuzu', 'copy-packed-in'), { rows: p.packs.map((r) => ({ ...r, h: eventHash(r.eventId) })) });
-    if (p.shipped.length)
-      await this.run(query('kuzu', 'copy-shipped-in'), { rows: p.shipped.map((r) => ({ ...r, h: eventHash(r.eventId) })) });
+    await this.copy('INPUT_TO', p.inputs.map((r) => [r.item, r.op, r.qty, r.uom, r.eventId, eventHash(r.eventId)]));
+    await this.copy('OUTPUT', p.outputs.map((r) => [r.op, r.item, r.qty, r.uom, r.eventId, eventHash(r.eventId)]));
+    await this.copy('PACKED_IN', p.packs.map((r) => [r.child, r.parent, r.eventId, r.eventTime, eventHash(r.eventId)]));
+    await this.copy('SHIPPED_IN', p.shipped.map((r) => [r.item, r.shipment, r.eventId, eventHash(r.eventId)]));
     // A shipment goes to its customer once, however many events name it.
     p.shipTo = dedupeLinks(p.shipTo).filter((l) => !this.index.hasEdge('shipment', l.from, 'party', l.to));
-    for (const [key, [rel, options]] of Object.entries(LINKS) as [keyof typeof LINKS, readonly [string, string]][]) {
-      const rows = p[key];
-      if (rows.length) await this.run(query('kuzu', 'copy-link', { Rel: rel, Options: options }), { rows: rows as unknown as Params[] });
-    }
-    for (const r of p.receives.values()) await this.run(query('kuzu', 'set-receive'), { ...r, qty: num(r.qty) });
-    await this.linkInspectionsAndReadings(p);
-    return created;
-  }
-
-  private async linkInspectionsAndReadings(p: Projection): Promise<void> {
-    const links: [string, string, Params[]][] = [
-      ['`OF`', '', p.inspections.map((i) => ({ from: i.id, to: i.item }))],
-      ['`ON`', "(from='Maintenance', to='Equipment')", p.maintenance.map((m) => ({ from: m.id, to: m.equipment }))],
-      ['MEASURED_ON', '', p.readings.map((r) => ({ from: r.id, to: r.equipment }))],
+    const links: [string, LinkRow[], string][] = [
+      ['`TO`', p.shipTo, ''],
+      ['SUPPLIED_BY', p.suppliedBy, ''],
+      ['`FOR`', p.opFor, ''],
+      ['`ON`', p.opOn, ", from='Operation', to='Equipment'"],
+      ['`BY`', p.opBy, ''],
+      ['FOLLOWS', p.opFollows, ''],
+      ['`OF`', p.inspections.map((i) => ({ from: i.id, to: i.item })), ''],
+      ['`ON`', p.maintenance.map((m) => ({ from: m.id, to: m.equipment })), ", from='Maintenance', to='Equipment'"],
+      ['MEASURED_ON', p.readings.map((r) => ({ from: r.id, to: r.equipment })), ''],
     ];
-    for (const [rel, options, rows] of links)
-      if (rows.length) await this.run(query('kuzu', 'copy-link', { Rel: rel, Options: options }), { rows });
+    for (const [rel, rows, options] of links) await this.copy(rel, rows.map((l) => [l.from, l.to]), options);
+    return created;
   }
 
   /** After commit: the trace index and the name sets take in what was written. */
@@ -355,6 +359,7 @@ export class KuzuStore implements GraphStore {
     return this.exclusive(async () => {
       this.closed = true;
       this.prepared.clear();
+      this.stage.dispose();
       await this.conn.close();
       await this.db.close();
       // Kuzu 0.11's finalizers can crash when GC collects a closed database (kuzu#5881): keep

@@ -5,7 +5,10 @@ let clock = Date.UTC(2026, 2, 1);
 export const at = (minutes: number) => new Date(Date.UTC(2026, 2, 1) + minutes * 60_000).toISOString();
 const next = () => new Date((clock += 60_000)).toISOString();
 
-export function ev(e: Omit<CanonicalEventInput, 'eventTime'> & { eventTime?: string }): CanonicalEvent {
+/** An event without its time (distributed over the union so each kind keeps its own fields). */
+type Timeless<E> = E extends unknown ? Omit<E, 'eventTime'> & { eventTime?: string } : never;
+
+export function ev(e: Timeless<CanonicalEventInput>): CanonicalEvent {
   return CanonicalEvent.parse({ eventTime: next(), ...e });
 }
 

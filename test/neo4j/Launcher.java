@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -35,7 +36,18 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import org.neo4j.kernel.impl.security.User;
+import org.neo4j.logging.NullLogProvider;
+import org.neo4j.memory.EmptyMemoryTracker;
+import org.neo4j.server.security.SecureHasher;
+import org.neo4j.server.security.SystemGraphCredential;
+import org.neo4j.server.security.auth.CommunitySecurityModule;
+import org.neo4j.server.security.auth.FileUserRepository;
 
 public final class Launcher {
     private static volatile DatabaseManagementService dbms;
@@ -106,6 +118,7 @@ public final class Launcher {
         }
 
         long t0 = System.nanoTime();
+        if (password != null) writeInitialPassword(home, password);
         try {
             dbms = builder.build();
         } catch (Throwable e) {
@@ -146,7 +159,7 @@ public final class Launcher {
         while (!(system.isAvailable(TimeUnit.SECONDS.toMillis(1)) && db.isAvailable(TimeUnit.SECONDS.toMillis(1)))) {
             if (dbms == null) return; // shutting down
         }
-        if (password != null) setPassword(system, password);
+        if (password != null) ensurePassword(system, password);
 
         out.println("bolt://127.0.0.1:" + port);
         System.err.printf("neo4j: %s available in %.1f s (home %s, pagecache %s, tx max %d MiB, heap max %d MiB, auth %s)%n",
@@ -157,12 +170,43 @@ public final class Launcher {
         Thread.currentThread().join();
     }
 
-    /** Sets the password of user neo4j (the initial admin created by the system database) without forcing a change. */
-    private static void setPassword(GraphDatabaseService system, String password) {
+    /**
+     * On a new store: what `neo4j-admin dbms set-initial-password` does, i.e. data/dbms/auth.ini, which the
+     * system database reads when it is created. (Much faster than ALTER USER, which is the first Cypher
+     * query of the JVM and costs ~10 s here.) Ignored by Neo4j once the system database exists.
+     */
+    private static void writeInitialPassword(Path home, String password) throws Exception {
+        Config config = Config.newBuilder().set(GraphDatabaseSettings.neo4j_home, home).build();
+        if (Files.exists(config.get(GraphDatabaseSettings.data_directory).resolve("databases").resolve("system"))) return;
+        Path file = CommunitySecurityModule.getInitialUserRepositoryFile(config);
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        try (DefaultFileSystemAbstraction fs = new DefaultFileSystemAbstraction()) {
+            FileUserRepository repo = new FileUserRepository(fs, file, NullLogProvider.getInstance(), EmptyMemoryTracker.INSTANCE);
+            repo.start();
+            repo.create(new User("neo4j", null,
+                    SystemGraphCredential.createCredentialForPassword(password.getBytes(StandardCharsets.UTF_8), new SecureHasher()),
+                    false, false));
+            repo.shutdown();
+        }
+    }
+
+    /** Makes sure user neo4j has this password (not to be changed): a no-op when it already has it. */
+    private static void ensurePassword(GraphDatabaseService system, String password) {
+        try (Transaction tx = system.beginTx()) {
+            Node user = tx.findNode(Label.label("User"), "name", "neo4j");
+            if (user != null && user.getProperty("credentials", null) instanceof String credentials
+                    && !Boolean.TRUE.equals(user.getProperty("passwordChangeRequired", null))
+                    && SystemGraphCredential.deserialize(credentials, new SecureHasher())
+                            .matchesPassword(password.getBytes(StandardCharsets.UTF_8))) {
+                return;
+            }
+        } catch (Exception e) {
+            // unexpected system graph layout: fall back to Cypher below
+        }
         try {
             system.executeTransactionally("ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
         } catch (RuntimeException e) {
-            // Restart on the same data with the same password: Neo4j refuses "the same password" — already set.
             String m = rootMessage(e);
             if (!m.toLowerCase().contains("old password and new password cannot be the same")) {
                 System.err.println("neo4j: setting the password of user neo4j failed: " + m);

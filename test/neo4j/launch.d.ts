@@ -41,8 +41,7 @@ export type Availability = { ok: true } | { ok: false; why: string };
 export const NEO4J_VERSION: string;
 export function cacheDir(): string;
 export function findJava():
-  | { ok: true; java: string; javac: string | null; home: string; major: number }
-  | { ok: false; why: string };
+  { ok: true; java: string; javac: string | null; home: string; major: number } | { ok: false; why: string };
 export function neo4jAvailability(): Promise<Availability>;
 export function ensureJars(opts?: { log?: (line: string) => void }): Promise<string>;
 export function freePort(): Promise<number>;

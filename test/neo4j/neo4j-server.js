@@ -40,6 +40,7 @@ function parse(argv) {
       case '-h':
         process.stdout.write(`${HELP}\n`);
         process.exit(0);
+        break;
       case '--port': {
         const p = Number(value());
         if (!Number.isInteger(p) || p < 1 || p > 65535) die(`--port wants 1..65535`, 2);
@@ -93,6 +94,14 @@ const onSignal = (sig) => {
 };
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
+// Under `npm run neo4j`, a SIGTERM to npm kills npm's `sh -c` but never reaches us: when that parent
+// goes away (we are re-parented), stop as if we had been sent SIGTERM.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) onSignal('SIGTERM (npm parent gone)');
+  }, 500).unref();
+}
 
 try {
   server = await startNeo4j({

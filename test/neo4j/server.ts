@@ -7,13 +7,5 @@
 //   ...
 //   await neo.stop();                                         // SIGTERM, clean shutdown, data kept
 
-export {
-  NEO4J_VERSION,
-  cacheDir,
-  ensureJars,
-  findJava,
-  freePort,
-  neo4jAvailability,
-  startNeo4j,
-} from './launch.js';
+export { NEO4J_VERSION, cacheDir, ensureJars, findJava, freePort, neo4jAvailability, startNeo4j } from './launch.js';
 export type { Availability, Neo4jServer, StartOptions } from './launch.js';

@@ -1,2 +1,0 @@
-UNWIND $rows AS r
-CREATE (:Maintenance {id: r.id, type: r.type, startTime: r.startTime, endTime: r.endTime, result: r.result})

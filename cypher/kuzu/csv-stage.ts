@@ -1,0 +1,35 @@
+/**
+ * Staging files for Kuzu's COPY: rows written as CSV into a private temp directory, copied, removed.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Cell = string | number | boolean | null | undefined;
+
+/** Quotes every text cell; Kuzu reads an empty cell as NULL. Line breaks would split a row. */
+function cell(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '"' + v.replace(/[\r\n]+/g, ' ').replace(/"/g, '""') + '"';
+}
+
+export class CsvStage {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'tracegraph-stage-'));
+  private n = 0;
+
+  /** Writes rows to a new file and returns its path (a plain path: no quote characters). */
+  write(rows: Cell[][]): string {
+    const file = join(this.dir, `${++this.n}.csv`);
+    writeFileSync(file, rows.map((r) => r.map(cell).join(',')).join('\n') + '\n');
+    return file;
+  }
+
+  remove(file: string): void {
+    rmSync(file, { force: true });
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
