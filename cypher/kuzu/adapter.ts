@@ -336,7 +336,8 @@ export class KuzuStore implements GraphStore {
       const out: TraceResult = { lots: [], units: [], containers: [], shipments: [], customers: [] };
       for (const r of rows) (r.container ? out.containers : r.kind === 'unit' ? out.units : out.lots).push(r.id as string);
       if (direction === 'forward') {
-        const shipped = await this.run(query('kuzu', 'trace-shipments'), { ids: [...ids, ...rows.map((r) => r.id as string)] });
+        const shipped: Row[] = [];
+        for (const text of statements('kuzu', 'trace-shipments')) shipped.push(...(await this.run(text, { ids: [...ids] })));
         out.shipments = [...new Set(shipped.map((r) => r.shipment as string))];
         out.customers = [...new Set(shipped.map((r) => r.customer as string | null).filter((c): c is string => !!c))];
       }
