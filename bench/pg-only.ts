@@ -12,7 +12,11 @@ import { loadPostgres, startPostgres, traceBackwardPg, traceForwardPg } from './
 import type { TraceResult } from '../cypher/port.ts';
 
 const { values } = parseArgs({
-  options: { units: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, runs: { type: 'string', default: '20' } },
+  options: {
+    units: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '20' },
+  },
 });
 const opts = { units: Number(values.units), seed: Number(values.seed) };
 const runs = Number(values.runs);

@@ -77,9 +77,13 @@ export async function startPostgres(): Promise<PgServer> {
   // If this process dies without stop(), do not leave a postmaster holding 256 MB behind.
   const onExit = () => {
     try {
-      execFileSync(asRoot ? 'runuser' : pgCtl, [...(asRoot ? ['-u', 'postgres', '--', pgCtl] : []), 'stop', '-m', 'immediate', '-D', data], {
-        stdio: 'ignore',
-      });
+      execFileSync(
+        asRoot ? 'runuser' : pgCtl,
+        [...(asRoot ? ['-u', 'postgres', '--', pgCtl] : []), 'stop', '-m', 'immediate', '-D', data],
+        {
+          stdio: 'ignore',
+        },
+      );
     } catch {
       // not running
     }
@@ -239,7 +243,10 @@ export async function loadPostgres(
           for (const c of e.children) {
             const pair = `${item(c)},${parent}`;
             if (e.action === 'remove') unpacked.add(pair);
-            else { unpacked.delete(pair); flow.line(pair); }
+            else {
+              unpacked.delete(pair);
+              flow.line(pair);
+            }
           }
           break;
         }
@@ -300,7 +307,14 @@ export async function loadPostgres(
     await client.query('VACUUM ANALYZE item, flow, shipped, shipment_customer');
     const vacuumMs = performance.now() - t0 - readMs - copyMs - indexMs;
     const ms = performance.now() - t0;
-    return { events: n, items: ids.size, flows: flow.rows, shipped: shipped.rows, ms, phases: { readMs, copyMs, indexMs, vacuumMs } };
+    return {
+      events: n,
+      items: ids.size,
+      flows: flow.rows,
+      shipped: shipped.rows,
+      ms,
+      phases: { readMs, copyMs, indexMs, vacuumMs },
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -117,25 +117,60 @@ async function benchKuzu(work: string, plant: PlantOptions, expected: number, lo
   const cback = await timeTraces(units, runs, (id) => store.traceInCypher([id], 'backward'));
   await store.close();
   return [
-    { store: 'kuzu (index)', loadSeconds: load, forwardMs: fwd.ms, backwardMs: back.ms, forwardItems: fwd.items, backwardItems: back.items, note: `index rebuilt in ${reopen.toFixed(1)} s at open` },
-    { store: 'kuzu (cypher)', loadSeconds: null, forwardMs: cfwd.ms, backwardMs: cback.ms, forwardItems: cfwd.items, backwardItems: cback.items, note: '* SHORTEST query' },
+    {
+      store: 'kuzu (index)',
+      loadSeconds: load,
+      forwardMs: fwd.ms,
+      backwardMs: back.ms,
+      forwardItems: fwd.items,
+      backwardItems: back.items,
+      note: `index rebuilt in ${reopen.toFixed(1)} s at open`,
+    },
+    {
+      store: 'kuzu (cypher)',
+      loadSeconds: null,
+      forwardMs: cfwd.ms,
+      backwardMs: cback.ms,
+      forwardItems: cfwd.items,
+      backwardItems: cback.items,
+      note: '* SHORTEST query',
+    },
   ];
 }
 
-async function benchNeo4j(work: string, plant: PlantOptions, expected: number, lots: string[], units: string[], runs: number): Promise<Row | undefined> {
+async function benchNeo4j(
+  work: string,
+  plant: PlantOptions,
+  expected: number,
+  lots: string[],
+  units: string[],
+  runs: number,
+): Promise<Row | undefined> {
   const avail = await neo4jAvailability();
   if (!avail.ok) {
     log(`neo4j: skipped: ${avail.why}`);
     return undefined;
   }
-  const server = await startNeo4j({ dataDir: join(work, 'neo4j'), heap: process.env.NEO4J_HEAP ?? '2g', pagecache: process.env.NEO4J_PAGECACHE ?? '2g' });
+  const server = await startNeo4j({
+    dataDir: join(work, 'neo4j'),
+    heap: process.env.NEO4J_HEAP ?? '2g',
+    pagecache: process.env.NEO4J_PAGECACHE ?? '2g',
+  });
   try {
     const store = await Neo4jStore.open({ uri: server.uri, timeoutMs: 600_000 });
     const load = await loadStore('neo4j', store, plant, expected);
     const fwd = await timeTraces(lots, runs, (id) => store.traceForward([id]));
     const back = await timeTraces(units, runs, (id) => store.traceBackward([id]));
     await store.close();
-    return { store: 'neo4j', loadSeconds: load, forwardMs: fwd.ms, backwardMs: back.ms, forwardItems: fwd.items, backwardItems: back.items, note: 'VarLengthExpand(Pruning,BFS)' };
+    return {
+      store: 'neo4j',
+      loadSeconds: load,
+      forwardMs: fwd.ms,
+      backwardMs: back.ms,
+      forwardItems: fwd.items,
+      backwardItems: back.items,
+      note: 'VarLengthExpand(Pruning,BFS)',
+    };
   } finally {
     await server.stop();
   }
@@ -150,7 +185,15 @@ async function benchPostgres(plant: PlantOptions, lots: string[], units: string[
     log(`postgres: loaded in ${load.toFixed(1)} s`);
     const fwd = await timeTraces(lots, runs, (id) => traceForwardPg(pg.client, [id]));
     const back = await timeTraces(units, runs, (id) => traceBackwardPg(pg.client, [id]));
-    return { store: 'postgres', loadSeconds: load, forwardMs: fwd.ms, backwardMs: back.ms, forwardItems: fwd.items, backwardItems: back.items, note: 'recursive CTE, UNION' };
+    return {
+      store: 'postgres',
+      loadSeconds: load,
+      forwardMs: fwd.ms,
+      backwardMs: back.ms,
+      forwardItems: fwd.items,
+      backwardItems: back.items,
+      note: 'recursive CTE, UNION',
+    };
   } finally {
     await pg.stop();
   }
@@ -167,6 +210,8 @@ function report(rows: Row[], opts: BenchOptions) {
         `| ${r.store} | ${r.loadSeconds === null ? '-' : r.loadSeconds.toFixed(1)} | ${r.forwardMs.toFixed(2)} | ${r.backwardMs.toFixed(2)} | ${ratio(r.forwardMs, pg?.forwardMs)} | ${ratio(r.backwardMs, pg?.backwardMs)} | ${r.forwardItems} / ${r.backwardItems} |`,
     ),
   ];
-  process.stdout.write(`\nTraces on a ${opts.units.toLocaleString('en')}-unit plant (median of ${opts.runs}; "vs PostgreSQL" > 1x means faster)\n\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `\nTraces on a ${opts.units.toLocaleString('en')}-unit plant (median of ${opts.runs}; "vs PostgreSQL" > 1x means faster)\n\n${lines.join('\n')}\n`,
+  );
   if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows }, null, 2));
 }

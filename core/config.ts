@@ -40,7 +40,8 @@ export interface Config {
 const positiveInt = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new TracegraphError('CONFIG', `${name} must be a positive whole number, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new TracegraphError('CONFIG', `${name} must be a positive whole number, got ${JSON.stringify(v)}`);
   return n;
 };
 
@@ -56,7 +57,10 @@ export function loadConfig(flags: { dataDir?: string } = {}, env: NodeJS.Process
     }
     const r = FileConfig.safeParse(raw);
     if (!r.success)
-      throw new TracegraphError('CONFIG', `config file ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      throw new TracegraphError(
+        'CONFIG',
+        `config file ${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      );
     file = r.data;
   }
   const uri = env.TRACEGRAPH_NEO4J_URI || file.neo4j?.uri;

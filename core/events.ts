@@ -102,9 +102,7 @@ export const InspectionEvent = z.object({
   ...base,
   id: Id,
   result: z.enum(['pass', 'fail']),
-  measurements: z
-    .array(z.object({ name: z.string().min(1), value: z.number().finite(), uom: z.string().optional() }))
-    .optional(),
+  measurements: z.array(z.object({ name: z.string().min(1), value: z.number().finite(), uom: z.string().optional() })).optional(),
   defects: z.array(z.string().min(1)).optional(),
   station: z.string().optional(),
   inspectorId: z.string().optional(),

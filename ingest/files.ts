@@ -64,7 +64,11 @@ function lineError(file: string, line: number, reason: string, totals: IngestTot
 }
 
 /** Reads and validates a whole EPCIS document, then applies it: a bad document imports nothing. */
-export async function importEpcisFile(store: GraphStore, file: string, onProgress?: Progress): Promise<IngestTotals & { epcisEvents: number }> {
+export async function importEpcisFile(
+  store: GraphStore,
+  file: string,
+  onProgress?: Progress,
+): Promise<IngestTotals & { epcisEvents: number }> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -72,7 +76,9 @@ export async function importEpcisFile(store: GraphStore, file: string, onProgres
     throw new TracegraphError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   if (/^\uFEFF?\s*</.test(text))
-    throw new TracegraphError('BAD_EPCIS', 'EPCIS XML is not supported yet; send the JSON-LD form of the document', { where: file });
+    throw new TracegraphError('BAD_EPCIS', 'EPCIS XML is not supported yet; send the JSON-LD form of the document', {
+      where: file,
+    });
   const doc = parseEpcisJson(text, { file });
   const totals = emptyTotals();
   for (let i = 0; i < doc.events.length; i += DEFAULT_BATCH) {

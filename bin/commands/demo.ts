@@ -34,7 +34,8 @@ export function demoCommand(): Command {
             `Recall scope of supplier lot ${lot}:`,
             `  ${fwd.lots.length} lots, ${fwd.units.length} units, ${fwd.containers.length} containers, ${fwd.shipments.length} shipments, ${fwd.customers.length} customers`,
           );
-        if (unit && back) out.push(`Where unit ${unit} came from:`, `  ${back.lots.length} lots, ${back.units.length} sub-assemblies and units`);
+        if (unit && back)
+          out.push(`Where unit ${unit} came from:`, `  ${back.lots.length} lots, ${back.units.length} sub-assemblies and units`);
         out.push(
           '',
           'Try:',

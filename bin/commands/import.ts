@@ -48,7 +48,9 @@ export function importCommand(): Command {
           }
           const bar = progressBar(`importing ${file}`, size, ' bytes');
           try {
-            const t = await importEventLines(store, file, (bytes, tot) => bar.update(bytes, { events: tot.seen, new: tot.applied }));
+            const t = await importEventLines(store, file, (bytes, tot) =>
+              bar.update(bytes, { events: tot.seen, new: tot.applied }),
+            );
             results.push({ file, ...t });
             bar.stop();
             if (!opts.json) process.stderr.write(summary(file, t) + '\n');

@@ -45,7 +45,6 @@ type Params = Record<string, kuzu.KuzuValue>;
 const NAMED = ['Party', 'WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const;
 type Named = (typeof NAMED)[number];
 
-
 export interface KuzuOptions {
   dataDir: string;
   /** Kuzu's buffer pool in MiB (env TRACEGRAPH_KUZU_BUFFER_MB). */
@@ -146,7 +145,8 @@ export class KuzuStore implements GraphStore {
       for (const r of await this.run(query('kuzu', 'load-vertices', { Label: label })))
         at[label][r.o as number] = this.index.vertex(kind[label], r.id as string);
     }
-    for (const r of await this.run(query('kuzu', 'load-vertices', { Label: 'Party' }))) this.names.get('Party')!.add(r.id as string);
+    for (const r of await this.run(query('kuzu', 'load-vertices', { Label: 'Party' })))
+      this.names.get('Party')!.add(r.id as string);
     const patterns: [string, string, number[], number[]][] = [
       ['(a:Item)-[r:INPUT_TO]->(b:Operation)', 'r.h', itemAt, at.Operation],
       ['(a:Operation)-[r:OUTPUT]->(b:Item)', 'r.h', at.Operation, itemAt],
@@ -226,7 +226,18 @@ export class KuzuStore implements GraphStore {
       const cur = this.index.itemState(it.id);
       const rec = p.receives.get(it.id);
       if (!cur) {
-        newItems.push([it.id, it.kind, it.rank, it.container, rec?.material, rec?.qty, rec?.uom, rec?.supplier, rec?.supplierLot, rec?.key]);
+        newItems.push([
+          it.id,
+          it.kind,
+          it.rank,
+          it.container,
+          rec?.material,
+          rec?.qty,
+          rec?.uom,
+          rec?.supplier,
+          rec?.supplierLot,
+          rec?.key,
+        ]);
         continue;
       }
       if (rec) laterReceives.push(rec);
@@ -250,7 +261,9 @@ export class KuzuStore implements GraphStore {
     await this.copy('Operation', newOps);
     await this.copy(
       'Shipment',
-      [...p.shipments.values()].filter((s) => !this.index.has('shipment', s.id)).map((s) => [s.id, s.eventTime, s.eventId, s.qty]),
+      [...p.shipments.values()]
+        .filter((s) => !this.index.has('shipment', s.id))
+        .map((s) => [s.id, s.eventTime, s.eventId, s.qty]),
     );
 
     const created = new Map<Named, string[]>();
@@ -265,18 +278,53 @@ export class KuzuStore implements GraphStore {
       const known = this.names.get(label)!;
       const fresh = [...sources[label]].filter((id) => !known.has(id));
       created.set(label, fresh);
-      await this.copy(label, fresh.map((id) => [id]));
+      await this.copy(
+        label,
+        fresh.map((id) => [id]),
+      );
     }
 
-    await this.copy('Event', p.events.map((e) => [e.id, e.kind, e.eventTime, e.recordTime, e.source, e.voided, e.epcisEventId, e.payload]));
-    await this.copy('Inspection', p.inspections.map((i) => [i.id, i.result, JSON.stringify(i.defects), i.measurements, i.station, i.inspectorId, i.eventTime]));
-    await this.copy('Maintenance', p.maintenance.map((m) => [m.id, m.type, m.startTime, m.endTime, m.result]));
-    await this.copy('Reading', p.readings.map((r) => [r.id, r.parameter, r.value, r.uom, r.eventTime]));
+    await this.copy(
+      'Event',
+      p.events.map((e) => [e.id, e.kind, e.eventTime, e.recordTime, e.source, e.voided, e.epcisEventId, e.payload]),
+    );
+    await this.copy(
+      'Inspection',
+      p.inspections.map((i) => [
+        i.id,
+        i.result,
+        JSON.stringify(i.defects),
+        i.measurements,
+        i.station,
+        i.inspectorId,
+        i.eventTime,
+      ]),
+    );
+    await this.copy(
+      'Maintenance',
+      p.maintenance.map((m) => [m.id, m.type, m.startTime, m.endTime, m.result]),
+    );
+    await this.copy(
+      'Reading',
+      p.readings.map((r) => [r.id, r.parameter, r.value, r.uom, r.eventTime]),
+    );
 
-    await this.copy('INPUT_TO', p.inputs.map((r) => [r.item, r.op, r.qty, r.uom, r.eventId, eventHash(r.eventId)]));
-    await this.copy('OUTPUT', p.outputs.map((r) => [r.op, r.item, r.qty, r.uom, r.eventId, eventHash(r.eventId)]));
-    await this.copy('PACKED_IN', p.packs.map((r) => [r.child, r.parent, r.eventId, r.eventTime, eventHash(r.eventId)]));
-    await this.copy('SHIPPED_IN', p.shipped.map((r) => [r.item, r.shipment, r.eventId, eventHash(r.eventId)]));
+    await this.copy(
+      'INPUT_TO',
+      p.inputs.map((r) => [r.item, r.op, r.qty, r.uom, r.eventId, eventHash(r.eventId)]),
+    );
+    await this.copy(
+      'OUTPUT',
+      p.outputs.map((r) => [r.op, r.item, r.qty, r.uom, r.eventId, eventHash(r.eventId)]),
+    );
+    await this.copy(
+      'PACKED_IN',
+      p.packs.map((r) => [r.child, r.parent, r.eventId, r.eventTime, eventHash(r.eventId)]),
+    );
+    await this.copy(
+      'SHIPPED_IN',
+      p.shipped.map((r) => [r.item, r.shipment, r.eventId, eventHash(r.eventId)]),
+    );
     // A shipment goes to its customer once, however many events name it.
     p.shipTo = dedupeLinks(p.shipTo).filter((l) => !this.index.hasEdge('shipment', l.from, 'party', l.to));
     const links: [string, LinkRow[], string][] = [
@@ -290,7 +338,12 @@ export class KuzuStore implements GraphStore {
       ['`ON`', p.maintenance.map((m) => ({ from: m.id, to: m.equipment })), ", from='Maintenance', to='Equipment'"],
       ['MEASURED_ON', p.readings.map((r) => ({ from: r.id, to: r.equipment })), ''],
     ];
-    for (const [rel, rows, options] of links) await this.copy(rel, rows.map((l) => [l.from, l.to]), options);
+    for (const [rel, rows, options] of links)
+      await this.copy(
+        rel,
+        rows.map((l) => [l.from, l.to]),
+        options,
+      );
     return created;
   }
 

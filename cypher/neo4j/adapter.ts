@@ -62,7 +62,9 @@ export class Neo4jStore implements GraphStore {
         logging: { level: 'error', logger: () => undefined },
       });
     } catch (e) {
-      throw new TracegraphError('CONFIG', `TRACEGRAPH_NEO4J_URI ${opts.uri} is not a Neo4j URI (${(e as Error).message})`, { cause: e });
+      throw new TracegraphError('CONFIG', `TRACEGRAPH_NEO4J_URI ${opts.uri} is not a Neo4j URI (${(e as Error).message})`, {
+        cause: e,
+      });
     }
     try {
       await driver.verifyConnectivity({ database: opts.database ?? 'neo4j' });
@@ -75,9 +77,13 @@ export class Neo4jStore implements GraphStore {
           `Neo4j at ${opts.uri} refused the credentials (check TRACEGRAPH_NEO4J_USER / TRACEGRAPH_NEO4J_PASSWORD)`,
           { cause: e },
         );
-      throw new TracegraphError('STORE_UNAVAILABLE', `cannot reach Neo4j at ${opts.uri}: ${(e as Error).message.split('\n')[0]}`, {
-        cause: e,
-      });
+      throw new TracegraphError(
+        'STORE_UNAVAILABLE',
+        `cannot reach Neo4j at ${opts.uri}: ${(e as Error).message.split('\n')[0]}`,
+        {
+          cause: e,
+        },
+      );
     }
     const store = new Neo4jStore(driver, opts);
     const s = store.session('WRITE');
@@ -93,7 +99,10 @@ export class Neo4jStore implements GraphStore {
   }
 
   private session(mode: 'READ' | 'WRITE' = 'WRITE') {
-    return this.driver.session({ database: this.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
+    return this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
   }
 
   private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
@@ -126,7 +135,10 @@ export class Neo4jStore implements GraphStore {
       const ids = [...new Set(events.map((e) => e.eventId))];
       const found = await tx.run(query('neo4j', 'find-events'), { ids });
       const stored = new Map<string, Stored>(
-        found.records.map((r) => [r.get('id') as string, { voided: Boolean(r.get('voided')), payload: r.get('payload') as string }]),
+        found.records.map((r) => [
+          r.get('id') as string,
+          { voided: Boolean(r.get('voided')), payload: r.get('payload') as string },
+        ]),
       );
       const plan = planBatch(events, stored);
       await writeProjection(tx, plan.projection);

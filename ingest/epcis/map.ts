@@ -80,8 +80,7 @@ function validate(raw: unknown, type: unknown, at: string): { event: EpcisEvent;
   }
   const content = withoutEmptyStrings(raw as Record<string, unknown>);
   const result = EPCIS_EVENT_SCHEMAS[type].safeParse(content);
-  if (!result.success)
-    throw new TracegraphError('BAD_EPCIS', describeEpcisIssues(result.error, content), { where: at });
+  if (!result.success) throw new TracegraphError('BAD_EPCIS', describeEpcisIssues(result.error, content), { where: at });
   return { event: result.data, content };
 }
 
@@ -132,8 +131,7 @@ function stableJson(value: unknown): string {
 }
 
 function contextOf(event: EpcisEvent, id: string, place: Place): EventContext {
-  const typed = (type: string | undefined, ref: string) =>
-    compact({ type: type && shortCbv(type), id: normaliseId(ref) });
+  const typed = (type: string | undefined, ref: string) => compact({ type: type && shortCbv(type), id: normaliseId(ref) });
   return compact({
     epcisType: event.type,
     epcisEventId: id,
@@ -162,8 +160,7 @@ function mapBody(event: EpcisEvent, id: string, place: Place): Draft[] {
 }
 
 const ids = (list: readonly string[] | undefined): string[] => (list ?? []).map(normaliseId);
-const classes = (list: readonly QuantityElement[] | undefined): string[] =>
-  (list ?? []).map((q) => normaliseId(q.epcClass));
+const classes = (list: readonly QuantityElement[] | undefined): string[] => (list ?? []).map((q) => normaliseId(q.epcClass));
 
 function scans(items: readonly string[], place: Place): Draft[] {
   const station = place.readPoint ?? place.bizLocation ?? 'unknown';

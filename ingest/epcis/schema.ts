@@ -249,10 +249,7 @@ export function describeEpcisIssues(error: z.ZodError, raw: unknown): string {
     .map((issue) => {
       const where = formatPath(issue.path) || '(event)';
       const absent = valueAt(raw, issue.path) === undefined;
-      if (
-        absent &&
-        (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')
-      ) {
+      if (absent && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')) {
         return `${where}: missing`;
       }
       if (issue.code === 'invalid_type') {

@@ -448,7 +448,11 @@ export function typicalUnits(opts: PlantOptions, k: number): string[] {
   const watched = new Set(candidates);
   for (const e of generatePlant(opts)) {
     if (e.kind === 'pack') {
-      for (const c of e.children) if (watched.has(c)) { holder.set(c, e.parent); watched.add(e.parent); }
+      for (const c of e.children)
+        if (watched.has(c)) {
+          holder.set(c, e.parent);
+          watched.add(e.parent);
+        }
     } else if (e.kind === 'ship') for (const i of e.items) shipped.add(i);
   }
   const top = (id: string): string => {

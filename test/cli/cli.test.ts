@@ -17,7 +17,19 @@ const line = (o: object) => JSON.stringify(o);
 const t = (m: number) => `2026-03-01T08:${String(m).padStart(2, '0')}:00+01:00`;
 const EVENTS = [
   line({ kind: 'receive', eventId: 'e1', eventTime: t(0), lot: 'LOT-A', material: 'paste', qty: 5, uom: 'kg', supplier: 'Acme' }),
-  line({ kind: 'operation', eventId: 'e2', eventTime: t(1), operationId: 'PRINT-1', step: 'print', station: 'P1', inputs: [{ id: 'LOT-A', qty: 0.1, uom: 'kg' }], outputs: [{ id: 'PCB-1', type: 'unit' }, { id: 'PCB-2', type: 'unit' }] }),
+  line({
+    kind: 'operation',
+    eventId: 'e2',
+    eventTime: t(1),
+    operationId: 'PRINT-1',
+    step: 'print',
+    station: 'P1',
+    inputs: [{ id: 'LOT-A', qty: 0.1, uom: 'kg' }],
+    outputs: [
+      { id: 'PCB-1', type: 'unit' },
+      { id: 'PCB-2', type: 'unit' },
+    ],
+  }),
   line({ kind: 'pack', eventId: 'e3', eventTime: t(2), parent: 'CASE-1', children: ['PCB-1', 'PCB-2'] }),
   line({ kind: 'ship', eventId: 'e4', eventTime: t(3), shipmentId: 'SHP-1', items: ['CASE-1'], customer: 'Contoso' }),
 ];
@@ -53,7 +65,16 @@ for (const backend of backends()) {
       const dir = tempDir();
       const env = backend.env(join(dir, 'data'));
       const file = join(dir, 'bad.jsonl');
-      const bad = line({ kind: 'operation', eventId: 'e9', eventTime: t(5), operationId: 'X', step: 's', station: 'S', inputs: 'LOT-A', outputs: [] });
+      const bad = line({
+        kind: 'operation',
+        eventId: 'e9',
+        eventTime: t(5),
+        operationId: 'X',
+        step: 's',
+        station: 'S',
+        inputs: 'LOT-A',
+        outputs: [],
+      });
       writeFileSync(file, [EVENTS[0], EVENTS[1], bad, EVENTS[2]].join('\n'));
       const r = cli(['import', 'events', file], env);
       expect(r.code).toBe(1);
@@ -76,7 +97,16 @@ for (const backend of backends()) {
       const back = JSON.parse(cli(['trace', 'backward', '--json', 'https://id.gs1.org/01/04012345778893/21/25'], env).out);
       expect(back.lots).toContain('urn:epc:class:lgtin:4012345.011111.4444');
       const bad = join(tempDir(), 'broken.jsonld');
-      writeFileSync(bad, JSON.stringify({ type: 'EPCISDocument', '@context': [], schemaVersion: '2.0', creationDate: t(0), epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'ADD', epcList: ['x'] }] } }));
+      writeFileSync(
+        bad,
+        JSON.stringify({
+          type: 'EPCISDocument',
+          '@context': [],
+          schemaVersion: '2.0',
+          creationDate: t(0),
+          epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'ADD', epcList: ['x'] }] },
+        }),
+      );
       const r = cli(['import', 'epcis', bad], env);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/broken\.jsonld.*eventList\[0\].*eventTime/);
@@ -85,7 +115,17 @@ for (const backend of backends()) {
 }
 
 describe('tracegraph --help', () => {
-  for (const cmd of [[], ['import', 'events'], ['import', 'epcis'], ['trace', 'forward'], ['trace', 'backward'], ['seed'], ['stats'], ['bench'], ['demo']]) {
+  for (const cmd of [
+    [],
+    ['import', 'events'],
+    ['import', 'epcis'],
+    ['trace', 'forward'],
+    ['trace', 'backward'],
+    ['seed'],
+    ['stats'],
+    ['bench'],
+    ['demo'],
+  ]) {
     it(`tracegraph ${cmd.join(' ')} --help explains itself`, () => {
       const r = cli([...cmd, '--help'], process.env);
       expect(r.code).toBe(0);

@@ -54,8 +54,7 @@ function mentionedIds(events: CanonicalEvent[]): Set<string> {
   for (const e of events) {
     const c = e.context;
     ids.push(...[c?.readPoint, c?.bizLocation].filter((x): x is string => x !== undefined));
-    for (const ref of [...(c?.sources ?? []), ...(c?.destinations ?? []), ...(c?.bizTransactions ?? [])])
-      ids.push(ref.id);
+    for (const ref of [...(c?.sources ?? []), ...(c?.destinations ?? []), ...(c?.bizTransactions ?? [])]) ids.push(ref.id);
     switch (e.kind) {
       case 'operation':
         ids.push(e.station, ...e.inputs.map((i) => i.id), ...e.outputs.map((o) => o.id));
@@ -216,11 +215,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
       },
       f: {
         parent: 'urn:epc:id:grai:4012345.55555.98765',
-        children: [
-          'urn:epc:id:giai:4000001.12345',
-          'urn:epc:id:giai:4000001.12346',
-          'urn:epc:class:lgtin:4023333.002000.998877',
-        ],
+        children: ['urn:epc:id:giai:4000001.12345', 'urn:epc:id:giai:4000001.12346', 'urn:epc:class:lgtin:4023333.002000.998877'],
         action: 'add',
       },
       g: { parent: 'urn:epc:id:grai:4012345.55555.987', children: [], action: 'remove' },
@@ -304,9 +299,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
         dl.map((e) => e.kind),
         name,
       ).toEqual(urn.map((e) => e.kind));
-      const expected = [...mentionedIds(urn)].map((id) =>
-        substitutions.reduce((s, [from, to]) => s.replace(from, to), id),
-      );
+      const expected = [...mentionedIds(urn)].map((id) => substitutions.reduce((s, [from, to]) => s.replace(from, to), id));
       expect([...mentionedIds(dl)].sort(), name).toEqual(expected.sort());
       expect(
         [...mentionedIds(dl)].filter((id) => id.startsWith('https://id.gs1.org/')),
@@ -413,9 +406,7 @@ describe('EPCIS 2.0 JSON import: openepcis-test-resources', () => {
       expect(result.eventCount, file).toBe(1);
     }
     // Query/Queries holds query parameter bodies, not documents; Invalid holds negative cases.
-    const queryDocs = walk(path.join(OPENEPCIS, 'Query')).filter(
-      (f) => isJson(f) && !/[/\\](Queries|Invalid)[/\\]/.test(f),
-    );
+    const queryDocs = walk(path.join(OPENEPCIS, 'Query')).filter((f) => isJson(f) && !/[/\\](Queries|Invalid)[/\\]/.test(f));
     expect(queryDocs.length).toBeGreaterThan(5);
     for (const file of queryDocs) expect(parseFile(file).documentType, file).toBe('EPCISQueryDocument');
   });
@@ -432,8 +423,7 @@ describe('EPCIS 2.0 JSON import: openepcis-test-resources', () => {
       'ObjectEvent_with_invalid_certificationInfo.json': /certificationInfo: must be a URI or a list of URIs/,
       'ObjectEvent_with_invalid_eventTime_format.json': /eventTime: must be an ISO 8601 date-time with an offset/,
       'ObjectEvent_with_non_standard_bizStep.json': /bizStep: "transforming"/,
-      'ObjectEvent_with_non_standard_bizStep_in_second_event.json':
-        /eventList\[1\] \(ObjectEvent\): bizStep: "transforming"/,
+      'ObjectEvent_with_non_standard_bizStep_in_second_event.json': /eventList\[1\] \(ObjectEvent\): bizStep: "transforming"/,
       'ObjectEvent_with_non_standard_disposition.json': /disposition: "in_transport" is not a CBV disposition/,
       'ObjectEvent_with_quantity_as_text.json': /quantityList\[0\]\.quantity: must be a number/,
       'ObjectEvent_with_unknown_field_in_quantityList.json': /quantityList\[0\]\.weight: unknown field "weight"/,
@@ -509,9 +499,7 @@ describe('EPCIS 2.0 JSON import: input handling', () => {
     expect(single).toMatchObject({ documentType: 'events', eventCount: 1 });
     const list = parseEpcisJson(JSON.stringify([transformation, transformation]));
     expect(list).toMatchObject({ documentType: 'events', eventCount: 2 });
-    const error = errorOf(() =>
-      parseEpcisJson(JSON.stringify([transformation, { type: 'ObjectEvent' }]), { file: 'a.json' }),
-    );
+    const error = errorOf(() => parseEpcisJson(JSON.stringify([transformation, { type: 'ObjectEvent' }]), { file: 'a.json' }));
     expect(error.where).toBe('a.json [1] (ObjectEvent)');
   });
 

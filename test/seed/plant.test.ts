@@ -49,7 +49,9 @@ describe('synthetic plant', () => {
   });
 
   it('reworks a few units: an operation with the same unit as input and output, after a failed inspection', () => {
-    const rework = operations.filter((o) => o.inputs.length === 1 && o.outputs.length === 1 && o.inputs[0]!.id === o.outputs[0]!.id);
+    const rework = operations.filter(
+      (o) => o.inputs.length === 1 && o.outputs.length === 1 && o.inputs[0]!.id === o.outputs[0]!.id,
+    );
     expect(rework.length).toBeGreaterThan(5);
     expect(rework.length).toBeLessThan(100);
     const failed = new Set(plant.flatMap((e) => (e.kind === 'inspection' && e.result === 'fail' ? [e.id] : [])));

@@ -83,8 +83,26 @@ describe.skipIf(missing)(title, () => {
     const sgtin = 'urn:epc:id:sgtin:4012345.012345.1001';
     const sscc = 'urn:epc:id:sscc:4012345.0000000001';
     const raw: CanonicalEventInput[] = [
-      { kind: 'operation', eventId: 'a', eventTime: t, operationId: 'op1', step: 's', station: 'x', inputs: [{ id: lgtin }], outputs: [{ id: sgtin }] },
-      { kind: 'operation', eventId: 'a', eventTime: t, operationId: 'op1', step: 's', station: 'x', inputs: [{ id: 'DUP' }], outputs: [{ id: sgtin }] },
+      {
+        kind: 'operation',
+        eventId: 'a',
+        eventTime: t,
+        operationId: 'op1',
+        step: 's',
+        station: 'x',
+        inputs: [{ id: lgtin }],
+        outputs: [{ id: sgtin }],
+      },
+      {
+        kind: 'operation',
+        eventId: 'a',
+        eventTime: t,
+        operationId: 'op1',
+        step: 's',
+        station: 'x',
+        inputs: [{ id: 'DUP' }],
+        outputs: [{ id: sgtin }],
+      },
       {
         kind: 'operation',
         eventId: 'b',
@@ -104,7 +122,19 @@ describe.skipIf(missing)(title, () => {
       raw.map((e) => CanonicalEvent.parse(e)),
     );
     expect(stats).toMatchObject({ events: 5, shipped: 0 });
-    expect(await traceForwardPg(server.client, [lgtin])).toEqual({ lots: [], units: [sgtin], containers: [sscc], shipments: [], customers: [] });
-    expect(await traceBackwardPg(server.client, [sscc])).toEqual({ lots: [lgtin], units: [sgtin], containers: [], shipments: [], customers: [] });
+    expect(await traceForwardPg(server.client, [lgtin])).toEqual({
+      lots: [],
+      units: [sgtin],
+      containers: [sscc],
+      shipments: [],
+      customers: [],
+    });
+    expect(await traceBackwardPg(server.client, [sscc])).toEqual({
+      lots: [lgtin],
+      units: [sgtin],
+      containers: [],
+      shipments: [],
+      customers: [],
+    });
   });
 });

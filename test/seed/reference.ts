@@ -30,14 +30,26 @@ export function buildFlowIndex(events: Iterable<CanonicalEventInput>): FlowIndex
     if (e.kind === 'receive') seen(e.lot, 'lot');
     else if (e.kind === 'operation') {
       const op = `op:${e.eventId}`;
-      for (const i of e.inputs) { seen(i.id); edge(i.id, op); }
-      for (const o of e.outputs) { seen(o.id, o.type); edge(op, o.id); }
+      for (const i of e.inputs) {
+        seen(i.id);
+        edge(i.id, op);
+      }
+      for (const o of e.outputs) {
+        seen(o.id, o.type);
+        edge(op, o.id);
+      }
     } else if (e.kind === 'pack') {
       ix.kind.set(e.parent, 'container');
-      for (const c of e.children) { seen(c); edge(c, e.parent); }
+      for (const c of e.children) {
+        seen(c);
+        edge(c, e.parent);
+      }
     } else if (e.kind === 'ship') {
       ix.customerOf.set(e.shipmentId, e.customer);
-      for (const i of e.items) { seen(i); link(ix.shippedIn, i, e.shipmentId); }
+      for (const i of e.items) {
+        seen(i);
+        link(ix.shippedIn, i, e.shipmentId);
+      }
     }
   }
   return ix;

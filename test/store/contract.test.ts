@@ -84,7 +84,13 @@ for (const backend of backends()) {
 
       it('traceForward through a merge follows only the merged branch', async () => {
         expect(await store.traceForward(['L3'])).toEqual(
-          trace({ lots: ['G1'], units: ['U3', 'U4'], containers: ['CASE2', 'PAL1'], shipments: ['SHP1', 'SHP2'], customers: ['CUST-A', 'CUST-B'] }),
+          trace({
+            lots: ['G1'],
+            units: ['U3', 'U4'],
+            containers: ['CASE2', 'PAL1'],
+            shipments: ['SHP1', 'SHP2'],
+            customers: ['CUST-A', 'CUST-B'],
+          }),
         );
       });
 
@@ -187,7 +193,10 @@ for (const backend of backends()) {
     });
 
     describe('error declarations', () => {
-      const declared = () => ({ ...op('split', ['M1'], ['S1', 'S2']), errorDeclaration: { declarationTime: '2026-03-02T00:00:00Z', reason: 'incorrect_data' } });
+      const declared = () => ({
+        ...op('split', ['M1'], ['S1', 'S2']),
+        errorDeclaration: { declarationTime: '2026-03-02T00:00:00Z', reason: 'incorrect_data' },
+      });
 
       it('an event declared in error stops counting in traces but stays in the record', async () => {
         const s = await backend.open();
@@ -225,7 +234,14 @@ for (const backend of backends()) {
       await s.applyEvents([
         ev({ kind: 'reading', eventId: 'rd1', equipmentId: 'OVEN-1', parameter: 'zone1', value: 245, uom: 'Cel' }),
         ev({ kind: 'reading', eventId: 'rd2', equipmentId: 'OVEN-1', parameter: 'zone1', value: 245.5, uom: 'Cel' }),
-        ev({ kind: 'inspection', eventId: 'in1', id: 'U1', result: 'fail', defects: ['SOLDER-BRIDGE'], measurements: [{ name: 'x', value: 1.5 }] }),
+        ev({
+          kind: 'inspection',
+          eventId: 'in1',
+          id: 'U1',
+          result: 'fail',
+          defects: ['SOLDER-BRIDGE'],
+          measurements: [{ name: 'x', value: 1.5 }],
+        }),
         ev({ kind: 'maintenance', eventId: 'm1', equipmentId: 'OVEN-1', type: 'calibration', startTime: '2026-03-01T00:00:00Z' }),
         ev({ kind: 'scan', eventId: 'sc1', id: 'U1', station: 'AOI' }),
       ]);

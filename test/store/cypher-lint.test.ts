@@ -19,7 +19,10 @@ describe('Neo4j query files', () => {
         const problems = lintCypherQuery(text, {}).diagnostics.filter(
           (d) => d.severity === 1 && !/^Parameter \$\w+ is not defined/.test(String(d.message)),
         );
-        expect(problems.map((p) => p.message), text).toEqual([]);
+        expect(
+          problems.map((p) => p.message),
+          text,
+        ).toEqual([]);
       }
     });
   }

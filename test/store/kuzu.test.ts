@@ -20,7 +20,9 @@ const dir = () => {
 
 /** Kuzu's SHORTEST cannot say whether a start reaches itself (a rework loop); compare without starts. */
 const withoutStarts = (t: TraceResult, starts: string[]): TraceResult =>
-  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, (v as string[]).filter((id) => !starts.includes(id))])) as unknown as TraceResult;
+  Object.fromEntries(
+    Object.entries(t).map(([k, v]) => [k, (v as string[]).filter((id) => !starts.includes(id))]),
+  ) as unknown as TraceResult;
 
 describe('embedded store (Kuzu)', () => {
   const plant = { units: 2000, seed: 3 };
@@ -28,7 +30,11 @@ describe('embedded store (Kuzu)', () => {
 
   it('answers traces from its index exactly as its own recursive Cypher query does', async () => {
     const store = await KuzuStore.open({ dataDir: data });
-    await applyInBatches(store, [...generatePlant(plant)].map((e) => CanonicalEvent.parse(e)), { batchSize: 500 });
+    await applyInBatches(
+      store,
+      [...generatePlant(plant)].map((e) => CanonicalEvent.parse(e)),
+      { batchSize: 500 },
+    );
     for (const lot of typicalSupplierLots(plant, 3)) {
       const fast = await store.traceForward([lot]);
       expect(fast.units.length).toBeGreaterThan(10);

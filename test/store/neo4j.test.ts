@@ -2,7 +2,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Neo4jStore } from '../../cypher/neo4j/adapter.ts';
-import { backends } from '../helpers/stores.ts';
+import { rmSync } from 'node:fs';
+import { backends, tempDir } from '../helpers/stores.ts';
+import { startNeo4j } from '../neo4j/server.ts';
 
 const neo4j = backends().find((b) => b.name === 'neo4j')!;
 
@@ -20,7 +22,25 @@ describe.skipIf(neo4j.skip)('Neo4j adapter', () => {
   }
 
   it('names the URI when the server cannot be reached', async () => {
-    await expect(Neo4jStore.open({ uri: 'bolt://127.0.0.1:1', timeoutMs: 5000 })).rejects.toThrow(/cannot reach Neo4j at bolt:\/\/127\.0\.0\.1:1/);
+    await expect(Neo4jStore.open({ uri: 'bolt://127.0.0.1:1', timeoutMs: 5000 })).rejects.toThrow(
+      /cannot reach Neo4j at bolt:\/\/127\.0\.0\.1:1/,
+    );
+  });
+
+  it('says the credentials are wrong, naming the URI, and works with the right ones', { timeout: 240_000 }, async () => {
+    const dir = tempDir('tracegraph-neo4j-auth-');
+    const server = await startNeo4j({ dataDir: dir, password: 'right-secret' });
+    try {
+      await expect(Neo4jStore.open({ uri: server.uri, password: 'wrong' })).rejects.toThrow(
+        new RegExp(`Neo4j at ${server.uri} refused the credentials`),
+      );
+      const ok = await Neo4jStore.open({ uri: server.uri, password: 'right-secret' });
+      expect((await ok.stats()).events).toBe(0);
+      await ok.close();
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('creates its constraints idempotently on every start', async () => {
