@@ -5,7 +5,7 @@
  * per batch (nodes created with UNWIND, relationships bulk-loaded with COPY), and only after the
  * commit does the in-memory trace index learn of them.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import kuzu from 'kuzu';
 import type { CanonicalEvent } from '../../core/events.ts';
@@ -131,22 +131,52 @@ export class KuzuStore implements GraphStore {
     return next;
   }
 
+  /**
+   * Streams a load-*.cypher result through a CSV file, calling `row` with its first `n - 1` fields
+   * split and the last one whole (it may be a string id holding commas or quotes).
+   */
+  private async exportRows(text: string, n: number, row: (f: string[]) => void): Promise<number> {
+    const file = this.stage.path();
+    try {
+      await this.run(query('kuzu', 'export-file', { Query: text, File: file }));
+      // Kuzu writes no file for an empty result.
+      const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+      let count = 0;
+      for (const line of lines) {
+        if (!line) continue;
+        const f: string[] = [];
+        let at = 0;
+        for (let k = 0; k < n - 1; k++) {
+          const comma = line.indexOf(',', at);
+          f.push(line.slice(at, comma));
+          at = comma + 1;
+        }
+        const last = line.slice(at);
+        f.push(last.startsWith('"') ? last.slice(1, -1).replace(/""/g, '"') : last);
+        row(f);
+        count++;
+      }
+      return count;
+    } finally {
+      this.stage.remove(file);
+    }
+  }
+
   private async loadIndex(onProgress?: KuzuOptions['onProgress']): Promise<void> {
     const report = onProgress ?? (() => undefined);
-    const items = await this.run(query('kuzu', 'load-items'));
     const itemAt: number[] = [];
-    items.forEach((r, i) => {
-      itemAt[r.o as number] = this.index.setItem(r.id as string, Number(r.rank ?? 1), Boolean(r.container));
-      if (i % 100_000 === 0) report(i, items.length, 'items');
+    const items = await this.exportRows(query('kuzu', 'load-items'), 4, ([o, rank, container, id]) => {
+      itemAt[Number(o)] = this.index.setItem(id!, Number(rank || 1), container === 'True');
     });
+    report(items, items, 'items');
     const at: Record<'Operation' | 'Shipment' | 'Party', number[]> = { Operation: [], Shipment: [], Party: [] };
     const kind = { Operation: 'operation', Shipment: 'shipment', Party: 'party' } as const;
     for (const label of ['Operation', 'Shipment', 'Party'] as const) {
-      for (const r of await this.run(query('kuzu', 'load-vertices', { Label: label })))
-        at[label][r.o as number] = this.index.vertex(kind[label], r.id as string);
+      await this.exportRows(query('kuzu', 'load-vertices', { Label: label }), 2, ([o, id]) => {
+        at[label][Number(o)] = this.index.vertex(kind[label], id!);
+        if (label === 'Party') this.names.get('Party')!.add(id!);
+      });
     }
-    for (const r of await this.run(query('kuzu', 'load-vertices', { Label: 'Party' })))
-      this.names.get('Party')!.add(r.id as string);
     const patterns: [string, string, number[], number[]][] = [
       ['(a:Item)-[r:INPUT_TO]->(b:Operation)', 'r.h', itemAt, at.Operation],
       ['(a:Operation)-[r:OUTPUT]->(b:Item)', 'r.h', at.Operation, itemAt],
@@ -155,17 +185,19 @@ export class KuzuStore implements GraphStore {
       ['(a:Shipment)-[r:`TO`]->(b:Party)', '0', at.Shipment, at.Party],
     ];
     for (const [pattern, hash, from, to] of patterns) {
-      const rows = await this.run(query('kuzu', 'load-edges', { Pattern: pattern, Hash: hash }));
-      report(0, rows.length, 'edges');
-      for (const r of rows) this.index.addHashedEdge(from[r.a as number]!, to[r.b as number]!, Number(r.h));
+      const n = await this.exportRows(query('kuzu', 'load-edges', { Pattern: pattern, Hash: hash }), 3, ([a, b, h]) =>
+        this.index.addHashedEdge(from[Number(a)]!, to[Number(b)]!, Number(h)),
+      );
+      report(n, n, 'edges');
     }
     for (const label of ['WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const) {
       const set = this.names.get(label)!;
       for (const r of await this.run(query('kuzu', 'load-names', { Label: label }))) set.add(r.id as string);
     }
-    const ids = await this.run(query('kuzu', 'load-event-ids'));
+    const ids: string[] = [];
+    await this.exportRows(query('kuzu', 'load-event-ids'), 1, ([id]) => ids.push(id!));
     this.bloom = new BloomFilter(Math.max(100_000, ids.length * 2));
-    for (const r of ids) this.bloom.add(r.id as string);
+    for (const id of ids) this.bloom.add(id);
   }
 
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
@@ -202,9 +234,10 @@ export class KuzuStore implements GraphStore {
   }
 
   private async rebuildBloom(): Promise<void> {
-    const ids = await this.run(query('kuzu', 'load-event-ids'));
+    const ids: string[] = [];
+    await this.exportRows(query('kuzu', 'load-event-ids'), 1, ([id]) => ids.push(id!));
     this.bloom = new BloomFilter(ids.length * 2);
-    for (const r of ids) this.bloom.add(r.id as string);
+    for (const id of ids) this.bloom.add(id);
   }
 
   /** Copies rows into a table through a staging file. */
@@ -385,15 +418,17 @@ export class KuzuStore implements GraphStore {
   /** The same trace answered by Kuzu's own recursive query: the cross-check and the bench's baseline. */
   traceInCypher(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceResult> {
     return this.exclusive(async () => {
-      const rows = await this.run(query('kuzu', direction === 'forward' ? 'trace-forward' : 'trace-backward'), { ids: [...ids] });
-      const out: TraceResult = { lots: [], units: [], containers: [], shipments: [], customers: [] };
-      for (const r of rows) (r.container ? out.containers : r.kind === 'unit' ? out.units : out.lots).push(r.id as string);
-      if (direction === 'forward') {
-        const shipped: Row[] = [];
-        for (const text of statements('kuzu', 'trace-shipments')) shipped.push(...(await this.run(text, { ids: [...ids] })));
-        out.shipments = [...new Set(shipped.map((r) => r.shipment as string))];
-        out.customers = [...new Set(shipped.map((r) => r.customer as string | null).filter((c): c is string => !!c))];
+      const items = new Map<string, Row>();
+      const shipped: Row[] = [];
+      for (const id of new Set(ids)) {
+        for (const r of await this.run(query('kuzu', `trace-${direction}`), { id })) items.set(r.id as string, r);
+        if (direction === 'forward')
+          for (const text of statements('kuzu', 'trace-shipments')) shipped.push(...(await this.run(text, { id })));
       }
+      const out: TraceResult = { lots: [], units: [], containers: [], shipments: [], customers: [] };
+      for (const r of items.values()) (r.container ? out.containers : r.kind === 'unit' ? out.units : out.lots).push(r.id as string);
+      out.shipments = [...new Set(shipped.map((r) => r.shipment as string))];
+      out.customers = [...new Set(shipped.map((r) => r.customer as string | null).filter((c): c is string => !!c))];
       for (const k of Object.keys(out) as (keyof TraceResult)[]) out[k].sort();
       return out;
     });

@@ -25,6 +25,11 @@ export class CsvStage {
     return file;
   }
 
+  /** A fresh file name in the staging directory, for Kuzu to write into. */
+  path(): string {
+    return join(this.dir, `${++this.n}.csv`);
+  }
+
   remove(file: string): void {
     rmSync(file, { force: true });
   }

@@ -8,7 +8,7 @@ import type { TraceResult } from '../../cypher/port.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
 import { generatePlant, typicalSupplierLots, typicalUnits } from '../../ingest/seed/plant.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { op } from '../helpers/events.ts';
+import { op, ship } from '../helpers/events.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -60,6 +60,20 @@ describe('embedded store (Kuzu)', () => {
     const r = await again.applyEvents([...generatePlant(plant)].slice(0, 100).map((e) => CanonicalEvent.parse(e)));
     expect(r.applied).toBe(0);
     await again.close();
+  });
+
+  it('ids with commas and quotes survive a restart (the index reloads through CSV)', async () => {
+    const d = dir();
+    const weird = ['LOT "A", 1', `U'1,"x"`];
+    let s = await KuzuStore.open({ dataDir: d });
+    await s.applyEvents([op('w1', [weird[0]!], [weird[1]!], 'unit'), ship('w2', 'S,1', [weird[1]!], 'C "q", 2')]);
+    const before = await s.traceForward([weird[0]!]);
+    expect(before).toMatchObject({ units: [weird[1]], shipments: ['S,1'], customers: ['C "q", 2'] });
+    await s.close();
+    s = await KuzuStore.open({ dataDir: d });
+    expect(await s.traceForward([weird[0]!])).toEqual(before);
+    expect((await s.applyEvents([op('w1', [weird[0]!], [weird[1]!], 'unit')])).duplicates).toBe(1);
+    await s.close();
   });
 
   it('traces a 300-hop chain with its Cypher query too (the 30-hop default cap is lifted)', async () => {
