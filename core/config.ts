@@ -27,14 +27,18 @@ export interface Config {
   dataDir: string;
   /** Embedded store's buffer pool, MiB. */
   kuzuBufferMb?: number;
-  neo4j?: {
-    uri: string;
-    user?: string;
-    password?: string;
-    database?: string;
-    maxPoolSize?: number;
-    timeoutMs?: number;
-  };
+  neo4j?: Neo4jConfig;
+}
+
+export interface Neo4jConfig {
+  uri: string;
+  user?: string;
+  password?: string;
+  /** Default `neo4j`. */
+  database?: string;
+  maxPoolSize?: number;
+  /** Per transaction, including retries of transient failures. */
+  timeoutMs?: number;
 }
 
 const positiveInt = (name: string, v: string | undefined): number | undefined => {

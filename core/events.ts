@@ -22,7 +22,7 @@ export const Id = z
   .trim()
   .min(1, 'must not be empty')
   .max(512, 'is longer than 512 characters')
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters (line breaks, tabs)')
+  .refine((s) => ![...s].some((c) => c < ' ' || c === '\u007f'), 'must not contain control characters (line breaks, tabs)')
   .transform((s) => normaliseId(s));
 
 const qty = z.number().finite().nonnegative();

@@ -1,58 +1,41 @@
 import { statSync } from 'node:fs';
 import { Command } from 'commander';
-import { importEpcisFile, importEventLines } from '../../ingest/files.ts';
+import { importEpcisFile, importEventLines, type Progress } from '../../ingest/files.ts';
 import type { IngestTotals } from '../../ingest/batches.ts';
+import type { GraphStore } from '../../cypher/port.ts';
 import { dataOption, jsonOption, printJson, withStore } from '../common.ts';
 import { progressBar } from '../progress.ts';
 
-type Opts = { data?: string; json?: boolean };
+type Importer = (store: GraphStore, file: string, onProgress?: Progress) => Promise<IngestTotals>;
 
 function summary(file: string, t: IngestTotals): string {
   return `${file}: ${t.seen} events, ${t.applied} new, ${t.duplicates} already present, ${t.voided} declared in error`;
 }
 
-export function importCommand(): Command {
-  const cmd = new Command('import').description('import events from files (EPCIS 2.0 JSON/JSON-LD documents, or JSON lines)');
-  cmd
-    .command('epcis')
-    .description('import EPCIS 2.0 JSON / JSON-LD documents (EPCISDocument or EPCISQueryDocument)')
-    .argument('<files...>', 'EPCIS documents')
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // the importer names a missing file itself
+  }
+}
+
+/** One import subcommand: files in order, a progress bar per file, a summary line each. */
+function importSub(name: string, description: string, what: string, importer: Importer): Command {
+  return new Command(name)
+    .description(description)
+    .argument('<files...>', what)
     .addOption(dataOption())
     .addOption(jsonOption())
-    .action(async (files: string[], opts: Opts) => {
+    .action(async (files: string[], opts: { data?: string; json?: boolean }) => {
       await withStore(opts, async (store) => {
         const results = [];
         for (const file of files) {
-          const t = await importEpcisFile(store, file);
-          results.push({ file, ...t });
-          if (!opts.json) process.stderr.write(summary(file, t) + '\n');
-        }
-        if (opts.json) printJson(results);
-      });
-    });
-  cmd
-    .command('events')
-    .description('import canonical events, one JSON object per line (the wire form in DESIGN.md)')
-    .argument('<files...>', 'JSON-lines files')
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .action(async (files: string[], opts: Opts) => {
-      await withStore(opts, async (store) => {
-        const results = [];
-        for (const file of files) {
-          let size = 0;
+          const bar = progressBar(`importing ${file}`, fileSize(file), ' bytes');
           try {
-            size = statSync(file).size;
-          } catch {
-            // importEventLines reports a missing file with its name
-          }
-          const bar = progressBar(`importing ${file}`, size, ' bytes');
-          try {
-            const t = await importEventLines(store, file, (bytes, tot) =>
-              bar.update(bytes, { events: tot.seen, new: tot.applied }),
-            );
-            results.push({ file, ...t });
+            const t = await importer(store, file, (bytes, tot) => bar.update(bytes, { events: tot.seen, new: tot.applied }));
             bar.stop();
+            results.push({ file, ...t });
             if (!opts.json) process.stderr.write(summary(file, t) + '\n');
           } finally {
             bar.stop();
@@ -61,5 +44,25 @@ export function importCommand(): Command {
         if (opts.json) printJson(results);
       });
     });
-  return cmd;
+}
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description('import events from files (EPCIS 2.0 JSON/JSON-LD documents, or JSON lines)')
+    .addCommand(
+      importSub(
+        'epcis',
+        'import EPCIS 2.0 JSON / JSON-LD documents (EPCISDocument or EPCISQueryDocument)',
+        'EPCIS documents',
+        importEpcisFile,
+      ),
+    )
+    .addCommand(
+      importSub(
+        'events',
+        'import canonical events, one JSON object per line (the wire form in DESIGN.md)',
+        'JSON-lines files',
+        importEventLines,
+      ),
+    );
 }

@@ -426,7 +426,8 @@ export class KuzuStore implements GraphStore {
           for (const text of statements('kuzu', 'trace-shipments')) shipped.push(...(await this.run(text, { id })));
       }
       const out: TraceResult = { lots: [], units: [], containers: [], shipments: [], customers: [] };
-      for (const r of items.values()) (r.container ? out.containers : r.kind === 'unit' ? out.units : out.lots).push(r.id as string);
+      for (const r of items.values())
+        (r.container ? out.containers : r.kind === 'unit' ? out.units : out.lots).push(r.id as string);
       out.shipments = [...new Set(shipped.map((r) => r.shipment as string))];
       out.customers = [...new Set(shipped.map((r) => r.customer as string | null).filter((c): c is string => !!c))];
       for (const k of Object.keys(out) as (keyof TraceResult)[]) out[k].sort();

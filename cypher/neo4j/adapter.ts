@@ -6,21 +6,14 @@
  */
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { CanonicalEvent } from '../../core/events.ts';
+import type { Neo4jConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { planBatch, type Stored } from '../batch.ts';
 import type { Projection } from '../projection.ts';
 import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
 import { query, statements } from '../queries.ts';
 
-export interface Neo4jOptions {
-  uri: string;
-  user?: string;
-  password?: string;
-  database?: string;
-  maxPoolSize?: number;
-  /** Per transaction, including retries of transient failures. */
-  timeoutMs?: number;
-}
+export type Neo4jOptions = Neo4jConfig;
 
 type Params = Record<string, unknown>;
 
@@ -105,21 +98,13 @@ export class Neo4jStore implements GraphStore {
     });
   }
 
-  private async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    const s = this.session('WRITE');
+  /** One managed transaction (the driver retries it on transient errors), errors made readable. */
+  private async tx<T>(mode: 'READ' | 'WRITE', work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const s = this.session(mode);
     try {
-      return await s.executeWrite(work, { timeout: this.timeoutMs });
-    } catch (e) {
-      throw wrapError(e, this.opts.uri);
-    } finally {
-      await s.close();
-    }
-  }
-
-  private async read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    const s = this.session('READ');
-    try {
-      return await s.executeRead(work, { timeout: this.timeoutMs });
+      return await (mode === 'READ'
+        ? s.executeRead(work, { timeout: this.timeoutMs })
+        : s.executeWrite(work, { timeout: this.timeoutMs }));
     } catch (e) {
       throw wrapError(e, this.opts.uri);
     } finally {
@@ -131,7 +116,7 @@ export class Neo4jStore implements GraphStore {
     if (events.length === 0) return { applied: 0, duplicates: 0, voided: 0 };
     // The lookup and the writes share one transaction: a concurrent writer of the same eventId
     // makes one of the two fail on the Event constraint and retry, seeing the other's event.
-    return this.write(async (tx) => {
+    return this.tx('WRITE', async (tx) => {
       const ids = [...new Set(events.map((e) => e.eventId))];
       const found = await tx.run(query('neo4j', 'find-events'), { ids });
       const stored = new Map<string, Stored>(
@@ -157,7 +142,7 @@ export class Neo4jStore implements GraphStore {
   }
 
   private trace(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceResult> {
-    return this.read(async (tx) => {
+    return this.tx('READ', async (tx) => {
       const res = await tx.run(query('neo4j', direction === 'forward' ? 'trace-forward' : 'trace-backward'), { ids: [...ids] });
       const out: TraceResult = { lots: [], units: [], containers: [], shipments: [], customers: [] };
       const reached: string[] = [];
@@ -199,7 +184,7 @@ export class Neo4jStore implements GraphStore {
   }
 
   stats(): Promise<StoreStats> {
-    return this.read(async (tx) => {
+    return this.tx('READ', async (tx) => {
       const nodes: Record<string, number> = {};
       for (const r of (await tx.run(query('neo4j', 'stats-nodes'))).records) nodes[r.get('label') as string] = Number(r.get('n'));
       const relationships: Record<string, number> = {};
