@@ -14,9 +14,17 @@ function cell(v: Cell): string {
   return '"' + v.replace(/[\r\n]+/g, ' ').replace(/"/g, '""') + '"';
 }
 
+/** Staging directories still open, removed even when the process exits without closing its store. */
+const open = new Set<string>();
+process.on('exit', () => open.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 export class CsvStage {
   private readonly dir = mkdtempSync(join(tmpdir(), 'tracegraph-stage-'));
   private n = 0;
+
+  constructor() {
+    open.add(this.dir);
+  }
 
   /** Writes rows to a new file and returns its path (a plain path: no quote characters). */
   write(rows: Cell[][]): string {
@@ -35,6 +43,7 @@ export class CsvStage {
   }
 
   dispose(): void {
+    open.delete(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

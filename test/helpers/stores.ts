@@ -23,8 +23,14 @@ export interface Backend {
   env(dataDir: string): NodeJS.ProcessEnv;
 }
 
+const made: string[] = [];
+process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A temp directory removed when the test process exits. */
 export function tempDir(prefix = 'tracegraph-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
 }
 
 function kuzuBackend(): Backend {
