@@ -38,9 +38,15 @@ export async function importEventLines(store: GraphStore, file: string, onProgre
       } catch (e) {
         throw lineError(file, lineNo, `not valid JSON (${(e as Error).message})`, totals, batch.length);
       }
-      const r = parseEvent(raw);
-      if (!r.ok) throw lineError(file, lineNo, r.reason, totals, batch.length);
-      batch.push(r.event);
+      // A line may hold one event or an array of them (the MQTT payload form); all or none of it.
+      const items = Array.isArray(raw) ? raw : [raw];
+      const parsed: CanonicalEvent[] = [];
+      for (const [i, item] of items.entries()) {
+        const r = parseEvent(item);
+        if (!r.ok) throw lineError(file, lineNo, Array.isArray(raw) ? `[${i}] ${r.reason}` : r.reason, totals, batch.length);
+        parsed.push(r.event);
+      }
+      batch.push(...parsed);
       if (batch.length >= DEFAULT_BATCH) await flush();
     }
   } catch (e) {

@@ -60,7 +60,8 @@ export class KuzuStore implements GraphStore {
   private readonly prepared = new Map<string, kuzu.PreparedStatement>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly index = new FlowIndex();
-  private bloom = new BloomFilter(100_000);
+  /** Built on the first write, so read-only uses (a trace from the CLI) do not pay for it. */
+  private bloom: BloomFilter | undefined;
   private readonly names = new Map<Named, Set<string>>(NAMED.map((n) => [n, new Set<string>()]));
   private closed = false;
   private readonly stage = new CsvStage();
@@ -194,10 +195,6 @@ export class KuzuStore implements GraphStore {
       const set = this.names.get(label)!;
       for (const r of await this.run(query('kuzu', 'load-names', { Label: label }))) set.add(r.id as string);
     }
-    const ids: string[] = [];
-    await this.exportRows(query('kuzu', 'load-event-ids'), 1, ([id]) => ids.push(id!));
-    this.bloom = new BloomFilter(Math.max(100_000, ids.length * 2));
-    for (const id of ids) this.bloom.add(id);
   }
 
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
@@ -206,9 +203,10 @@ export class KuzuStore implements GraphStore {
   }
 
   private async applyLocked(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
+    const bloom = (this.bloom ??= await this.loadBloom());
     const stored = new Map<string, Stored>();
     for (const e of events) {
-      if (stored.has(e.eventId) || !this.bloom.mightHave(e.eventId)) continue;
+      if (stored.has(e.eventId) || !bloom.mightHave(e.eventId)) continue;
       const [row] = await this.run(query('kuzu', 'find-event'), { id: e.eventId });
       if (row) stored.set(e.eventId, { voided: Boolean(row.voided), payload: row.payload as string });
     }
@@ -228,16 +226,18 @@ export class KuzuStore implements GraphStore {
     } finally {
       if (!committed) await this.raw('ROLLBACK').catch(() => undefined);
     }
-    for (const e of p.events) this.bloom.add(e.id);
-    if (this.bloom.full) await this.rebuildBloom();
+    for (const e of p.events) bloom.add(e.id);
+    if (bloom.full) this.bloom = await this.loadBloom();
     return { applied: p.events.length, duplicates: plan.duplicates, voided: plan.voided };
   }
 
-  private async rebuildBloom(): Promise<void> {
+  /** Every stored eventId, with room to grow to twice as many before it is rebuilt. */
+  private async loadBloom(): Promise<BloomFilter> {
     const ids: string[] = [];
     await this.exportRows(query('kuzu', 'load-event-ids'), 1, ([id]) => ids.push(id!));
-    this.bloom = new BloomFilter(ids.length * 2);
-    for (const id of ids) this.bloom.add(id);
+    const bloom = new BloomFilter(Math.max(100_000, ids.length * 2));
+    for (const id of ids) bloom.add(id);
+    return bloom;
   }
 
   /** Copies rows into a table through a staging file. */

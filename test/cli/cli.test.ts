@@ -83,7 +83,8 @@ for (const backend of backends()) {
       expect(r.err).toContain('inputs');
       writeFileSync(file, [EVENTS[0], EVENTS[1], '{not json', EVENTS[2]].join('\n'));
       expect(cli(['import', 'events', file], env).err).toMatch(/bad\.jsonl:3: not valid JSON/);
-      writeFileSync(file, [...EVENTS].join('\n'));
+      // the fixed file carries two events as one array line, as MQTT payloads may
+      writeFileSync(file, [EVENTS[0], EVENTS[1], `[${EVENTS[2]},${EVENTS[3]}]`].join('\n'));
       const fixed = cli(['import', 'events', '--json', file], env);
       expect(fixed.code).toBe(0);
       expect(JSON.parse(fixed.out)[0]).toMatchObject({ seen: 4, applied: 2, duplicates: 2 });
