@@ -2,8 +2,9 @@
  * The embedded GraphStore: Kuzu in-process, data in one file under the data directory.
  *
  * Kuzu allows one writer; every call here goes through one queue. Writes run in one transaction
- * per batch (nodes created with UNWIND, relationships bulk-loaded with COPY), and only after the
- * commit does the in-memory trace index learn of them.
+ * per batch (rows staged as CSV files and COPYed in; single-row updates for what already exists),
+ * and only after the commit does the in-memory trace index learn of them. Traces are answered
+ * from that index (flow-index.ts); `traceInCypher` answers the same in Kuzu's own Cypher.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,23 +16,12 @@ import { BloomFilter } from '../bloom.ts';
 import { FlowIndex, eventHash } from '../flow-index.ts';
 import type { LinkRow, Projection, ReceiveRow } from '../projection.ts';
 import { CsvStage, type Cell } from './csv-stage.ts';
+import { PROFILE, profile } from './profile.ts';
 import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
 import { query, statements } from '../queries.ts';
 
 type Row = Record<string, kuzu.KuzuValue>;
 const closedHandles: unknown[] = [];
-const PROFILE = Boolean(process.env.TRACEGRAPH_PROFILE);
-const profiled = new Map<string, [number, number]>();
-function profile(text: string, ms: number) {
-  const key = text.replace(/\s+/g, ' ').slice(0, 60);
-  const p = profiled.get(key) ?? [0, 0];
-  profiled.set(key, [p[0] + 1, p[1] + ms]);
-}
-if (PROFILE)
-  process.on('exit', () => {
-    for (const [k, [n, ms]] of [...profiled].sort((a, b) => b[1][1] - a[1][1]).slice(0, 15))
-      process.stderr.write(`${ms.toFixed(0).padStart(8)} ms ${String(n).padStart(7)}x ${k}\n`);
-  });
 const DEFAULT_BUFFER_MB = 1024;
 /** 1 TiB of address space: far beyond any plant's graph, and 8 times less than Kuzu's default. */
 const MAX_DB_SIZE = 2 ** 40;

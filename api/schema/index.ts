@@ -1,0 +1,11 @@
+/** The GraphQL schema: one file per feature registers itself on the builder; this builds it once. */
+import type { GraphQLSchema } from 'graphql';
+import { builder } from '../builder.ts';
+import './trace.ts';
+
+let schema: GraphQLSchema | undefined;
+
+export function buildSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: false });
+  return schema;
+}
