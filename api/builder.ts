@@ -15,6 +15,8 @@ export const builder = new SchemaBuilder<{
   // IDs are strings in tracegraph (EPC URNs, Digital Links, plant ids); graphql-js coerces a
   // number given for an ID to its string form, so resolvers only ever see strings.
   Scalars: { ID: { Input: string; Output: string } };
-}>({});
+  // Non-null unless a field says otherwise: the contract in DESIGN.md is `Trace!`, `[Item!]!`, `ID!`.
+  DefaultFieldNullability: false;
+}>({ defaultFieldNullability: false });
 
 builder.queryType({});

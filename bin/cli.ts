@@ -10,6 +10,7 @@ import { seedCommand } from './commands/seed.ts';
 import { statsCommand } from './commands/stats.ts';
 import { benchCommand } from './commands/bench.ts';
 import { demoCommand } from './commands/demo.ts';
+import { serveCommand } from './commands/serve.ts';
 
 const program = new Command('tracegraph')
   .description('Graph-based traceability and quality control for manufacturing')
@@ -34,6 +35,7 @@ program.addCommand(traceCommand());
 program.addCommand(seedCommand());
 program.addCommand(statsCommand());
 program.addCommand(benchCommand());
+program.addCommand(serveCommand());
 
 try {
   await program.parseAsync(process.argv);

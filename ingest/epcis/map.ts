@@ -3,11 +3,11 @@
  * events"). Every canonical event carries the EPCIS context (bizStep, where, why) and the
  * error declaration, so a later EPCIS query or an error declaration can still find it.
  */
-import { createHash } from 'node:crypto';
 import { CanonicalEvent, describeZodError, type CanonicalEventInput, type EventContext } from '../../core/events.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { normaliseId } from '../../core/ids.ts';
 import { shortCbv } from './cbv.ts';
+import { eventHashId, type EventHashContext } from './event-hash.ts';
 import {
   EPCIS_EVENT_SCHEMAS,
   EPCIS_EVENT_TYPES,
@@ -35,11 +35,11 @@ interface Place {
   bizStep: string | undefined;
 }
 
-export function mapEpcisEvent(raw: unknown, where: string): CanonicalEvent[] {
+export function mapEpcisEvent(raw: unknown, where: string, hashContext?: EventHashContext): CanonicalEvent[] {
   const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
   const at = typeof type === 'string' ? `${where} (${type})` : where;
   const { event, content } = validate(raw, type, at);
-  const id = event.eventID ?? contentHashId(content);
+  const id = event.eventID ?? contentHashId(content, hashContext);
   const place: Place = {
     readPoint: event.readPoint && normaliseId(event.readPoint.id),
     bizLocation: event.bizLocation && normaliseId(event.bizLocation.id),
@@ -111,23 +111,12 @@ function finish(draft: Record<string, unknown>, at: string): CanonicalEvent {
 }
 
 /**
- * Placeholder identity for events without an eventID: a hash of the event's content, so the same
- * event imported twice dedupes. `@context` and `recordTime` are left out because they describe
- * the document and the capture, not the event. To be replaced by the CBV 2.0 event hash.
+ * Identity for events without an eventID: the CBV 2.0 event hash (see event-hash.ts), so the
+ * same event imported twice, or once as XML and once as JSON-LD, dedupes. `context` carries the
+ * document's namespace prefixes (needed to name extension fields) and its ignoreFields.
  */
-export function contentHashId(raw: Record<string, unknown>): string {
-  const { '@context': _context, recordTime: _recordTime, ...content } = raw;
-  const hex = createHash('sha256').update(stableJson(content)).digest('hex');
-  return `ni:///sha-256;${hex}?ver=tracegraph1`;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+export function contentHashId(raw: Record<string, unknown>, context?: EventHashContext): string {
+  return eventHashId(raw, context);
 }
 
 function contextOf(event: EpcisEvent, id: string, place: Place): EventContext {

@@ -5,6 +5,7 @@
  */
 import type { CanonicalEvent } from '../../core/events.ts';
 import { TracegraphError } from '../../core/errors.ts';
+import { hashContextOf } from './event-hash.ts';
 import { mapEpcisEvent } from './map.ts';
 
 export { mapEpcisEvent } from './map.ts';
@@ -25,7 +26,9 @@ export function parseEpcisJson(text: string, opts: { file?: string } = {}): Epci
   const { documentType, list, listName } = locateEvents(json, file);
   // A bare event is named by the file alone; listed events by their index, as in a JSON path.
   const where = (i: number) => (listName === undefined ? file : `${file} ${listName}[${i}]`);
-  const events = list.flatMap((raw, i) => mapEpcisEvent(raw, where(i)));
+  // Event hash ids need the document's namespace prefixes and ignoreFields (event-hash.ts).
+  const hashContext = documentType === 'events' ? undefined : hashContextOf(json);
+  const events = list.flatMap((raw, i) => mapEpcisEvent(raw, where(i), hashContext));
   return { events, documentType, eventCount: list.length };
 }
 

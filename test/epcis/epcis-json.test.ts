@@ -245,7 +245,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     expect(first.events.map((e) => e.kind)).toEqual(['scan', 'scan']);
     expect(first.events.map((e) => e.eventId)).toEqual(again.events.map((e) => e.eventId));
     for (const e of first.events) {
-      expect(e.eventId).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=tracegraph1$/);
+      expect(e.eventId).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
       expect(e.context?.epcisEventId).toBe(e.eventId);
     }
     expect(first.events[1]).toMatchObject({

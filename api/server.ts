@@ -1,0 +1,149 @@
+/**
+ * The HTTP server: GraphQL at /graphql (one yoga instance over the Pothos schema) and /healthz,
+ * on node:http. The store is opened and closed by the caller, so tests and `tracegraph serve`
+ * decide its lifetime; the server only borrows it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga } from 'graphql-yoga';
+import type { GraphStore } from '../cypher/port.ts';
+import type { ApiContext } from './builder.ts';
+import { useTracegraphErrors } from './errors.ts';
+import { buildSchema } from './schema/index.ts';
+
+export interface ApiServerOptions {
+  store: GraphStore;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Default 127.0.0.1: there is no authentication yet, so the API must not be reachable from the network by accident. */
+  host?: string;
+  /** Largest request body accepted, bytes (default 1 MiB): a trace request is a few KiB at most. */
+  maxBodyBytes?: number;
+}
+
+export interface ApiServer {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MiB = 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads the whole body, stopping as soon as it passes the limit (Content-Length may be absent or lie). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function health(store: GraphStore, res: ServerResponse): Promise<void> {
+  try {
+    await store.stats();
+    sendJson(res, 200, { status: 'ok', backend: store.backend });
+  } catch (e) {
+    // A load balancer takes the instance out of rotation on 503; the reason is for the operator.
+    sendJson(res, 503, { status: 'unavailable', backend: store.backend, reason: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { store } = opts;
+  const host = opts.host ?? '127.0.0.1';
+  const limit = opts.maxBodyBytes ?? MiB;
+  const context: ApiContext = { store };
+  const yoga = createYoga<object, ApiContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    context: () => context,
+    graphiql: process.env.NODE_ENV !== 'production',
+    landingPage: false,
+    // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."
+    // and are logged here with their stack; TracegraphErrors are passed through by the plugin.
+    plugins: [useTracegraphErrors()],
+  });
+
+  // The body is read here (not by yoga) so that the size limit holds before any parsing.
+  async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer | undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      try {
+        body = await readBody(req, limit);
+      } catch (e) {
+        if (!(e instanceof BodyTooLarge)) throw e;
+        res.setHeader('connection', 'close'); // the rest of the body is not read
+        sendJson(res, 413, {
+          errors: [
+            { message: `request body over ${limit} bytes: send fewer ids per request`, extensions: { code: 'BAD_INPUT' } },
+          ],
+        });
+        return;
+      }
+    }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
+      else if (v !== undefined) headers.set(k, v);
+    }
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    const response = await yoga.fetch(
+      new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`),
+      { method: req.method, headers, body, signal: abort.signal },
+      {},
+    );
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (!response.body) return void res.end();
+    // Streamed, so that server-sent events (subscriptions, in a later increment) flow as they come.
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+    res.end();
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const handled =
+      path === '/graphql'
+        ? graphql(req, res)
+        : path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')
+          ? health(store, res)
+          : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
+    handled.catch((e: unknown) => {
+      // Only reached by a bug or a dropped connection; the message stays in the server log.
+      console.error('tracegraph api:', e);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // keep-alive clients would otherwise hold close() open until they time out
+      server.closeAllConnections();
+      await closed;
+      await yoga.dispose();
+    },
+  };
+}

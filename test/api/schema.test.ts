@@ -1,0 +1,18 @@
+/** The schema's names and nullability are a contract with clients (DESIGN.md): pinned here. */
+// graphql/index.js, not graphql: under vitest a bare `graphql` in project code resolves to the ESM
+// build while Pothos and yoga load the CommonJS one, and graphql refuses to mix the two.
+import { printSchema } from 'graphql/index.js';
+import { describe, expect, it } from 'vitest';
+import { buildSchema } from '../../api/schema/index.ts';
+
+describe('GraphQL schema', () => {
+  it('declares the trace queries and Trace as DESIGN.md names them, non-null throughout', () => {
+    const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
+    expect(sdl).toMatch(/traceForward\(\s*from: \[ID!\]!\s*\): Trace!/);
+    expect(sdl).toMatch(/traceBackward\(\s*from: \[ID!\]!\s*\): Trace!/);
+    expect(sdl).toContain(
+      'type Trace {\n  lots: [Item!]!\n  units: [Item!]!\n  containers: [Item!]!\n  shipments: [Shipment!]!\n  customers: [Party!]!\n}',
+    );
+    for (const t of ['Item', 'Shipment', 'Party']) expect(sdl).toContain(`type ${t} {\n  id: ID!\n}`);
+  });
+});

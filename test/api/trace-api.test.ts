@@ -1,0 +1,239 @@
+/** The GraphQL API over real HTTP, on every backend: traces, bad input, errors, /healthz, GraphiQL, `tracegraph serve`. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer, type ApiServer } from '../../api/server.ts';
+import { TracegraphError } from '../../core/errors.ts';
+import type { GraphStore, TraceResult } from '../../cypher/port.ts';
+import { backends, tempDir } from '../helpers/stores.ts';
+import { op, pack, receive, ship } from '../helpers/events.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SGTIN = 'urn:epc:id:sgtin:4012345.077889.25';
+const DIGITAL_LINK = 'https://id.gs1.org/01/04012345778893/21/25';
+
+/** A lot mixed into a lot, assembled into three units (one named by an SGTIN), one case, two shipments. */
+const plant = () => [
+  receive('r1', 'L1'),
+  op('mix', ['L1'], ['M1']),
+  op('asm', ['M1'], ['U1', 'U2', SGTIN], 'unit'),
+  pack('p1', 'CASE1', ['U1', SGTIN]),
+  ship('s1', 'SHP1', ['CASE1'], 'CUST-A'),
+  ship('s2', 'SHP2', ['U2'], 'CUST-B'),
+];
+
+const TRACE_FIELDS = '{ lots { id } units { id } containers { id } shipments { id } customers { id } }';
+
+interface GqlResponse {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+async function gql(url: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, ...((await res.json()) as Omit<GqlResponse, 'status'>) };
+}
+
+/** The trace as plain id lists, sorted (the order of a list is not part of the contract). */
+function ids(trace: unknown): TraceResult {
+  const t = trace as Record<keyof TraceResult, { id: string }[]>;
+  const list = (k: keyof TraceResult) => t[k].map((x) => x.id).sort();
+  return {
+    lots: list('lots'),
+    units: list('units'),
+    containers: list('containers'),
+    shipments: list('shipments'),
+    customers: list('customers'),
+  };
+}
+
+const traceQuery = (direction: 'Forward' | 'Backward') =>
+  `query($from: [ID!]!) { trace${direction}(from: $from) ${TRACE_FIELDS} }`;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+for (const backend of backends()) {
+  describe.skipIf(backend.skip)(`GraphQL API on ${backend.name}`, () => {
+    let server: ApiServer;
+    beforeAll(async () => {
+      const store = await backend.open();
+      await store.applyEvents(plant());
+      server = await createApiServer({ store, port: 0 });
+    });
+    afterAll(async () => {
+      await server?.close();
+      await backend.release();
+    });
+
+    it('traceForward returns every lot, unit, container, shipment and customer made from a supplier lot', async () => {
+      const r = await gql(server.url, traceQuery('Forward'), { from: ['L1'] });
+      expect(r.errors).toBeUndefined();
+      expect(ids(r.data?.traceForward)).toEqual({
+        lots: ['M1'],
+        units: ['U1', 'U2', SGTIN].sort(),
+        containers: ['CASE1'],
+        shipments: ['SHP1', 'SHP2'],
+        customers: ['CUST-A', 'CUST-B'],
+      });
+    });
+
+    it('traceBackward accepts a GS1 Digital Link and answers with EPC URNs', async () => {
+      const r = await gql(server.url, traceQuery('Backward'), { from: [DIGITAL_LINK] });
+      expect(r.errors).toBeUndefined();
+      expect(ids(r.data?.traceBackward)).toEqual({ lots: ['L1', 'M1'], units: [], containers: [], shipments: [], customers: [] });
+    });
+
+    it('traceBackward from a case lists its contents and what they were made from', async () => {
+      const r = await gql(server.url, `{ traceBackward(from: ["CASE1", "  U2  "]) ${TRACE_FIELDS} }`);
+      expect(r.errors).toBeUndefined();
+      expect(ids(r.data?.traceBackward)).toEqual({
+        lots: ['L1', 'M1'],
+        units: ['U1', SGTIN].sort(),
+        containers: [],
+        shipments: [],
+        customers: [],
+      });
+    });
+
+    it('an unknown id traces to nothing', async () => {
+      const r = await gql(server.url, traceQuery('Forward'), { from: ['NO-SUCH-LOT'] });
+      expect(ids(r.data?.traceForward)).toEqual({ lots: [], units: [], containers: [], shipments: [], customers: [] });
+    });
+
+    it('answers bad input with BAD_INPUT and a message that says what to change', async () => {
+      const empty = await gql(server.url, traceQuery('Forward'), { from: [] });
+      expect(empty.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/at least one/),
+        extensions: { code: 'BAD_INPUT' },
+      });
+      const tooMany = await gql(server.url, traceQuery('Backward'), { from: Array.from({ length: 1001 }, (_, i) => `U${i}`) });
+      expect(tooMany.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/1001 ids; at most 1000/),
+        extensions: { code: 'BAD_INPUT' },
+      });
+      const blank = await gql(server.url, traceQuery('Forward'), { from: ['L1', ' '] });
+      expect(blank.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/from\[1\] is empty/),
+        extensions: { code: 'BAD_INPUT' },
+      });
+      const long = await gql(server.url, traceQuery('Forward'), { from: ['x'.repeat(513)] });
+      expect(long.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/at most 512/),
+        extensions: { code: 'BAD_INPUT' },
+      });
+      // not a list: as a variable, and written into the query
+      const obj = await gql(server.url, traceQuery('Forward'), { from: { id: 'L1' } });
+      expect(obj.data ?? undefined).toBeUndefined();
+      expect(obj.errors?.[0]).toMatchObject({ message: expect.stringMatching(/\$from/), extensions: { code: 'BAD_INPUT' } });
+      const inline = await gql(server.url, `{ traceForward(from: { id: "L1" }) { lots { id } } }`);
+      expect(inline.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('refuses a body over 1 MiB with 413', async () => {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: traceQuery('Forward'), variables: { from: ['x'.repeat(1024 * 1024)] } }),
+      });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_INPUT' } }] });
+    });
+
+    it('GET /healthz reports ok and the backend', async () => {
+      const res = await fetch(new URL('/healthz', server.url));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', backend: backend.name });
+    });
+
+    it('serves GraphiQL on GET /graphql to a browser', async () => {
+      const res = await fetch(server.url, { headers: { accept: 'text/html' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await res.text()).toMatch(/graphiql/i);
+    });
+
+    it('tracegraph serve --port P --data DIR starts, answers and stops on SIGTERM', async () => {
+      const port = await freePort();
+      const env = { ...backend.env(join(tempDir(), 'data')), NODE_ENV: 'production' };
+      const child = spawn(process.execPath, [join(ROOT, 'bin/tracegraph.js'), 'serve', '--port', String(port)], { env });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      try {
+        const url = await new Promise<string>((ok, fail) => {
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => {
+            out += d;
+            const m = /GraphQL API at (\S+)/.exec(out);
+            if (m?.[1]) ok(m[1]);
+          });
+          void exited.then((code) => fail(new Error(`serve exited ${code} before printing its URL: ${err}`)));
+        });
+        expect(url).toBe(`http://127.0.0.1:${port}/graphql`);
+        const r = await gql(url, `{ traceForward(from: ["NO-SUCH-LOT"]) { lots { id } } }`);
+        expect(r).toEqual({ status: 200, data: { traceForward: { lots: [] } } });
+        // NODE_ENV=production: no GraphiQL
+        const page = await fetch(url, { headers: { accept: 'text/html' } });
+        expect(String(page.headers.get('content-type'))).not.toMatch(/text\/html/);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    });
+  });
+}
+
+/** A store that fails the way we ask it to: for the error paths no real backend takes on demand. */
+function failingStore(error: Error): GraphStore {
+  const fail = () => Promise.reject(error);
+  return { backend: 'kuzu', applyEvents: fail, traceForward: fail, traceBackward: fail, stats: fail, close: async () => {} };
+}
+
+describe('GraphQL API errors', () => {
+  const servers: ApiServer[] = [];
+  afterAll(async () => Promise.all(servers.map((s) => s.close())));
+  const start = async (store: GraphStore) => {
+    const s = await createApiServer({ store, port: 0 });
+    servers.push(s);
+    return s;
+  };
+
+  it('passes a TracegraphError through with its code and message', async () => {
+    const s = await start(
+      failingStore(new TracegraphError('STORE_UNAVAILABLE', 'Neo4j at bolt://db:7687 is not answering: is it running?')),
+    );
+    const r = await gql(s.url, `{ traceForward(from: ["L1"]) { lots { id } } }`);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        message: 'Neo4j at bolt://db:7687 is not answering: is it running?',
+        extensions: { code: 'STORE_UNAVAILABLE' },
+      }),
+    ]);
+  });
+
+  it('masks any other error', async () => {
+    const s = await start(failingStore(new Error('driver exploded at /srv/secret/path')));
+    const r = await gql(s.url, `{ traceBackward(from: ["L1"]) { lots { id } } }`);
+    expect(r.errors?.[0]?.message).toBe('Unexpected error.');
+    expect(JSON.stringify(r)).not.toContain('secret');
+  });
+
+  it('GET /healthz answers 503 with the reason when the store fails', async () => {
+    const s = await start(failingStore(new TracegraphError('STORE_UNAVAILABLE', 'Neo4j is not answering')));
+    const res = await fetch(new URL('/healthz', s.url));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'unavailable', backend: 'kuzu', reason: 'Neo4j is not answering' });
+  });
+});
