@@ -35,13 +35,14 @@ export function demoCommand(): Command {
             `  ${fwd.lots.length} lots, ${fwd.units.length} units, ${fwd.containers.length} containers, ${fwd.shipments.length} shipments, ${fwd.customers.length} customers`,
           );
         if (unit && back)
-          out.push(`Where unit ${unit} came from:`, `  ${back.lots.length} lots, ${back.units.length} sub-assemblies and units`);
+          out.push(`Where unit ${unit} came from:`, `  ${back.lots.length} lots and ${back.units.length} sub-assembly unit(s)`);
         out.push(
           '',
           'Try:',
           `  npx tracegraph trace forward ${lot ?? 'LOT'} --json`,
           `  npx tracegraph trace backward ${unit ?? 'UNIT'}`,
           '  npx tracegraph stats',
+          '  npx tracegraph serve                      # GraphQL API at http://127.0.0.1:4000/graphql',
           '  npx tracegraph import epcis ../shared/external/gs1-epcis/Example_9.6.4-TransformationEvent.jsonld',
           '  npx tracegraph --help',
         );
