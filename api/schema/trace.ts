@@ -1,7 +1,7 @@
 /** Traces: `traceForward` / `traceBackward` from a set of lots and units (names fixed by DESIGN.md). */
 import { TracegraphError } from '../../core/errors.ts';
 import { normaliseId } from '../../core/ids.ts';
-import type { TraceResult } from '../../cypher/port.ts';
+import type { GraphStore, TraceResult } from '../../cypher/port.ts';
 import { builder } from '../builder.ts';
 
 /** Bounds on one trace request: enough for a recall list, small enough that one request cannot hog the store. */
@@ -59,21 +59,22 @@ export function traceIds(raw: readonly string[]): string[] {
 
 const FROM_DESCRIPTION = `1 to ${MAX_TRACE_IDS} lot or unit ids: EPC URNs, GS1 Digital Link URIs or plant ids`;
 
-builder.queryFields((t) => ({
-  traceForward: t.field({
-    type: Trace,
-    description: 'Every lot and unit made from the given ones, the shipments that carried them and their customers.',
-    args: {
-      from: t.arg.idList({ required: true, description: FROM_DESCRIPTION }),
-    },
-    resolve: (_root, args, ctx) => ctx.store.traceForward(traceIds(args.from)),
-  }),
-  traceBackward: t.field({
-    type: Trace,
-    description: 'Every lot and unit the given ones were made from (and the contents of a container).',
-    args: {
-      from: t.arg.idList({ required: true, description: FROM_DESCRIPTION }),
-    },
-    resolve: (_root, args, ctx) => ctx.store.traceBackward(traceIds(args.from)),
-  }),
-}));
+builder.queryFields((t) => {
+  const traceField = (description: string, trace: (store: GraphStore, ids: string[]) => Promise<TraceResult>) =>
+    t.field({
+      type: Trace,
+      description,
+      args: { from: t.arg.idList({ required: true, description: FROM_DESCRIPTION }) },
+      resolve: (_root, args, ctx) => trace(ctx.store, traceIds(args.from)),
+    });
+  return {
+    traceForward: traceField(
+      'Every lot and unit made from the given ones, the shipments that carried them and their customers.',
+      (store, ids) => store.traceForward(ids),
+    ),
+    traceBackward: traceField(
+      'Every lot and unit the given ones were made from (and the contents of a container).',
+      (store, ids) => store.traceBackward(ids),
+    ),
+  };
+});
