@@ -30,6 +30,10 @@ function traceSub(direction: 'forward' | 'backward', what: string): Command {
       const ids = raw.map(normaliseId);
       await withStore(opts, async (store) => {
         const t = direction === 'forward' ? await store.traceForward(ids) : await store.traceBackward(ids);
+        if (Object.values(t).every((list: string[]) => list.length === 0))
+          process.stderr.write(
+            `tracegraph: nothing reached ${direction} from ${ids.join(', ')}: the id is unknown (ids are case-sensitive) or nothing links to it yet\n`,
+          );
         if (opts.json) printJson(t);
         else print(direction, ids, t);
       });
