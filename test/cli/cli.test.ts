@@ -58,6 +58,9 @@ for (const backend of backends()) {
       });
       const back = JSON.parse(cli(['trace', 'backward', 'CASE-1', '--json'], env).out);
       expect(back).toMatchObject({ lots: ['LOT-A'], units: ['PCB-1', 'PCB-2'] });
+      const unknown = cli(['trace', 'forward', '--json', 'lot-a'], env);
+      expect(JSON.parse(unknown.out)).toEqual({ lots: [], units: [], containers: [], shipments: [], customers: [] });
+      expect(unknown.err).toMatch(/nothing reached forward from lot-a/);
     });
 
     it('stops at a bad line with file:line and the reason; a rerun after the fix doubles nothing', async () => {
