@@ -11,6 +11,8 @@ import { statsCommand } from './commands/stats.ts';
 import { benchCommand } from './commands/bench.ts';
 import { demoCommand } from './commands/demo.ts';
 import { serveCommand } from './commands/serve.ts';
+import { replayCommand } from './commands/replay.ts';
+import { deadlettersCommand } from './commands/deadletters.ts';
 
 const program = new Command('tracegraph')
   .description('Graph-based traceability and quality control for manufacturing')
@@ -36,6 +38,8 @@ program.addCommand(seedCommand());
 program.addCommand(statsCommand());
 program.addCommand(benchCommand());
 program.addCommand(serveCommand());
+program.addCommand(replayCommand());
+program.addCommand(deadlettersCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,193 @@
+/**
+ * The append-only event log: every accepted event, one JSON line each, in segments
+ * `<dataDir>/log/events-<seq>.jsonl`. `append` resolves only after the data is on disk, so a
+ * source may acknowledge its message then; the graph can always be rebuilt from here.
+ */
+import { mkdirSync, readdirSync, statSync, createReadStream, existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CanonicalEvent } from '../../core/events.ts';
+import { acquireDirLock } from './lock.ts';
+
+/** Segments roll at about this size, so no single file grows without bound. */
+export const SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/** A place in the log: the byte offset just after a line in segment `segment`. */
+export interface LogPosition {
+  segment: number;
+  offset: number;
+}
+
+export interface LogEntry {
+  event: CanonicalEvent;
+  /** Position just after this event's line: a checkpoint here means "this one is applied". */
+  end: LogPosition;
+}
+
+export type Warn = (message: string) => void;
+const stderrWarn: Warn = (m) => process.stderr.write(`tracegraph: ${m}\n`);
+
+export const logDir = (dataDir: string) => join(dataDir, 'log');
+const segmentName = (seq: number) => `events-${String(seq).padStart(6, '0')}.jsonl`;
+
+/** The log's segments in order, with their sizes. */
+export function listSegments(dataDir: string): { seq: number; file: string; size: number }[] {
+  const dir = logDir(dataDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^events-(\d+)\.jsonl$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ seq: Number(m[1]), file: join(dir, m[0]), size: statSync(join(dir, m[0])).size }))
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Reads the log from `from` (default: the start). Needs no lock: a line still being written by a
+ * live writer, or torn by a crash, has no newline yet and is skipped with a warning.
+ */
+export async function* readLog(dataDir: string, opts: { from?: LogPosition; warn?: Warn } = {}): AsyncGenerator<LogEntry> {
+  const warn = opts.warn ?? stderrWarn;
+  const from = opts.from ?? { segment: 0, offset: 0 };
+  for (const seg of listSegments(dataDir)) {
+    if (seg.seq < from.segment) continue;
+    let offset = seg.seq === from.segment ? from.offset : 0;
+    let pending: Buffer[] = [];
+    for await (const chunk of createReadStream(seg.file, { start: offset }) as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+        pending.push(chunk.subarray(start, nl));
+        const line = Buffer.concat(pending);
+        pending = [];
+        offset += line.length + 1;
+        start = nl + 1;
+        if (line.length === 0) continue;
+        let event: CanonicalEvent;
+        try {
+          // Lines were validated before they were written: parsing again would only cost time.
+          event = JSON.parse(line.toString('utf8')) as CanonicalEvent;
+        } catch {
+          warn(`event log ${seg.file}: skipping a corrupt line ending at byte ${offset}`);
+          continue;
+        }
+        yield { event, end: { segment: seg.seq, offset } };
+      }
+      if (start < chunk.length) pending.push(chunk.subarray(start));
+    }
+    const rest = pending.reduce((n, b) => n + b.length, 0);
+    if (rest > 0) warn(`event log ${seg.file}: skipping an incomplete last line (${rest} bytes, torn by a crash?)`);
+  }
+}
+
+/** The log's writer. One per data directory (a lock file with the pid guards it). */
+export class EventLog {
+  private handle: FileHandle | undefined;
+  private seq = 0;
+  private size = 0;
+  /** Appends run one after another so lines never interleave and positions stay in order. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly segmentBytes: number,
+    private readonly unlock: () => void,
+  ) {}
+
+  static async open(dataDir: string, opts: { segmentBytes?: number; warn?: Warn } = {}): Promise<EventLog> {
+    const dir = logDir(dataDir);
+    mkdirSync(dir, { recursive: true });
+    const unlock = acquireDirLock(join(dir, 'LOCK'), `event log ${dir}`);
+    const log = new EventLog(dataDir, opts.segmentBytes ?? SEGMENT_BYTES, unlock);
+    try {
+      await log.openLast(opts.warn ?? stderrWarn);
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+    return log;
+  }
+
+  /** Continues the last segment; a torn tail (never acknowledged) is cut so the next line starts clean. */
+  private async openLast(warn: Warn): Promise<void> {
+    const last = listSegments(this.dataDir).at(-1);
+    this.seq = last?.seq ?? 1;
+    const file = join(logDir(this.dataDir), segmentName(this.seq));
+    const h = await open(file, 'a+');
+    const { size } = await h.stat();
+    let keep = size;
+    if (size > 0) {
+      // Scan back from the end for the last newline: everything after it is a torn line.
+      const buf = Buffer.alloc(64 * 1024);
+      let end = size;
+      keep = 0;
+      search: while (end > 0) {
+        const start = Math.max(0, end - buf.length);
+        const { bytesRead } = await h.read(buf, 0, end - start, start);
+        for (let i = bytesRead - 1; i >= 0; i--)
+          if (buf[i] === 0x0a) {
+            keep = start + i + 1;
+            break search;
+          }
+        end = start;
+      }
+      if (keep < size) {
+        warn(`event log ${file}: cutting an incomplete last line (${size - keep} bytes, torn by a crash)`);
+        await h.truncate(keep);
+        await h.sync();
+      }
+    }
+    this.handle = h;
+    this.size = keep;
+  }
+
+  /** Writes the events and flushes them to disk; resolves with each event's end position. */
+  append(events: readonly CanonicalEvent[]): Promise<LogPosition[]> {
+    const run = this.chain.then(() => this.write(events));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(events: readonly CanonicalEvent[]): Promise<LogPosition[]> {
+    if (!this.handle) throw new Error('event log is closed');
+    if (!events.length) return [];
+    const lines = events.map((e) => Buffer.from(JSON.stringify(e) + '\n'));
+    const bytes = lines.reduce((n, b) => n + b.length, 0);
+    if (this.size > 0 && this.size + bytes > this.segmentBytes) await this.roll();
+    const ends: LogPosition[] = [];
+    let offset = this.size;
+    for (const l of lines) ends.push({ segment: this.seq, offset: (offset += l.length) });
+    const buf = Buffer.concat(lines);
+    for (let done = 0; done < buf.length;) done += (await this.handle!.write(buf, done, buf.length - done)).bytesWritten;
+    // datasync: the data and the file size, which is what a reader after a crash needs.
+    await this.handle!.datasync();
+    this.size += bytes;
+    return ends;
+  }
+
+  private async roll(): Promise<void> {
+    await this.handle!.close();
+    this.seq++;
+    this.size = 0;
+    this.handle = await open(join(logDir(this.dataDir), segmentName(this.seq)), 'a+');
+    // The new file's directory entry must survive a crash too.
+    const dir = await open(logDir(this.dataDir), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+
+  /** Every logged event, in order (what is on disk now, including appends that are complete). */
+  async *read(): AsyncGenerator<CanonicalEvent> {
+    await this.chain;
+    for await (const entry of readLog(this.dataDir)) yield entry.event;
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    const h = this.handle;
+    this.handle = undefined;
+    await h?.close();
+    this.unlock();
+  }
+}
