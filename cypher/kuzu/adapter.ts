@@ -16,7 +16,7 @@ import { BloomFilter } from '../bloom.ts';
 import { FlowIndex, eventHash } from '../flow-index.ts';
 import type { LinkRow, Projection, ReceiveRow } from '../projection.ts';
 import { CsvStage, type Cell } from './csv-stage.ts';
-import { PROFILE, profile } from './profile.ts';
+import { PROFILE, profile } from '../profile.ts';
 import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
 import { query, statements } from '../queries.ts';
 

@@ -12,6 +12,7 @@ import { planBatch, type Stored } from '../batch.ts';
 import type { Projection } from '../projection.ts';
 import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
 import { query, statements } from '../queries.ts';
+import { PROFILE, profile } from '../profile.ts';
 
 export type Neo4jOptions = Neo4jConfig;
 
@@ -210,7 +211,11 @@ export class Neo4jStore implements GraphStore {
 }
 
 async function runSliced(tx: ManagedTransaction, text: string, key: string, rows: unknown[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += SLICE) await tx.run(text, { [key]: rows.slice(i, i + SLICE) } as Params);
+  for (let i = 0; i < rows.length; i += SLICE) {
+    const t0 = PROFILE ? performance.now() : 0;
+    await tx.run(text, { [key]: rows.slice(i, i + SLICE) } as Params);
+    if (PROFILE) profile(text, performance.now() - t0);
+  }
 }
 
 async function writeProjection(tx: ManagedTransaction, p: Projection): Promise<void> {
