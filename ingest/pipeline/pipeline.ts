@@ -175,6 +175,16 @@ export class Pipeline {
     return { accepted: events.length, rejected };
   }
 
+  /**
+   * Dead-letters a message a source rejected as a whole before it became events (an oversized
+   * payload, an EPCIS document that does not parse), so it is stored and counted like any reject.
+   */
+  async reject(source: string, reason: string, raw: unknown): Promise<void> {
+    if (this.state !== 'running') throw new Error(`pipeline is ${this.state === 'new' ? 'not started' : 'closed'}`);
+    await this.dead!.add(source, reason, raw);
+    this.count(source).rejected++;
+  }
+
   /** Resolves when everything submitted so far is in the store (waits as long as the store is down). */
   async flush(): Promise<void> {
     await this.chain;

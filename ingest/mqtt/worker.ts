@@ -1,0 +1,128 @@
+/**
+ * The MQTT worker: a persistent MQTT 5 session that feeds the pipeline and acknowledges a QoS 1
+ * message only after the pipeline has it in the event log (or in the dead letters). A crash before
+ * that leaves the message unacknowledged in the broker's session, so it is delivered again; the
+ * pipeline's eventId dedupe makes the redelivery harmless.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, handleMessage } from './handle.ts';
+import { subscriptionFilters } from './topics.ts';
+
+export interface MqttWorkerOptions {
+  /** e.g. `mqtt://broker:1883`, `mqtts://broker:8883`. */
+  url: string;
+  pipeline: Pipeline;
+  /** Must be stable across restarts: the broker keeps the session (and queued messages) under it. */
+  clientId: string;
+  /** Shared-subscription group: workers in one group split the messages between them. */
+  group?: string;
+  username?: string;
+  password?: string;
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean };
+  /** Larger messages are dead-lettered unread (default 1 MiB). */
+  maxMessageBytes?: number;
+  /** How long the broker keeps the session while the worker is away (default 7 days). */
+  sessionExpirySeconds?: number;
+  /** Reconnect backoff, doubling from min to max (default 500 ms .. 30 s). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  warn?: (message: string) => void;
+}
+
+export interface MqttWorker {
+  /** The underlying client (tests and metrics read its state). */
+  readonly client: MqttClient;
+  /** Stops taking messages, waits for the one in hand to be settled and acknowledged, then disconnects. */
+  close(): Promise<void>;
+}
+
+const SEVEN_DAYS = 7 * 24 * 3600;
+
+/** Resolves once the worker is connected and subscribed; from then on it reconnects by itself. */
+export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker> {
+  const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph mqtt: ${m}\n`));
+  const maxBytes = o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const minMs = o.reconnectMinMs ?? 500;
+  const maxMs = o.reconnectMaxMs ?? 30_000;
+  let inHand: Promise<unknown> = Promise.resolve();
+  let closing = false;
+
+  const settle = (topic: string, payload: Buffer): Promise<void> => {
+    const run = handleMessage(o.pipeline, topic, payload, maxBytes).then(() => undefined);
+    inHand = run.catch(() => undefined);
+    return run;
+  };
+
+  const options: IClientOptions = {
+    protocolVersion: 5,
+    clientId: o.clientId,
+    // With MQTT 5 `clean: false` alone gives a session that expires at disconnect (STACK-NOTES).
+    clean: false,
+    properties: { sessionExpiryInterval: o.sessionExpirySeconds ?? SEVEN_DAYS },
+    reconnectPeriod: minMs,
+    connectTimeout: 10_000,
+    // We subscribe on every connect ourselves (below), whether or not the broker kept the session.
+    resubscribe: false,
+    username: o.username,
+    password: o.password,
+    ...(o.tls ?? {}),
+    // MQTT.js waits for `done` before it reads the next packet, so messages are settled in order,
+    // one at a time, and the PUBACK leaves only after the pipeline has logged the message.
+    customHandleAcks: (topic, payload, _packet, done) => {
+      if (closing) return; // no ack: the broker redelivers it to the next session
+      settle(topic, payload).then(
+        () => done(0),
+        (e: Error) => {
+          // The pipeline could not store it (closed, disk error): no PUBACK, the broker keeps it.
+          warn(`message on ${topic} not acknowledged: ${e.message}`);
+          done(e);
+        },
+      );
+    },
+  };
+
+  const client = mqtt.connect(o.url, options);
+  client.on('error', (e) => warn(`client error: ${e.message}`));
+  // A QoS 0 publish is delivered at QoS 0 despite our QoS 1 subscription, and bypasses customHandleAcks.
+  client.on('message', (topic, payload, packet) => {
+    if (packet.qos === 0 && !closing)
+      settle(topic, payload).catch((e: Error) => warn(`QoS 0 message on ${topic} lost: ${e.message}`));
+  });
+  // Backoff: MQTT.js reads `reconnectPeriod` each time it schedules a reconnect.
+  client.on('offline', () => {
+    client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? minMs) * 2, maxMs);
+  });
+
+  const filters = subscriptionFilters(o.group);
+  const subscribe = () => client.subscribeAsync(filters, { qos: 1 });
+  let started = false;
+  await new Promise<void>((resolve, reject) => {
+    client.on('connect', () => {
+      client.options.reconnectPeriod = minMs;
+      subscribe().then(
+        () => {
+          started = true;
+          resolve();
+        },
+        (e: Error) => {
+          warn(`subscribe failed: ${e.message}`);
+          // Before the first subscription nobody holds the worker yet: stop the client, not leak
+          // it. Later a failed re-subscribe is only warned: the kept session still holds the old one.
+          if (started) return;
+          client.end(true);
+          reject(e);
+        },
+      );
+    });
+  });
+
+  return {
+    client,
+    async close() {
+      closing = true;
+      await inHand;
+      await client.endAsync();
+    },
+  };
+}
