@@ -10,6 +10,7 @@ import { seedCommand } from './commands/seed.ts';
 import { statsCommand } from './commands/stats.ts';
 import { benchCommand } from './commands/bench.ts';
 import { demoCommand } from './commands/demo.ts';
+import { ingestCommand } from './commands/ingest.ts';
 import { serveCommand } from './commands/serve.ts';
 import { replayCommand } from './commands/replay.ts';
 import { deadlettersCommand } from './commands/deadletters.ts';
@@ -32,6 +33,7 @@ Examples:
   );
 
 program.addCommand(demoCommand());
+program.addCommand(ingestCommand());
 program.addCommand(importCommand());
 program.addCommand(traceCommand());
 program.addCommand(seedCommand());

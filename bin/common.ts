@@ -8,8 +8,11 @@ import { progressBar } from './progress.ts';
 export const dataOption = () => new Option('--data <dir>', 'embedded graph directory (env TRACEGRAPH_DATA, default ./data)');
 export const jsonOption = () => new Option('--json', 'print the result as JSON on stdout');
 
-export async function withStore<T>(opts: { data?: string }, job: (store: GraphStore, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig({ dataDir: opts.data });
+export async function withStore<T>(
+  opts: { data?: string; mqttUrl?: string },
+  job: (store: GraphStore, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({ dataDir: opts.data, mqttUrl: opts.mqttUrl });
   let bar: ReturnType<typeof progressBar> | undefined;
   const store = await openStore(config, {
     onProgress: (done, total, what) => {
@@ -29,4 +32,17 @@ export async function withStore<T>(opts: { data?: string }, job: (store: GraphSt
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/** Resolves on the first SIGINT or SIGTERM (a second one falls back to Node's default: exit now). */
+export function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
 }

@@ -4,6 +4,7 @@
  * start so a typo is a clear message, not a surprise later.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { TracegraphError } from './errors.ts';
 
@@ -20,6 +21,20 @@ const FileConfig = z
         timeoutMs: z.number().int().positive().optional(),
       })
       .optional(),
+    mqtt: z
+      .object({
+        url: z.string().min(1),
+        clientId: z.string().min(1).optional(),
+        group: z.string().min(1).optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        caFile: z.string().optional(),
+        certFile: z.string().optional(),
+        keyFile: z.string().optional(),
+        maxMessageBytes: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -28,6 +43,20 @@ export interface Config {
   /** Embedded store's buffer pool, MiB. */
   kuzuBufferMb?: number;
   neo4j?: Neo4jConfig;
+  mqtt?: MqttConfig;
+}
+
+export interface MqttConfig {
+  url: string;
+  /** Stable across restarts: the broker keeps the session and queued messages under it. */
+  clientId: string;
+  group?: string;
+  username?: string;
+  password?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  maxMessageBytes?: number;
 }
 
 export interface Neo4jConfig {
@@ -49,7 +78,7 @@ const positiveInt = (name: string, v: string | undefined): number | undefined =>
   return n;
 };
 
-export function loadConfig(flags: { dataDir?: string } = {}, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(flags: { dataDir?: string; mqttUrl?: string } = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const path = env.TRACEGRAPH_CONFIG ?? (existsSync('tracegraph.config.json') ? 'tracegraph.config.json' : undefined);
   let file: z.infer<typeof FileConfig> = {};
   if (path) {
@@ -81,6 +110,21 @@ export function loadConfig(flags: { dataDir?: string } = {}, env: NodeJS.Process
       database: env.TRACEGRAPH_NEO4J_DATABASE ?? file.neo4j?.database,
       maxPoolSize: positiveInt('TRACEGRAPH_NEO4J_POOL_SIZE', env.TRACEGRAPH_NEO4J_POOL_SIZE) ?? file.neo4j?.maxPoolSize,
       timeoutMs: positiveInt('TRACEGRAPH_NEO4J_TIMEOUT_MS', env.TRACEGRAPH_NEO4J_TIMEOUT_MS) ?? file.neo4j?.timeoutMs,
+    };
+  }
+  const mqttUrl = flags.mqttUrl ?? env.TRACEGRAPH_MQTT_URL ?? file.mqtt?.url;
+  if (mqttUrl) {
+    config.mqtt = {
+      ...file.mqtt,
+      url: mqttUrl,
+      clientId: env.TRACEGRAPH_MQTT_CLIENT_ID ?? file.mqtt?.clientId ?? `tracegraph-ingest-${hostname()}`,
+      group: env.TRACEGRAPH_MQTT_GROUP ?? file.mqtt?.group,
+      username: env.TRACEGRAPH_MQTT_USER ?? file.mqtt?.username,
+      password: env.TRACEGRAPH_MQTT_PASSWORD ?? file.mqtt?.password,
+      caFile: env.TRACEGRAPH_MQTT_CA ?? file.mqtt?.caFile,
+      certFile: env.TRACEGRAPH_MQTT_CERT ?? file.mqtt?.certFile,
+      keyFile: env.TRACEGRAPH_MQTT_KEY ?? file.mqtt?.keyFile,
+      maxMessageBytes: positiveInt('TRACEGRAPH_MQTT_MAX_BYTES', env.TRACEGRAPH_MQTT_MAX_BYTES) ?? file.mqtt?.maxMessageBytes,
     };
   }
   return config;

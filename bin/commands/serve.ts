@@ -2,26 +2,13 @@ import { Command, Option } from 'commander';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
-import { dataOption, withStore } from '../common.ts';
+import { dataOption, shutdownSignal, withStore } from '../common.ts';
 
 function portNumber(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new TracegraphError('BAD_INPUT', `--port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
   return n;
-}
-
-/** Resolves on the first SIGINT or SIGTERM (a second one falls back to Node's default: exit now). */
-function shutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (s: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(s);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }
 
 export function serveCommand(): Command {

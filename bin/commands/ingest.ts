@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { MqttConfig } from '../../core/config.ts';
+import { TracegraphError } from '../../core/errors.ts';
+import { describeStore } from '../../cypher/open-store.ts';
+import { startMqttWorker } from '../../ingest/mqtt/worker.ts';
+import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
+import { dataOption, shutdownSignal, withStore } from '../common.ts';
+
+/** How long a stop waits for logged events to reach the graph before leaving them to the next start. */
+const STOP_FLUSH_MS = 30_000;
+
+function tlsOf(m: MqttConfig) {
+  const read = (f?: string) => (f ? readFileSync(f) : undefined);
+  return m.caFile || m.certFile || m.keyFile ? { ca: read(m.caFile), cert: read(m.certFile), key: read(m.keyFile) } : undefined;
+}
+
+export function ingestCommand(): Command {
+  return (
+    new Command('ingest')
+      .description('run the ingest workers: MQTT events and EPCIS documents -> event log -> graph (until Ctrl-C or SIGTERM)')
+      .addOption(new Option('--mqtt-url <url>', 'broker, e.g. mqtt://broker:1883 (env TRACEGRAPH_MQTT_URL)'))
+      .addOption(new Option('--client-id <id>', 'stable MQTT client id (env TRACEGRAPH_MQTT_CLIENT_ID)'))
+      .addOption(new Option('--group <name>', 'share the topics with other workers of this group (MQTT 5 $share)'))
+      .addOption(dataOption())
+      .addHelpText(
+        'after',
+        '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json.',
+      )
+      // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
+      .action(async (opts: { mqttUrl?: string; clientId?: string; group?: string; data?: string }) => {
+        await withStore(opts, async (store, config) => {
+          const mqtt = config.mqtt;
+          if (!mqtt)
+            throw new TracegraphError('CONFIG', 'no broker: give --mqtt-url mqtt://HOST:PORT or set TRACEGRAPH_MQTT_URL');
+          const stop = shutdownSignal();
+          const pipeline = new Pipeline({ dataDir: config.dataDir, store });
+          const { reapplied } = await pipeline.start();
+          if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
+          process.stderr.write(`connecting to ${mqtt.url} ...\n`);
+          const worker = await Promise.race([
+            startMqttWorker({
+              url: mqtt.url,
+              pipeline,
+              clientId: opts.clientId ?? mqtt.clientId,
+              group: opts.group ?? mqtt.group,
+              username: mqtt.username,
+              password: mqtt.password,
+              tls: tlsOf(mqtt),
+              maxMessageBytes: mqtt.maxMessageBytes,
+            }),
+            stop.then(() => undefined),
+          ]);
+          if (worker) {
+            process.stdout.write(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
+            await stop;
+            await worker.close();
+          }
+          const flushed = await Promise.race([
+            pipeline.flush().then(() => true),
+            new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
+          ]);
+          await pipeline.close();
+          if (!flushed)
+            process.stderr.write(
+              'stopped with events still to write: they are in the event log and are applied on the next start\n',
+            );
+        });
+      })
+  );
+}
