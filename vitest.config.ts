@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/neo4j-global.ts'],
+    setupFiles: ['test/setup/cleanup.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     // Two cores: two workers keep the machine responsive while Neo4j runs beside them.

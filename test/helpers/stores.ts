@@ -24,9 +24,14 @@ export interface Backend {
 }
 
 const made: string[] = [];
-process.on('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A temp directory removed when the test process exits. */
+/** Removes the temp directories this test file made (test/setup/cleanup.ts calls it after each file). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+process.on('exit', removeTempDirs);
+
+/** A temp directory removed when the test file is done. */
 export function tempDir(prefix = 'tracegraph-test-'): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
   made.push(d);
