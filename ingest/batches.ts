@@ -24,10 +24,14 @@ export function addTotals(t: IngestTotals, r: ApplyResult, seen: number): void {
   t.voided += r.voided;
 }
 
-/** Applies events in batches; `onBatch` sees the running totals after each commit. */
+/**
+ * Applies events in batches; `onBatch` sees the running totals after each commit. When the source
+ * throws (a bad line, a read error), the events it gave before are committed first, then the error
+ * is passed on: they were valid, and a rerun skips them by eventId.
+ */
 export async function applyInBatches(
   store: GraphStore,
-  events: Iterable<CanonicalEvent>,
+  events: Iterable<CanonicalEvent> | AsyncIterable<CanonicalEvent>,
   opts: { batchSize?: number; onBatch?: (t: IngestTotals) => void } = {},
 ): Promise<IngestTotals> {
   const size = opts.batchSize ?? DEFAULT_BATCH;
@@ -39,9 +43,14 @@ export async function applyInBatches(
     batch = [];
     opts.onBatch?.(totals);
   };
-  for (const e of events) {
-    batch.push(e);
-    if (batch.length >= size) await flush();
+  try {
+    for await (const e of events) {
+      batch.push(e);
+      if (batch.length >= size) await flush();
+    }
+  } catch (e) {
+    await flush();
+    throw e;
   }
   await flush();
   return totals;

@@ -9,25 +9,18 @@ import { parseEvent, type CanonicalEvent } from '../core/events.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import { parseEpcisJson } from './epcis/parse-json.ts';
-import { DEFAULT_BATCH, addTotals, emptyTotals, type IngestTotals } from './batches.ts';
+import { applyInBatches, type IngestTotals } from './batches.ts';
 
 export type Progress = (bytesRead: number, totals: IngestTotals) => void;
 
 /** Streams a JSON-lines file of canonical events into the store. */
 export async function importEventLines(store: GraphStore, file: string, onProgress?: Progress): Promise<IngestTotals> {
-  const totals = emptyTotals();
   const stream = createReadStream(file);
   stream.on('error', () => undefined);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let batch: CanonicalEvent[] = [];
-  let lineNo = 0;
-  const flush = async () => {
-    if (!batch.length) return;
-    addTotals(totals, await store.applyEvents(batch), batch.length);
-    batch = [];
-    onProgress?.(stream.bytesRead, totals);
-  };
-  try {
+  let given = 0;
+  async function* events(): AsyncGenerator<CanonicalEvent> {
+    let lineNo = 0;
     for await (const line of lines) {
       lineNo++;
       const text = lineNo === 1 ? line.replace(/^\uFEFF/, '') : line;
@@ -36,32 +29,29 @@ export async function importEventLines(store: GraphStore, file: string, onProgre
       try {
         raw = JSON.parse(text);
       } catch (e) {
-        throw lineError(file, lineNo, `not valid JSON (${(e as Error).message})`, totals, batch.length);
+        throw lineError(file, lineNo, `not valid JSON (${(e as Error).message})`, given);
       }
       // A line may hold one event or an array of them (the MQTT payload form); all or none of it.
       const items = Array.isArray(raw) ? raw : [raw];
       const parsed: CanonicalEvent[] = [];
       for (const [i, item] of items.entries()) {
         const r = parseEvent(item);
-        if (!r.ok) throw lineError(file, lineNo, Array.isArray(raw) ? `[${i}] ${r.reason}` : r.reason, totals, batch.length);
+        if (!r.ok) throw lineError(file, lineNo, Array.isArray(raw) ? `[${i}] ${r.reason}` : r.reason, given);
         parsed.push(r.event);
       }
-      batch.push(...parsed);
-      if (batch.length >= DEFAULT_BATCH) await flush();
+      given += parsed.length;
+      yield* parsed;
     }
+  }
+  try {
+    return await applyInBatches(store, events(), { onBatch: (t) => onProgress?.(stream.bytesRead, t) });
   } catch (e) {
-    if (e instanceof TracegraphError) {
-      await flush(); // what came before the bad line is good: keep it
-      throw e;
-    }
+    if (e instanceof TracegraphError) throw e;
     throw new TracegraphError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-  await flush();
-  return totals;
 }
 
-function lineError(file: string, line: number, reason: string, totals: IngestTotals, pending: number): TracegraphError {
-  const before = totals.seen + pending;
+function lineError(file: string, line: number, reason: string, before: number): TracegraphError {
   return new TracegraphError(
     'BAD_EVENT',
     `${reason} (the ${before} event(s) before this line were imported; fix it and run again, they will not be doubled)`,
@@ -86,11 +76,7 @@ export async function importEpcisFile(
       where: file,
     });
   const doc = parseEpcisJson(text, { file });
-  const totals = emptyTotals();
-  for (let i = 0; i < doc.events.length; i += DEFAULT_BATCH) {
-    const batch = doc.events.slice(i, i + DEFAULT_BATCH);
-    addTotals(totals, await store.applyEvents(batch), batch.length);
-    onProgress?.(Buffer.byteLength(text), totals);
-  }
+  const size = Buffer.byteLength(text);
+  const totals = await applyInBatches(store, doc.events, { onBatch: (t) => onProgress?.(size, t) });
   return { ...totals, epcisEvents: doc.eventCount };
 }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
-import { DEFAULT_BATCH, addTotals, emptyTotals } from '../../ingest/batches.ts';
+import { applyInBatches } from '../../ingest/batches.ts';
 import { listSegments, logDir, readLog } from '../../ingest/pipeline/event-log.ts';
 import { dataOption, jsonOption, printJson, withStore } from '../common.ts';
 import { progressBar } from '../progress.ts';
@@ -28,25 +28,16 @@ export function replayCommand(): Command {
         const before = new Map(segments.map((s, i) => [s.seq, segments.slice(0, i).reduce((n, x) => n + x.size, 0)]));
         const totalBytes = segments.reduce((n, s) => n + s.size, 0);
         const bar = progressBar('replaying the event log', totalBytes, ' bytes');
-        const totals = emptyTotals();
-        let batch: CanonicalEvent[] = [];
         let at = 0;
-        const flush = async () => {
-          if (!batch.length) return;
-          addTotals(totals, await store.applyEvents(batch), batch.length);
-          batch = [];
-          bar.update(at, { events: totals.seen, new: totals.applied });
-        };
-        try {
+        async function* events(): AsyncGenerator<CanonicalEvent> {
           for await (const { event, end } of readLog(config.dataDir)) {
-            batch.push(event);
             at = (before.get(end.segment) ?? 0) + end.offset;
-            if (batch.length >= DEFAULT_BATCH) await flush();
+            yield event;
           }
-          await flush();
-        } finally {
-          bar.stop();
         }
+        const totals = await applyInBatches(store, events(), {
+          onBatch: (t) => bar.update(at, { events: t.seen, new: t.applied }),
+        }).finally(() => bar.stop());
         if (opts.json) return printJson(totals);
         process.stderr.write(
           `replayed ${totals.seen} events: ${totals.applied} new, ${totals.duplicates} already present, ${totals.voided} declared in error\n`,
