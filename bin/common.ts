@@ -13,13 +13,14 @@ export async function withStore<T>(
   job: (store: GraphStore, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig({ dataDir: opts.data, mqttUrl: opts.mqttUrl });
+  // A bar only when opening is slow (a large embedded graph rebuilding its trace index).
+  const started = Date.now();
   let bar: ReturnType<typeof progressBar> | undefined;
   const store = await openStore(config, {
-    onProgress: (done, total, what) => {
-      if (total < 200_000) return;
-      bar ??= progressBar(`loading ${what}`, total);
-      bar.setTotal(total);
-      bar.update(done);
+    onProgress: (step, steps, what) => {
+      if (!bar && Date.now() - started < 1000) return;
+      bar ??= progressBar('loading the trace index', steps);
+      bar.update(step, { read: what });
     },
   });
   bar?.stop();

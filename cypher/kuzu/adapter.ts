@@ -40,7 +40,7 @@ export interface KuzuOptions {
   /** Kuzu's buffer pool in MiB (env TRACEGRAPH_KUZU_BUFFER_MB). */
   bufferMb?: number;
   /** Called while the trace index loads at open: (done, total, what). */
-  onProgress?: (done: number, total: number, what: string) => void;
+  onProgress?: (step: number, steps: number, what: string) => void;
 }
 
 export class KuzuStore implements GraphStore {
@@ -154,12 +154,14 @@ export class KuzuStore implements GraphStore {
   }
 
   private async loadIndex(onProgress?: KuzuOptions['onProgress']): Promise<void> {
-    const report = onProgress ?? (() => undefined);
+    // Nine reads: items, three vertex tables, five edge tables.
+    let step = 0;
+    const report = (what: string) => onProgress?.(++step, 9, what);
     const itemAt: number[] = [];
     const items = await this.exportRows(query('kuzu', 'load-items'), 4, ([o, rank, container, id]) => {
       itemAt[Number(o)] = this.index.setItem(id!, Number(rank || 1), container === 'True');
     });
-    report(items, items, 'items');
+    report(`${items} items`);
     const at: Record<'Operation' | 'Shipment' | 'Party', number[]> = { Operation: [], Shipment: [], Party: [] };
     const kind = { Operation: 'operation', Shipment: 'shipment', Party: 'party' } as const;
     for (const label of ['Operation', 'Shipment', 'Party'] as const) {
@@ -167,6 +169,7 @@ export class KuzuStore implements GraphStore {
         at[label][Number(o)] = this.index.vertex(kind[label], id!);
         if (label === 'Party') this.names.get('Party')!.add(id!);
       });
+      report(label);
     }
     const patterns: [string, string, number[], number[]][] = [
       ['(a:Item)-[r:INPUT_TO]->(b:Operation)', 'r.h', itemAt, at.Operation],
@@ -179,7 +182,7 @@ export class KuzuStore implements GraphStore {
       const n = await this.exportRows(query('kuzu', 'load-edges', { Pattern: pattern, Hash: hash }), 3, ([a, b, h]) =>
         this.index.addHashedEdge(from[Number(a)]!, to[Number(b)]!, Number(h)),
       );
-      report(n, n, 'edges');
+      report(`${n} edges`);
     }
     for (const label of ['WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const) {
       const set = this.names.get(label)!;

@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backends, tempDir } from '../helpers/stores.ts';
+import { PLANT } from '../pipeline/fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const GS1 = resolve(ROOT, '../shared/external/gs1-epcis');
@@ -15,24 +16,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv) {
 
 const line = (o: object) => JSON.stringify(o);
 const t = (m: number) => `2026-03-01T08:${String(m).padStart(2, '0')}:00+01:00`;
-const EVENTS = [
-  line({ kind: 'receive', eventId: 'e1', eventTime: t(0), lot: 'LOT-A', material: 'paste', qty: 5, uom: 'kg', supplier: 'Acme' }),
-  line({
-    kind: 'operation',
-    eventId: 'e2',
-    eventTime: t(1),
-    operationId: 'PRINT-1',
-    step: 'print',
-    station: 'P1',
-    inputs: [{ id: 'LOT-A', qty: 0.1, uom: 'kg' }],
-    outputs: [
-      { id: 'PCB-1', type: 'unit' },
-      { id: 'PCB-2', type: 'unit' },
-    ],
-  }),
-  line({ kind: 'pack', eventId: 'e3', eventTime: t(2), parent: 'CASE-1', children: ['PCB-1', 'PCB-2'] }),
-  line({ kind: 'ship', eventId: 'e4', eventTime: t(3), shipmentId: 'SHP-1', items: ['CASE-1'], customer: 'Contoso' }),
-];
+const EVENTS = PLANT.map(line);
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`tracegraph CLI on ${backend.name}`, () => {
