@@ -36,5 +36,7 @@ export interface GraphStore {
   traceForward(ids: readonly string[]): Promise<TraceResult>;
   traceBackward(ids: readonly string[]): Promise<TraceResult>;
   stats(): Promise<StoreStats>;
+  /** Cheap liveness check (health probes): resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

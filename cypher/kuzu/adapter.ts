@@ -428,6 +428,12 @@ export class KuzuStore implements GraphStore {
     });
   }
 
+  ping(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.run(query('kuzu', 'ping'));
+    });
+  }
+
   stats(): Promise<StoreStats> {
     return this.exclusive(async () => {
       const nodes: Record<string, number> = {};

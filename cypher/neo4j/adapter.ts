@@ -184,6 +184,12 @@ export class Neo4jStore implements GraphStore {
     }
   }
 
+  ping(): Promise<void> {
+    return this.tx('READ', async (tx) => {
+      await tx.run(query('neo4j', 'ping'));
+    });
+  }
+
   stats(): Promise<StoreStats> {
     return this.tx('READ', async (tx) => {
       const nodes: Record<string, number> = {};

@@ -198,7 +198,15 @@ for (const backend of backends()) {
 /** A store that fails the way we ask it to: for the error paths no real backend takes on demand. */
 function failingStore(error: Error): GraphStore {
   const fail = () => Promise.reject(error);
-  return { backend: 'kuzu', applyEvents: fail, traceForward: fail, traceBackward: fail, stats: fail, close: async () => {} };
+  return {
+    backend: 'kuzu',
+    applyEvents: fail,
+    traceForward: fail,
+    traceBackward: fail,
+    stats: fail,
+    ping: fail,
+    close: async () => {},
+  };
 }
 
 describe('GraphQL API errors', () => {

@@ -51,6 +51,9 @@ export class FlakyStore implements GraphStore {
   traceBackward(ids: readonly string[]) {
     return this.inner.traceBackward(ids);
   }
+  ping() {
+    return this.inner.ping();
+  }
   stats() {
     return this.inner.stats();
   }

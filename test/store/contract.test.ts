@@ -125,6 +125,10 @@ for (const backend of backends()) {
         expect(t.lots).toEqual(['G1']);
       });
 
+      it('answers a health ping', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
       it('an unknown id traces to nothing', async () => {
         expect(await store.traceForward(['NOPE'])).toEqual(none);
         expect(await store.traceBackward(['NOPE'])).toEqual(none);
