@@ -67,11 +67,6 @@ export class FlowIndex {
     return v !== undefined;
   }
 
-  itemKind(id: string): VertexKind | undefined {
-    const v = this.byKey[0]!.get(id);
-    return v === undefined ? undefined : (['lot', 'unit', 'container'] as const)[this.kinds[v]!];
-  }
-
   /** Adds the vertex if new; an item's kind may be refined later (lot -> unit -> container). */
   vertex(kind: VertexKind, id: string): number {
     const key = kind === 'party' ? 'P|' + id : kind === 'shipment' ? 'S|' + id : id;

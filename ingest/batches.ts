@@ -13,11 +13,11 @@ export interface IngestTotals extends ApplyResult {
   seen: number;
 }
 
-export function emptyTotals(): IngestTotals {
+function emptyTotals(): IngestTotals {
   return { seen: 0, applied: 0, duplicates: 0, voided: 0 };
 }
 
-export function addTotals(t: IngestTotals, r: ApplyResult, seen: number): void {
+function addTotals(t: IngestTotals, r: ApplyResult, seen: number): void {
   t.seen += seen;
   t.applied += r.applied;
   t.duplicates += r.duplicates;
