@@ -113,6 +113,10 @@ describe('tracegraph --help', () => {
     ['stats'],
     ['bench'],
     ['demo'],
+    ['serve'],
+    ['ingest'],
+    ['replay'],
+    ['deadletters'],
   ]) {
     it(`tracegraph ${cmd.join(' ')} --help explains itself`, () => {
       const r = cli([...cmd, '--help'], process.env);
