@@ -1,7 +1,8 @@
 /**
  * The HTTP server: GraphQL at /graphql (one yoga instance over the Pothos schema) and /healthz,
  * on node:http. The store is opened and closed by the caller, so tests and `tracegraph serve`
- * decide its lifetime; the server only borrows it.
+ * decide its lifetime; the server only borrows it. Users, keys and the audit trail are files
+ * under the data directory (api/auth, api/audit), shared with the CLI.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,16 +10,28 @@ import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
 import type { ApiContext } from './builder.ts';
 import { useTracegraphErrors } from './errors.ts';
+import { AuditTrail } from './audit/trail.ts';
+import { useMutationAudit } from './audit/mutations.ts';
+import { Authenticator } from './auth/authenticate.ts';
+import { useAuthGate } from './auth/gate.ts';
+import { UserStore } from './auth/users.ts';
+import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
 import { buildSchema } from './schema/index.ts';
 
 export interface ApiServerOptions {
   store: GraphStore;
   /** 0 picks a free port (tests). */
   port: number;
-  /** Default 127.0.0.1: there is no authentication yet, so the API must not be reachable from the network by accident. */
+  /** Default 127.0.0.1: exposing the API to a network is a decision for `--host`. */
   host?: string;
   /** Largest request body accepted, bytes (default 1 MiB): a trace request is a few KiB at most. */
   maxBodyBytes?: number;
+  /** The data directory: users and keys under `auth/`, the audit trail under `audit/`. */
+  dataDir: string;
+  /** A key that authenticates as the admin `dev` without being stored (the demo, TRACEGRAPH_DEV_KEY). */
+  devKey?: string;
+  /** Query depth, selection and token limits (defaults in limits.ts). */
+  limits?: Partial<QueryLimits>;
 }
 
 export interface ApiServer {
@@ -64,16 +77,25 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const { store } = opts;
   const host = opts.host ?? '127.0.0.1';
   const limit = opts.maxBodyBytes ?? MiB;
-  const context: ApiContext = { store };
+  const audit = new AuditTrail(opts.dataDir);
+  const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, { devKey: opts.devKey });
+  const gate = useAuthGate(auth);
   const yoga = createYoga<object, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
-    context: () => context,
+    context: ({ request }): ApiContext => ({ store, principal: gate.principalOf(request), auth, audit, dataDir: opts.dataDir }),
     graphiql: process.env.NODE_ENV !== 'production',
     landingPage: false,
     // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."
     // and are logged here with their stack; TracegraphErrors are passed through by the plugin.
-    plugins: [useTracegraphErrors()],
+    // Order matters: the gate answers 401 before parsing; errors get their codes before the
+    // mutation audit records them.
+    plugins: [
+      gate.plugin,
+      useQueryLimits({ ...DEFAULT_LIMITS, ...opts.limits }),
+      useTracegraphErrors(),
+      useMutationAudit(),
+    ],
   });
 
   // The body is read here (not by yoga) so that the size limit holds before any parsing.

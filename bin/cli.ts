@@ -14,6 +14,8 @@ import { ingestCommand } from './commands/ingest.ts';
 import { serveCommand } from './commands/serve.ts';
 import { replayCommand } from './commands/replay.ts';
 import { deadlettersCommand } from './commands/deadletters.ts';
+import { userCommand } from './commands/user.ts';
+import { auditCommand } from './commands/audit.ts';
 
 const program = new Command('tracegraph')
   .description('Graph-based traceability and quality control for manufacturing')
@@ -42,6 +44,8 @@ program.addCommand(benchCommand());
 program.addCommand(serveCommand());
 program.addCommand(replayCommand());
 program.addCommand(deadlettersCommand());
+program.addCommand(userCommand());
+program.addCommand(auditCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -11,6 +11,11 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_AUTH'
   | 'STORE_QUERY'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'SIGNATURE_INVALID'
+  | 'QUERY_TOO_COMPLEX'
+  | 'AUDIT_BROKEN'
   | 'INTERNAL';
 
 export class TracegraphError extends Error {

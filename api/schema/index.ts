@@ -2,6 +2,8 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import './trace.ts';
+import './auth.ts';
+import './audit.ts';
 
 let schema: GraphQLSchema | undefined;
 

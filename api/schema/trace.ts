@@ -64,6 +64,7 @@ builder.queryFields((t) => {
     t.field({
       type: Trace,
       description,
+      authScopes: { readTrace: true },
       args: { from: t.arg.idList({ required: true, description: FROM_DESCRIPTION }) },
       resolve: (_root, args, ctx) => trace(ctx.store, traceIds(args.from)),
     });

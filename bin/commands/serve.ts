@@ -3,6 +3,12 @@ import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
 import { dataOption, shutdownSignal, withStore } from '../common.ts';
+import { AuditTrail } from '../../api/audit/trail.ts';
+import { UserStore } from '../../api/auth/users.ts';
+
+async function hasUsers(dataDir: string): Promise<boolean> {
+  return (await new UserStore(dataDir, new AuditTrail(dataDir)).list()).some((u) => !u.revoked);
+}
 
 function portNumber(v: string): number {
   const n = Number(v);
@@ -14,9 +20,12 @@ function portNumber(v: string): number {
 export function serveCommand(): Command {
   return (
     new Command('serve')
-      .description('serve the GraphQL API (POST /graphql, GraphiQL on GET /graphql unless NODE_ENV=production) and GET /healthz')
+      .description(
+        'serve the GraphQL API (POST /graphql, GraphiQL on GET /graphql unless NODE_ENV=production) and GET /healthz; ' +
+          'requests need `Authorization: Bearer <api key>` (tracegraph user add; TRACEGRAPH_DEV_KEY sets an admin key for development)',
+      )
       .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').default(4000).argParser(portNumber))
-      // Loopback by default: the API has no authentication yet.
+      // Loopback by default: listening on a network is a deliberate --host.
       .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
       .addOption(dataOption())
       // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
@@ -25,7 +34,13 @@ export function serveCommand(): Command {
           const stop = shutdownSignal();
           let server;
           try {
-            server = await createApiServer({ store, port: opts.port, host: opts.host });
+            server = await createApiServer({
+              store,
+              port: opts.port,
+              host: opts.host,
+              dataDir: config.dataDir,
+              devKey: process.env.TRACEGRAPH_DEV_KEY || undefined,
+            });
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
             if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
@@ -35,9 +50,11 @@ export function serveCommand(): Command {
               );
             throw e;
           }
-          process.stderr.write(
-            `tracegraph: serving ${describeStore(config)}; no authentication yet, keep it on a trusted host\n`,
-          );
+          process.stderr.write(`tracegraph: serving ${describeStore(config)}\n`);
+          if (!process.env.TRACEGRAPH_DEV_KEY && !(await hasUsers(config.dataDir)))
+            process.stderr.write(
+              'tracegraph: no users yet: every request needs an API key; create one with `tracegraph user add --name NAME --role admin`\n',
+            );
           process.stdout.write(`GraphQL API at ${server.url}\n`);
           const signal = await stop;
           process.stderr.write(`tracegraph: ${signal}, shutting down\n`);

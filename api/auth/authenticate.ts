@@ -1,0 +1,121 @@
+/**
+ * Who is calling: the `Authorization: Bearer <api key or token>` header to a principal. Keys are
+ * looked up in the user file; tokens come from the `login` mutation and live in this process
+ * only (short-lived: an hour); the dev key (given by `tracegraph demo` or TRACEGRAPH_DEV_KEY) is an
+ * admin named `dev` that is never written to disk. Failed checks and each key's first use by this
+ * process are audited as logins; later requests with the same key are not (an API key is sent
+ * with every request: auditing each would make the trail a request log).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { TracegraphError } from '../../core/errors.ts';
+import type { AuditTrail } from '../audit/trail.ts';
+import { API_KEY_PREFIX, keyLabel, newSecret, secretHash, TOKEN_PREFIX } from './api-keys.ts';
+import type { Principal } from './roles.ts';
+import type { UserStore } from './users.ts';
+
+export const DEV_PRINCIPAL: Principal = { name: 'dev', role: 'admin' };
+const TOKEN_TTL_MS = 60 * 60 * 1000;
+const MAX_CREDENTIAL_LENGTH = 256;
+const MIN_DEV_KEY_LENGTH = 16;
+
+export type Authentication = { principal: Principal } | { principal: null; reason: string };
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  principal: Principal;
+}
+
+interface Token {
+  principal: Principal;
+  /** The user record it was issued for: a token dies with its user, even if the name is re-added. */
+  userCreated: string;
+  expires: number;
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+export class Authenticator {
+  private readonly tokens = new Map<string, Token>();
+  private readonly seenKeys = new Set<string>();
+  private readonly devKeyDigest: Buffer | undefined;
+
+  constructor(
+    readonly users: UserStore,
+    private readonly audit: AuditTrail,
+    opts: { devKey?: string; tokenTtlMs?: number } = {},
+  ) {
+    if (opts.devKey !== undefined && opts.devKey.length < MIN_DEV_KEY_LENGTH)
+      throw new TracegraphError('CONFIG', `the dev key (TRACEGRAPH_DEV_KEY) needs at least ${MIN_DEV_KEY_LENGTH} characters`);
+    this.devKeyDigest = opts.devKey ? digest(opts.devKey) : undefined;
+    this.tokenTtlMs = opts.tokenTtlMs ?? TOKEN_TTL_MS;
+  }
+
+  private readonly tokenTtlMs: number;
+
+  /** The principal for an Authorization header, or why there is none (failed checks are audited). */
+  async authenticate(header: string | null | undefined): Promise<Authentication> {
+    if (!header?.trim())
+      return {
+        principal: null,
+        reason: 'authentication required: send `Authorization: Bearer <api key>` (`tracegraph user add` prints a key)',
+      };
+    const m = /^Bearer +(\S+) *$/i.exec(header);
+    if (!m?.[1] || m[1].length > MAX_CREDENTIAL_LENGTH)
+      return this.failed('malformed', 'the Authorization header must be `Bearer <api key or token>`');
+    const secret = m[1];
+    if (this.devKeyDigest && timingSafeEqual(digest(secret), this.devKeyDigest)) return { principal: DEV_PRINCIPAL };
+    if (secret.startsWith(TOKEN_PREFIX)) {
+      const hash = secretHash(secret);
+      const t = this.tokens.get(hash);
+      if (!t || t.expires < Date.now()) {
+        this.tokens.delete(hash);
+        return this.failed('token', 'the token is unknown or expired: log in again');
+      }
+      // A user revoked since logging in loses its tokens too.
+      const still = await this.users.active(t.principal.name);
+      if (still?.created !== t.userCreated) return this.failed('token', `user ${t.principal.name} was revoked`, t.principal.name);
+      return { principal: still.principal };
+    }
+    if (secret.startsWith(API_KEY_PREFIX)) {
+      const principal = await this.users.principalForKey(secret);
+      if (!principal) return this.failed('apiKey', 'the API key is unknown or revoked', undefined, keyLabel(secret));
+      const hash = secretHash(secret);
+      if (!this.seenKeys.has(hash)) {
+        this.seenKeys.add(hash);
+        await this.audit.append({
+          actor: principal.name,
+          action: 'login',
+          details: { method: 'apiKey', ok: true, keyLabel: keyLabel(secret) },
+        });
+      }
+      return { principal };
+    }
+    return this.failed('malformed', 'not an API key or token: API keys start with tg_, login tokens with tgt_');
+  }
+
+  private async failed(method: string, reason: string, actor = 'anonymous', label?: string): Promise<Authentication> {
+    await this.audit.append({ actor, action: 'login', details: { method, ok: false, reason, ...(label ? { keyLabel: label } : {}) } });
+    return { principal: null, reason };
+  }
+
+  /** Checks a name and password and issues a short-lived token; every attempt is audited. */
+  async login(name: string, password: string): Promise<LoginResult> {
+    const outcome = await this.users.checkPassword(name, password);
+    if (outcome !== 'ok') {
+      await this.audit.append({ actor: name.slice(0, 64) || 'anonymous', action: 'login', details: { method: 'password', ok: false, reason: outcome } });
+      // One message for every failure: which part was wrong is for the audit trail, not the caller.
+      throw new TracegraphError('UNAUTHENTICATED', 'wrong user name or password (or the user has no password: add one with `tracegraph user add --password-stdin`)');
+    }
+    const user = await this.users.active(name);
+    if (!user) throw new TracegraphError('UNAUTHENTICATED', `user ${name} was revoked meanwhile`);
+    const { principal } = user;
+    const now = Date.now();
+    for (const [h, t] of this.tokens) if (t.expires < now) this.tokens.delete(h);
+    const token = newSecret(TOKEN_PREFIX);
+    const expires = now + this.tokenTtlMs;
+    this.tokens.set(secretHash(token), { principal, userCreated: user.created, expires });
+    await this.audit.append({ actor: name, action: 'login', details: { method: 'password', ok: true } });
+    return { token, expiresAt: new Date(expires).toISOString(), principal };
+  }
+}
