@@ -67,9 +67,7 @@ export const builder = new SchemaBuilder<{
       const field = `${info.parentType.name}.${info.fieldName}`;
       if (!ctx.principal) return new TracegraphError('UNAUTHENTICATED', `${field} needs authentication: send an API key`);
       const scopes = [...new Set(failedScopes(result.failure))] as Scope[];
-      const who = scopes.length
-        ? `; it needs ${scopes.map((s) => `${s} (roles ${rolesWith(s).join(', ')})`).join(' or ')}`
-        : '';
+      const who = scopes.length ? `; it needs ${scopes.map((s) => `${s} (roles ${rolesWith(s).join(', ')})`).join(' or ')}` : '';
       return new TracegraphError('FORBIDDEN', `role ${ctx.principal.role} may not use ${field}${who}`);
     },
   },

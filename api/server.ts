@@ -90,12 +90,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     // and are logged here with their stack; TracegraphErrors are passed through by the plugin.
     // Order matters: the gate answers 401 before parsing; errors get their codes before the
     // mutation audit records them.
-    plugins: [
-      gate.plugin,
-      useQueryLimits({ ...DEFAULT_LIMITS, ...opts.limits }),
-      useTracegraphErrors(),
-      useMutationAudit(),
-    ],
+    plugins: [gate.plugin, useQueryLimits({ ...DEFAULT_LIMITS, ...opts.limits }), useTracegraphErrors(), useMutationAudit()],
   });
 
   // The body is read here (not by yoga) so that the size limit holds before any parsing.

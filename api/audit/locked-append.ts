@@ -1,12 +1,11 @@
 /**
  * Appends to a JSON-lines file that more than one process writes (`tracegraph serve` and a
- * `tracegraph user add` beside it): under a lock file, with a torn last line (a writer that died
+ * `tracegraph user add` beside it): under a lock file (file-lock.ts), with a torn last line (a writer that died
  * mid-write, never acknowledged) cut off first, and fsynced before the caller is told it is done.
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { acquireDirLock } from '../../ingest/pipeline/lock.ts';
-import { isTracegraphError } from '../../core/errors.ts';
+import { acquireFileLock } from './file-lock.ts';
 
 /** What the file ends with, read under the lock. */
 export interface FileTail {
@@ -17,7 +16,6 @@ export interface FileTail {
 }
 
 const CHUNK = 64 * 1024;
-const LOCK_WAIT_MS = 10_000;
 
 // The file lock refuses a second holder in the same process (same pid), so callers in one
 // process queue here first.
@@ -35,19 +33,6 @@ function serialised<T>(key: string, job: () => Promise<T>): Promise<T> {
     if (queues.get(key) === settled) queues.delete(key);
   });
   return next;
-}
-
-/** Takes the lock file, waiting while another live process holds it (they hold it for milliseconds). */
-async function lock(file: string, what: string): Promise<() => void> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-    try {
-      return acquireDirLock(file, what);
-    } catch (e) {
-      if (!isTracegraphError(e) || Date.now() > deadline) throw e;
-    }
-    await new Promise((r) => setTimeout(r, wait));
-  }
 }
 
 /** Reads backwards from the end to the last complete line; cuts off bytes after the last newline. */
@@ -89,12 +74,14 @@ export async function appendLocked<T>(
   path: string,
   what: string,
   build: (tail: FileTail) => Promise<{ lines: string[]; result: T }> | { lines: string[]; result: T },
+  opts: { private?: boolean } = {},
 ): Promise<T> {
   return serialised(path, async () => {
-    await mkdir(dirname(path), { recursive: true });
-    const release = await lock(`${path}.lock`, what);
+    // Private: readable by the owner only (the user file holds password hashes), when created.
+    await mkdir(dirname(path), { recursive: true, mode: opts.private ? 0o700 : 0o755 });
+    const release = await acquireFileLock(`${path}.lock`, what);
     try {
-      const fh = await open(path, 'a+');
+      const fh = await open(path, 'a+', opts.private ? 0o600 : 0o644);
       try {
         const tail = await readTail(fh);
         const { lines, result } = await build(tail);
@@ -108,7 +95,7 @@ export async function appendLocked<T>(
         await fh.close();
       }
     } finally {
-      release();
+      await release();
     }
   });
 }

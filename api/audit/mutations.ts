@@ -34,7 +34,10 @@ export function redact(value: unknown): JsonValue {
   return String(value);
 }
 
-function rootFields(selections: readonly SelectionNode[], variables: Record<string, unknown>): { field: string; args: JsonValue }[] {
+function rootFields(
+  selections: readonly SelectionNode[],
+  variables: Record<string, unknown>,
+): { field: string; args: JsonValue }[] {
   return selections.flatMap((s) => {
     if (s.kind === Kind.INLINE_FRAGMENT) return rootFields(s.selectionSet.selections, variables);
     if (s.kind !== Kind.FIELD) return []; // a named fragment at the root of a mutation: rare; its fields run anyway

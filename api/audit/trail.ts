@@ -62,9 +62,7 @@ export function canonicalJson(value: unknown): string {
 
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, time, actor, action, target, details, prevHash } = entry;
-  return createHash('sha256')
-    .update(canonicalJson({ seq, time, actor, action, target, details, prevHash }))
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson({ seq, time, actor, action, target, details, prevHash })).digest('hex');
 }
 
 export interface AuditQuery {
@@ -155,7 +153,11 @@ export class AuditTrail {
     let prevSeq = 0;
     let count = 0;
     for await (const { line, text } of this.lines()) {
-      const broken = (seq: number, reason: string): VerifyResult => ({ ok: false, entries: count, brokenAt: { seq, line, reason } });
+      const broken = (seq: number, reason: string): VerifyResult => ({
+        ok: false,
+        entries: count,
+        brokenAt: { seq, line, reason },
+      });
       let raw: unknown;
       try {
         raw = JSON.parse(text);
@@ -177,8 +179,12 @@ export class AuditTrail {
             : `entry ${e.seq} follows entry ${prevSeq}: out of order or repeated`,
         );
       if (e.prevHash !== prevHash)
-        return broken(e.seq, `entry ${e.seq} does not carry the hash of entry ${prevSeq} (removed, reordered or edited before it)`);
-      if (entryHash(e) !== e.hash) return broken(e.seq, `entry ${e.seq} was changed after it was written (its hash does not match)`);
+        return broken(
+          e.seq,
+          `entry ${e.seq} does not carry the hash of entry ${prevSeq} (removed, reordered or edited before it)`,
+        );
+      if (entryHash(e) !== e.hash)
+        return broken(e.seq, `entry ${e.seq} was changed after it was written (its hash does not match)`);
       prevHash = e.hash;
       prevSeq = e.seq;
       count++;
@@ -197,6 +203,11 @@ function parseLine(text: string): AuditEntry | undefined {
 }
 
 /** The audit entry for an export (a report download, a spreadsheet): call it before sending the file. */
-export function recordExport(trail: AuditTrail, actor: string, what: string, details?: { [k: string]: JsonValue }): Promise<AuditEntry> {
+export function recordExport(
+  trail: AuditTrail,
+  actor: string,
+  what: string,
+  details?: { [k: string]: JsonValue },
+): Promise<AuditEntry> {
   return trail.append({ actor, action: 'export', target: what, details });
 }

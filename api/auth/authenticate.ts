@@ -95,7 +95,11 @@ export class Authenticator {
   }
 
   private async failed(method: string, reason: string, actor = 'anonymous', label?: string): Promise<Authentication> {
-    await this.audit.append({ actor, action: 'login', details: { method, ok: false, reason, ...(label ? { keyLabel: label } : {}) } });
+    await this.audit.append({
+      actor,
+      action: 'login',
+      details: { method, ok: false, reason, ...(label ? { keyLabel: label } : {}) },
+    });
     return { principal: null, reason };
   }
 
@@ -103,9 +107,16 @@ export class Authenticator {
   async login(name: string, password: string): Promise<LoginResult> {
     const outcome = await this.users.checkPassword(name, password);
     if (outcome !== 'ok') {
-      await this.audit.append({ actor: name.slice(0, 64) || 'anonymous', action: 'login', details: { method: 'password', ok: false, reason: outcome } });
+      await this.audit.append({
+        actor: name.slice(0, 64) || 'anonymous',
+        action: 'login',
+        details: { method: 'password', ok: false, reason: outcome },
+      });
       // One message for every failure: which part was wrong is for the audit trail, not the caller.
-      throw new TracegraphError('UNAUTHENTICATED', 'wrong user name or password (or the user has no password: add one with `tracegraph user add --password-stdin`)');
+      throw new TracegraphError(
+        'UNAUTHENTICATED',
+        'wrong user name or password (or the user has no password: add one with `tracegraph user add --password-stdin`)',
+      );
     }
     const user = await this.users.active(name);
     if (!user) throw new TracegraphError('UNAUTHENTICATED', `user ${name} was revoked meanwhile`);

@@ -29,18 +29,7 @@ const ALL: readonly Scope[] = SCOPES;
 
 export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   admin: ALL,
-  quality: [
-    'authenticated',
-    'readTrace',
-    'readHistory',
-    'readMonitor',
-    'hold',
-    'recall',
-    'spec',
-    'sign',
-    'reports',
-    'auditRead',
-  ],
+  quality: ['authenticated', 'readTrace', 'readHistory', 'readMonitor', 'hold', 'recall', 'spec', 'sign', 'reports', 'auditRead'],
   engineer: ['authenticated', 'readTrace', 'readHistory', 'readMonitor', 'spec', 'sign', 'reports'],
   // Customer service looks up serials; it never holds, recalls or signs.
   service: ['authenticated', 'readHistory'],

@@ -53,8 +53,7 @@ export async function requireSignature(ctx: ApiContext, req: SignatureRequest): 
   const who = ctx.principal;
   if (!who) throw new TracegraphError('UNAUTHENTICATED', 'signing needs an authenticated user');
   const { meaning, target } = checked(req);
-  const outcome =
-    who.name === DEV_PRINCIPAL.name ? 'dev-key' : await ctx.auth.users.checkPassword(who.name, req.password);
+  const outcome = who.name === DEV_PRINCIPAL.name ? 'dev-key' : await ctx.auth.users.checkPassword(who.name, req.password);
   if (outcome !== 'ok') {
     await ctx.audit.append({
       actor: who.name,

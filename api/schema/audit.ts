@@ -11,7 +11,9 @@ const AuditEntryType = builder.objectRef<AuditEntry>('AuditEntry').implement({
     seq: t.exposeInt('seq'),
     time: t.exposeString('time', { description: 'ISO 8601, UTC' }),
     actor: t.exposeString('actor'),
-    action: t.exposeString('action', { description: 'mutation, login, signature, signature.failed, export, user.add, user.revoke, ...' }),
+    action: t.exposeString('action', {
+      description: 'mutation, login, signature, signature.failed, export, user.add, user.revoke, ...',
+    }),
     target: t.exposeString('target', { nullable: true }),
     details: t.string({
       nullable: true,
@@ -39,7 +41,10 @@ function isoTime(name: string, v: string | null | undefined): string | undefined
   if (v === null || v === undefined) return undefined;
   const t = Date.parse(v);
   if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(t))
-    throw new TracegraphError('BAD_INPUT', `\`${name}\` must be an ISO 8601 date or time, e.g. 2026-11-25T14:00:00Z; got ${JSON.stringify(v)}`);
+    throw new TracegraphError(
+      'BAD_INPUT',
+      `\`${name}\` must be an ISO 8601 date or time, e.g. 2026-11-25T14:00:00Z; got ${JSON.stringify(v)}`,
+    );
   return new Date(t).toISOString();
 }
 
@@ -63,7 +68,10 @@ builder.queryFields((t) => ({
       let after: number | undefined;
       if (args.after !== null && args.after !== undefined) {
         if (!/^\d{1,15}$/.test(args.after))
-          throw new TracegraphError('BAD_INPUT', `\`after\` must be the endCursor of a previous page, got ${JSON.stringify(args.after)}`);
+          throw new TracegraphError(
+            'BAD_INPUT',
+            `\`after\` must be the endCursor of a previous page, got ${JSON.stringify(args.after)}`,
+          );
         after = Number(args.after);
       }
       return ctx.audit.query({

@@ -1,0 +1,72 @@
+/**
+ * A short-held lock between processes (`tracegraph serve` and the CLI appending to the same user
+ * file or audit trail). ingest/pipeline/lock.ts is meant for one long-lived writer: under
+ * contention a waiter can read its lock file in the instant between creation and the pid being
+ * written, take it for a dead writer's and remove it (measured: two processes appending at once
+ * broke the audit chain). Here the lock file is complete before it exists: the pid is written
+ * to a private file which is then hard-linked into place, atomically, failing if a lock is held.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { TracegraphError } from '../../core/errors.ts';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function ownerOf(file: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(file, 'utf8')).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException).code;
+
+/**
+ * Takes the lock at `file`, waiting (up to `waitMs`) while another live process holds it; a lock
+ * left by a dead process is taken over. Returns the release function.
+ */
+export async function acquireFileLock(file: string, what: string, waitMs = 10_000): Promise<() => Promise<void>> {
+  const mine = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(mine, String(process.pid));
+  const deadline = Date.now() + waitMs;
+  try {
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        await link(mine, file);
+        return () => unlink(file).catch(() => undefined);
+      } catch (e) {
+        if (errno(e) !== 'EEXIST') throw e;
+      }
+      const owner = await ownerOf(file);
+      if (owner !== undefined && !alive(owner)) {
+        // Moved aside under a unique name (atomic), then checked: only the stale lock is removed.
+        const aside = `${file}.stale.${randomBytes(4).toString('hex')}`;
+        try {
+          await rename(file, aside);
+          if ((await ownerOf(aside)) === owner) await unlink(aside);
+          else await link(aside, file).finally(() => unlink(aside)); // moved a fresh lock: put it back
+        } catch {
+          // someone else got there first
+        }
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new TracegraphError(
+          'CONFIG',
+          `${what} is locked by process ${owner ?? '?'} (lock file ${file}) for over ${waitMs} ms`,
+        );
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  } finally {
+    await unlink(mine).catch(() => undefined);
+  }
+}
