@@ -14,7 +14,7 @@ import {
   type SelectionNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
-import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { ApiContext } from '../builder.ts';
 import type { JsonValue } from './trail.ts';
 
@@ -63,21 +63,23 @@ export function useMutationAudit(): Plugin {
       const ctx = args.contextValue as unknown as ApiContext;
       const fields = rootFields(op.selectionSet.selections, (args.variableValues ?? {}) as Record<string, unknown>);
       return {
-        onExecuteDone: (payload) =>
-          handleStreamOrSingleExecutionResult(payload, async ({ result }) => {
-            const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL'));
-            await ctx.audit.append({
-              actor: ctx.principal?.name ?? 'anonymous',
-              action: 'mutation',
-              target: fields.map((f) => f.field).join(','),
-              details: {
-                operationName: op.name?.value ?? null,
-                fields: fields.map((f) => ({ field: f.field, args: bounded(f.args) })),
-                ok: codes.length === 0,
-                ...(codes.length ? { errors: codes } : {}),
-              },
-            });
-          }),
+        // Returned, not fire-and-forget (envelop's handleStreamOrSingleExecutionResult drops the
+        // promise): the answer leaves only once the entry is on disk.
+        onExecuteDone: async ({ result }) => {
+          if (Symbol.asyncIterator in result) return; // incremental delivery: not used by mutations here
+          const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL'));
+          await ctx.audit.append({
+            actor: ctx.principal?.name ?? 'anonymous',
+            action: 'mutation',
+            target: fields.map((f) => f.field).join(','),
+            details: {
+              operationName: op.name?.value ?? null,
+              fields: fields.map((f) => ({ field: f.field, args: bounded(f.args) })),
+              ok: codes.length === 0,
+              ...(codes.length ? { errors: codes } : {}),
+            },
+          });
+        },
       };
     },
   };
