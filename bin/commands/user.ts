@@ -57,15 +57,17 @@ approve recalls, change specs, sign reports).
 Example:
   printf '%s\\n' "$PW" | tracegraph user add --name alice --role quality --password-stdin`,
     )
-    .action(async (opts: { name: string; role: string; password?: string; passwordStdin?: boolean; data?: string; json?: boolean }) => {
-      if (opts.password !== undefined && opts.passwordStdin)
-        throw new TracegraphError('BAD_INPUT', 'give --password or --password-stdin, not both');
-      const password = opts.passwordStdin ? await firstLineOfStdin() : opts.password;
-      const key = await users(opts.data).add({ name: opts.name, role: opts.role, password, by: cliActor() });
-      if (opts.json) return printJson({ key });
-      process.stderr.write(`tracegraph: user ${opts.name} (${opts.role}) added; its key is shown only now:\n`);
-      process.stdout.write(`${key}\n`);
-    });
+    .action(
+      async (opts: { name: string; role: string; password?: string; passwordStdin?: boolean; data?: string; json?: boolean }) => {
+        if (opts.password !== undefined && opts.passwordStdin)
+          throw new TracegraphError('BAD_INPUT', 'give --password or --password-stdin, not both');
+        const password = opts.passwordStdin ? await firstLineOfStdin() : opts.password;
+        const key = await users(opts.data).add({ name: opts.name, role: opts.role, password, by: cliActor() });
+        if (opts.json) return printJson({ key });
+        process.stderr.write(`tracegraph: user ${opts.name} (${opts.role}) added; its key is shown only now:\n`);
+        process.stdout.write(`${key}\n`);
+      },
+    );
 
   user
     .command('list')
