@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
@@ -25,10 +26,15 @@ function users(data: string | undefined): UserStore {
   return new UserStore(dataDir, new AuditTrail(dataDir));
 }
 
+/** The first line of stdin, without waiting for EOF (a person typing at a terminal ends with Enter). */
 async function firstLineOfStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
 }
 
 function row(u: UserInfo): string {
