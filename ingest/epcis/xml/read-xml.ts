@@ -161,8 +161,8 @@ export async function* readXmlDocument(
     parser.close();
   } catch (e) {
     if (e instanceof TracegraphError) throw e;
-    // saxes reports "file:line:column: message"; keep its position, name our file.
-    const message = (e as Error).message.replace(/^[^:]*:(\d+):(\d+): /, 'line $1, column $2: ');
+    // saxes reports "line:column: message"; keep its position, name our file.
+    const message = (e as Error).message.replace(/^(?:[^:\d][^:]*:)?(\d+):(\d+): /, 'line $1, column $2: ');
     throw new TracegraphError('BAD_EPCIS', `not well-formed XML: ${message}`, { where: file, cause: e });
   }
   yield* drain();
