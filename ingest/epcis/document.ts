@@ -81,10 +81,14 @@ export function streamEpcisDocument(
   const file = opts.file ?? 'EPCIS document';
   async function* events(): AsyncGenerator<EpcisEventRead> {
     const chunks = textChunks(input);
-    const first = await chunks.next();
-    const head = first.done ? '' : first.value;
-    const format = opts.format ?? (/^\s*</.test(head) ? 'xml' : 'json');
-    const rest = prepend(first.done ? [] : [head], chunks);
+    // The first character that is not white space tells XML ('<') from JSON.
+    const head: string[] = [];
+    for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
+      head.push(r.value);
+      if (/\S/.test(r.value)) break;
+    }
+    const format = opts.format ?? (/^\s*</.test(head.join('')) ? 'xml' : 'json');
+    const rest = prepend(head, chunks);
     if (format === 'xml') {
       yield* readXmlDocument(rest, file, info, { schema: opts.xmlSchema });
       return;
