@@ -3,12 +3,12 @@
  * stops the import with `file:line` and the reason; batches before it stay committed, and a rerun
  * after the fix skips them by eventId (nothing lost, nothing doubled).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseEvent, type CanonicalEvent } from '../core/events.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type { GraphStore } from '../cypher/port.ts';
-import { parseEpcisJson } from './epcis/parse-json.ts';
+import { streamEpcisDocument } from './epcis/document.ts';
 import { applyInBatches, type IngestTotals } from './batches.ts';
 
 export type Progress = (bytesRead: number, totals: IngestTotals) => void;
@@ -59,24 +59,31 @@ function lineError(file: string, line: number, reason: string, before: number): 
   );
 }
 
-/** Reads and validates a whole EPCIS document, then applies it: a bad document imports nothing. */
+/**
+ * Imports an EPCIS document (JSON / JSON-LD, or XML 2.0 / 1.x) streamed from disk in two passes:
+ * the first validates every event and keeps nothing, the second applies them in batches. So a bad
+ * document imports nothing, and a large one never sits in memory as a whole.
+ */
 export async function importEpcisFile(
   store: GraphStore,
   file: string,
   onProgress?: Progress,
 ): Promise<IngestTotals & { epcisEvents: number }> {
-  let text: string;
+  const open = () => {
+    const stream = createReadStream(file);
+    return { stream, read: streamEpcisDocument(stream, { file }) };
+  };
   try {
-    text = readFileSync(file, 'utf8');
+    const check = open();
+    for await (const e of check.read.events) void e;
+    const apply = open();
+    async function* canonical(): AsyncGenerator<CanonicalEvent> {
+      for await (const e of apply.read.events) yield* e.events;
+    }
+    const totals = await applyInBatches(store, canonical(), { onBatch: (t) => onProgress?.(apply.stream.bytesRead, t) });
+    return { ...totals, epcisEvents: apply.read.info.eventCount };
   } catch (e) {
+    if (e instanceof TracegraphError) throw e;
     throw new TracegraphError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-  if (/^\uFEFF?\s*</.test(text))
-    throw new TracegraphError('BAD_EPCIS', 'EPCIS XML is not supported yet; send the JSON-LD form of the document', {
-      where: file,
-    });
-  const doc = parseEpcisJson(text, { file });
-  const size = Buffer.byteLength(text);
-  const totals = await applyInBatches(store, doc.events, { onBatch: (t) => onProgress?.(size, t) });
-  return { ...totals, epcisEvents: doc.eventCount };
 }

@@ -48,11 +48,11 @@ function importSub(name: string, description: string, what: string, importer: Im
 
 export function importCommand(): Command {
   return new Command('import')
-    .description('import events from files (EPCIS 2.0 JSON/JSON-LD documents, or JSON lines)')
+    .description('import events from files (EPCIS documents in JSON/JSON-LD or XML, or JSON lines)')
     .addCommand(
       importSub(
         'epcis',
-        'import EPCIS 2.0 JSON / JSON-LD documents (EPCISDocument or EPCISQueryDocument)',
+        'import EPCIS documents: 2.0 JSON / JSON-LD, 2.0 XML or 1.x XML (EPCISDocument, EPCISQueryDocument, bare events)',
         'EPCIS documents',
         importEpcisFile,
       ),

@@ -36,6 +36,15 @@ interface Place {
 }
 
 export function mapEpcisEvent(raw: unknown, where: string, hashContext?: EventHashContext): CanonicalEvent[] {
+  return mapEpcisEventWithId(raw, where, hashContext).events;
+}
+
+/** As mapEpcisEvent, also giving the event's id: its eventID, or its CBV 2.0 hash id when it has none. */
+export function mapEpcisEventWithId(
+  raw: unknown,
+  where: string,
+  hashContext?: EventHashContext,
+): { eventID: string; events: CanonicalEvent[] } {
   const type = raw !== null && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
   const at = typeof type === 'string' ? `${where} (${type})` : where;
   const { event, content } = validate(raw, type, at);
@@ -55,7 +64,8 @@ export function mapEpcisEvent(raw: unknown, where: string, hashContext?: EventHa
   };
   // Several canonical events from one EPCIS event need distinct idempotency keys that stay the
   // same on re-import; context.epcisEventId keeps the shared EPCIS id for error declarations.
-  return drafts.map((draft, i) => finish({ ...shared, ...draft, eventId: i === 0 ? id : `${id}#${i + 1}` }, at));
+  const events = drafts.map((draft, i) => finish({ ...shared, ...draft, eventId: i === 0 ? id : `${id}#${i + 1}` }, at));
+  return { eventID: id, events };
 }
 
 function errorDeclarationOf(d: NonNullable<EpcisEvent['errorDeclaration']>) {
