@@ -349,8 +349,15 @@ class EndpointWorker {
     await this.chain;
     const client = this.client;
     if (!client) return;
-    await this.subscription?.terminate().catch(() => undefined);
-    await this.session?.close().catch(() => undefined);
+    // Politely end the subscription and session when the server is there; when it is not (being
+    // restarted), those calls would wait for a reconnect that may never come, so they are bounded.
+    if (this.state === 'monitoring') {
+      const polite = (async () => {
+        await this.subscription?.terminate().catch(() => undefined);
+        await this.session?.close().catch(() => undefined);
+      })();
+      await Promise.race([polite, new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
     await client.disconnect().catch(() => undefined);
   }
 }
