@@ -19,6 +19,8 @@ export interface ApiServerOptions {
   host?: string;
   /** Largest request body accepted, bytes (default 1 MiB): a trace request is a few KiB at most. */
   maxBodyBytes?: number;
+  /** A development API key (`tracegraph demo` prints it); made valid by the authentication layer. */
+  devKey?: string;
 }
 
 export interface ApiServer {

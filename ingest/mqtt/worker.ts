@@ -92,6 +92,21 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
 
   const client = mqtt.connect(o.url, options);
   client.on('error', (e) => warn(`client error: ${e.message}`));
+  if (!v5) {
+    // MQTT.js ignores customHandleAcks below MQTT 5; its handleMessage hook is the other place
+    // that holds the PUBACK (sent when the callback is called, and not on an error).
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== 'publish' || packet.qos === 0) return callback();
+      if (closing) return; // no ack: the broker redelivers it to the next session
+      settle(packet.topic, packet.payload as Buffer).then(
+        () => callback(),
+        (e: Error) => {
+          warn(`message on ${packet.topic} not acknowledged: ${e.message}`);
+          callback(e);
+        },
+      );
+    };
+  }
   // A QoS 0 publish is delivered at QoS 0 despite our QoS 1 subscription, and bypasses customHandleAcks.
   client.on('message', (topic, payload, packet) => {
     if (packet.qos === 0 && !closing)

@@ -67,6 +67,8 @@ export class SimulatedLine {
   private toTest: string[] = [];
   private openCase: string[] = [];
   private openPallet: string[] = [];
+  /** The last finished unit that passed its functional test. */
+  lastPassed: string | undefined;
 
   constructor(private readonly o: LineOptions) {
     this.spec = o.spec;
@@ -269,7 +271,10 @@ export class SimulatedLine {
         },
         nowMs,
       );
-      if (!fail) this.openCase.push(product);
+      if (!fail) {
+        this.openCase.push(product);
+        this.lastPassed = product;
+      }
     }
     if (this.openCase.length >= s.caseSize) {
       const c = gs1.sscc(0, Number(`${this.o.runId.slice(-4)}${String(++this.cases).padStart(5, '0')}`));

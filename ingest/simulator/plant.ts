@@ -46,6 +46,8 @@ export interface SimulatedPlant {
   readonly opcuaConfig: OpcuaMapping;
   /** Units printed so far, all lines. */
   produced(): number;
+  /** The last finished unit that passed its functional test (the first after a few takts). */
+  lastFinishedUnit(): string | undefined;
   injectFault(f: FaultRequest): void;
   close(): Promise<void>;
 }
@@ -122,6 +124,7 @@ export async function startSimulatedPlant(o: SimulatedPlantOptions): Promise<Sim
     opcuaEndpoints: lines.map((l) => l.endpoint),
     opcuaConfig,
     produced: () => lines.reduce((n, l) => n + l.produced, 0),
+    lastFinishedUnit: () => lines.map((l) => l.lastPassed).find((u) => u !== undefined),
     injectFault(f) {
       const line = f.line ? lines.find((l) => l.spec.id === f.line) : lines[0];
       if (!line) throw new Error(`no line ${f.line}`);
