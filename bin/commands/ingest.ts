@@ -52,7 +52,7 @@ export function ingestCommand(): Command {
           const pipeline = new Pipeline({ dataDir: config.dataDir, store });
           const { reapplied } = await pipeline.start();
           if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
-          let opcua: { close(): Promise<void> } | undefined;
+          let opcua: { ready: Promise<void>; close(): Promise<void> } | undefined;
           if (mapping) {
             // Loaded only when asked for: node-opcua takes seconds to import.
             const { startOpcuaWorker } = await import('../../ingest/opcua/worker.ts');
@@ -78,7 +78,15 @@ export function ingestCommand(): Command {
             ]);
             if (worker) process.stdout.write(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
           }
-          await stop;
+          // A server that is down is retried for ever; one that refuses us (credentials, security) stops the command.
+          const never = new Promise<never>(() => undefined);
+          const refused = opcua
+            ? opcua.ready.then(
+                () => never,
+                (e: Error) => e,
+              )
+            : never;
+          const ended = await Promise.race([stop, refused]);
           await worker?.close();
           await opcua?.close();
           const flushed = await Promise.race([
@@ -90,6 +98,7 @@ export function ingestCommand(): Command {
             process.stderr.write(
               'stopped with events still to write: they are in the event log and are applied on the next start\n',
             );
+          if (ended instanceof Error) throw new TracegraphError('CONFIG', `OPC UA: ${ended.message.split('\n')[0]}`);
         });
       })
   );

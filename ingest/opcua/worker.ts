@@ -183,6 +183,9 @@ class EndpointWorker {
       { samplingInterval, queueSize, discardOldest: true, filter },
       TimestampsToReturn.Both,
     );
+    // A node id the server does not know is not an exception: the item comes back with a bad status.
+    if (item.statusCode && !item.statusCode.isGood())
+      this.o.warn(`${this.name}: cannot monitor ${nodeId}: ${item.statusCode.name} (check the mapping file)`);
     item.on('changed', onChange);
     item.on('err', (message: string) => this.o.warn(`${this.name}: cannot monitor ${nodeId}: ${message}`));
   }
@@ -372,12 +375,16 @@ export function startOpcuaWorker(opts: OpcuaWorkerOptions): OpcuaWorker {
   const workers = opts.config.endpoints.map((e) => new EndpointWorker(e, { ...opts, warn }, pkiDir));
   const started = workers.map((w) => w.start());
   const ready = Promise.all(started).then(() => undefined);
+  let closing = false;
   // The caller may never await `ready`; a failure is then a warning, not an unhandled rejection.
-  ready.catch((e: Error) => warn(`could not start: ${e.message}`));
+  ready.catch((e: Error) => {
+    if (!closing) warn(`could not start: ${e.message}`);
+  });
   return {
     ready,
     status: () => Object.fromEntries(workers.map((w) => [w.name, w.state])),
     async close() {
+      closing = true;
       await Promise.all(workers.map((w) => w.close()));
       await Promise.allSettled(started);
     },

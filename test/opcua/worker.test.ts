@@ -235,6 +235,19 @@ describe('OPC UA worker security settings', () => {
     await expect(w.ready).rejects.toThrow(/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/);
   });
 
+  it('warns about a node id the server does not know, and monitors the rest', async () => {
+    const warnings: string[] = [];
+    const config = mapping(server.endpoint, `${pki}/client`, {
+      user: 'plc',
+      password: 's3cret',
+      readings: [{ nodeId: 'ns=1;s=No.Such.Tag', equipmentId: 'X', parameter: 'y' }],
+    });
+    const w = startOpcuaWorker({ config: parseOpcuaMapping(config), pipeline, warn: (m) => warnings.push(m) });
+    workers.push(w);
+    await w.ready;
+    expect(warnings).toEqual([expect.stringMatching(/cannot monitor ns=1;s=No\.Such\.Tag: BadNodeIdUnknown/)]);
+  });
+
   it('rejects a mapping that asks to encrypt without a security policy', () => {
     expect(() => parseOpcuaMapping(mapping(server.endpoint, pki, { securityMode: 'Sign', securityPolicy: 'None' }))).toThrow(
       /securityPolicy None cannot sign or encrypt/,
