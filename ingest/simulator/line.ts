@@ -382,7 +382,8 @@ export class SimulatedLine {
     this.server?.set(this.tags.printCount, ++this.printCount, when);
     this.toReflow.push(printed);
 
-    if (this.units % this.o.routing.maintenanceEvery === 0) {
+    // Calibrated and maintained before the first unit of a run, then every `maintenanceEvery` units.
+    if (this.units % this.o.routing.maintenanceEvery === 1) {
       this.send(
         'MAINTENANCE',
         {

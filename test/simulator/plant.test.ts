@@ -117,7 +117,7 @@ describe.skipIf(!haveMosquitto)('the simulated plant feeding both workers', () =
     );
     const events = await logged(dataDir);
     const kinds = new Set(events.map((e) => e.kind));
-    expect([...kinds].sort()).toEqual(['inspection', 'operation', 'pack', 'reading', 'receive', 'scan', 'ship']);
+    expect([...kinds].sort()).toEqual(['inspection', 'maintenance', 'operation', 'pack', 'reading', 'receive', 'scan', 'ship']);
     // Operations from the PLC (print, reflow) and from the MQTT terminals (assembly).
     const steps = new Set(events.flatMap((e) => (e.kind === 'operation' ? [e.step] : [])));
     expect([...steps].sort()).toEqual(['final-assembly', 'print', 'psu-subassembly', 'reflow']);
