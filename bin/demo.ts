@@ -92,7 +92,16 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       protocolVersion: 4,
       warn,
     });
-    closers.push(() => mqtt.close());
+    const received = () => Object.values(pipeline.counters).reduce((n, c) => n + c.accepted + c.rejected, 0);
+    closers.push(async () => {
+      // The plant has stopped by now; let what the broker still holds for the worker arrive (the
+      // embedded broker keeps nothing across a restart), then stop taking messages.
+      for (let last = -1, i = 0; received() !== last && i < 20; i++) {
+        last = received();
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await mqtt.close();
+    });
     const plant = await startSimulatedPlant({ mqttUrl: broker.url, dir: join(o.dataDir, 'simulator'), speed: o.speed, warn });
     // Registered before the OPC UA worker so that it closes after it (closers run in reverse).
     closers.push(() => plant.close());
