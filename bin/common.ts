@@ -9,10 +9,10 @@ export const dataOption = () => new Option('--data <dir>', 'embedded graph direc
 export const jsonOption = () => new Option('--json', 'print the result as JSON on stdout');
 
 export async function withStore<T>(
-  opts: { data?: string; mqttUrl?: string },
+  opts: { data?: string; mqttUrl?: string; opcuaConfig?: string },
   job: (store: GraphStore, config: Config) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig({ dataDir: opts.data, mqttUrl: opts.mqttUrl });
+  const config = loadConfig({ dataDir: opts.data, mqttUrl: opts.mqttUrl, opcuaConfig: opts.opcuaConfig });
   // A bar only when opening is slow (a large embedded graph rebuilding its trace index).
   const started = Date.now();
   let bar: ReturnType<typeof progressBar> | undefined;

@@ -35,6 +35,13 @@ const FileConfig = z
       })
       .strict()
       .optional(),
+    opcua: z
+      .object({
+        /** The OPC UA mapping file (node ids -> readings, operations, scans; see ingest/opcua/config.ts). */
+        mappingFile: z.string().min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -44,6 +51,7 @@ export interface Config {
   kuzuBufferMb?: number;
   neo4j?: Neo4jConfig;
   mqtt?: MqttConfig;
+  opcua?: { mappingFile: string };
 }
 
 export interface MqttConfig {
@@ -78,7 +86,10 @@ const positiveInt = (name: string, v: string | undefined): number | undefined =>
   return n;
 };
 
-export function loadConfig(flags: { dataDir?: string; mqttUrl?: string } = {}, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  flags: { dataDir?: string; mqttUrl?: string; opcuaConfig?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   const path = env.TRACEGRAPH_CONFIG ?? (existsSync('tracegraph.config.json') ? 'tracegraph.config.json' : undefined);
   let file: z.infer<typeof FileConfig> = {};
   if (path) {
@@ -127,5 +138,7 @@ export function loadConfig(flags: { dataDir?: string; mqttUrl?: string } = {}, e
       maxMessageBytes: positiveInt('TRACEGRAPH_MQTT_MAX_BYTES', env.TRACEGRAPH_MQTT_MAX_BYTES) ?? file.mqtt?.maxMessageBytes,
     };
   }
+  const mappingFile = flags.opcuaConfig ?? env.TRACEGRAPH_OPCUA_CONFIG ?? file.opcua?.mappingFile;
+  if (mappingFile) config.opcua = { mappingFile };
   return config;
 }

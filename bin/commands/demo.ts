@@ -1,52 +1,102 @@
-import { Command } from 'commander';
-import { typicalSupplierLots, typicalUnits } from '../../ingest/seed/plant.ts';
-import { dataOption, withStore } from '../common.ts';
-import { positiveInt, seedPlant } from './seed.ts';
+import { Command, Option } from 'commander';
+import { TracegraphError } from '../../core/errors.ts';
+import { shutdownSignal } from '../common.ts';
 
-/**
- * The demo plant on the embedded store. Today it seeds a small synthetic plant (once) and walks
- * through a recall trace; the live plant (simulated PLC, scanners, API and web) joins it as the
- * ingest and API work lands.
- */
+function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new TracegraphError('BAD_INPUT', `port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function speedNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 20)
+    throw new TracegraphError('BAD_INPUT', `--speed must be above 0 and at most 20, got ${v}`);
+  return n;
+}
+
 export function demoCommand(): Command {
-  return new Command('demo')
-    .description('seed a demo plant into the embedded graph (once) and show a recall trace')
-    .option('--units <n>', 'finished units in the demo plant', positiveInt, 2000)
-    .addOption(dataOption())
-    .action(async (opts: { units: number; data?: string }) => {
-      await withStore(opts, async (store, config) => {
-        const before = await store.stats();
-        if (before.events === 0) {
-          process.stdout.write(`Seeding a ${opts.units}-unit demo plant into ${config.dataDir} ...\n`);
-          await seedPlant(store, opts.units, 1);
+  return (
+    new Command('demo')
+      .description(
+        'run a live demo plant: simulated PLC (OPC UA) and stations (MQTT) -> ingest workers -> embedded graph -> GraphQL API (until Ctrl-C)',
+      )
+      .addOption(new Option('--port <port>', 'API port (0 picks a free one)').default(4000).argParser(portNumber))
+      .addOption(
+        new Option(
+          '--mqtt-port <port>',
+          'embedded MQTT broker port (default 1883, or a free one when 1883 is taken; 0 picks a free one)',
+        ).argParser(portNumber),
+      )
+      .addOption(
+        new Option('--data <dir>', 'where the demo keeps its graph, event log and simulator state').default('./data/demo'),
+      )
+      .addOption(
+        new Option('--speed <x>', 'simulated clock multiplier (1: a unit every 2 s; up to 5 every PLC cycle is seen)')
+          .default(1)
+          .argParser(speedNumber),
+      )
+      .addHelpText('after', '\nThe development API key is TRACEGRAPH_DEV_KEY when set, else a random one printed at start.')
+      // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
+      .action(async (opts: { port: number; mqttPort?: number; data: string; speed: number }) => {
+        // node-opcua prints its own warnings to stdout (reconnect chatter, certificate creation); the
+        // workers report what matters, so they are kept for TRACEGRAPH_DEBUG.
+        // Loaded here, not at the top: node-opcua takes seconds to import and other commands never need it.
+        const [{ startDemo }, { setErrorLogger, setWarningLogger }] = await Promise.all([
+          import('../demo.ts'),
+          import('node-opcua'),
+        ]);
+        if (!process.env.TRACEGRAPH_DEBUG) {
+          setWarningLogger(() => undefined);
+          setErrorLogger(() => undefined);
         }
-        const s = await store.stats();
-        const [lot] = typicalSupplierLots({ units: opts.units }, 1);
-        const [unit] = typicalUnits({ units: opts.units }, 1);
-        const fwd = lot ? await store.traceForward([lot]) : undefined;
-        const back = unit ? await store.traceBackward([unit]) : undefined;
-        const out = [
-          `tracegraph demo plant (${s.backend}, ${config.dataDir}): ${s.events} events, ${s.nodes.Item ?? 0} lots and units`,
-          '',
-        ];
-        if (lot && fwd)
-          out.push(
-            `Recall scope of supplier lot ${lot}:`,
-            `  ${fwd.lots.length} lots, ${fwd.units.length} units, ${fwd.containers.length} containers, ${fwd.shipments.length} shipments, ${fwd.customers.length} customers`,
-          );
-        if (unit && back)
-          out.push(`Where unit ${unit} came from:`, `  ${back.lots.length} lots and ${back.units.length} sub-assembly unit(s)`);
-        out.push(
-          '',
-          'Try:',
-          `  npx tracegraph trace forward ${lot ?? 'LOT'} --json`,
-          `  npx tracegraph trace backward ${unit ?? 'UNIT'}`,
-          '  npx tracegraph stats',
-          '  npx tracegraph serve                      # GraphQL API at http://127.0.0.1:4000/graphql',
-          '  npx tracegraph import epcis ../shared/external/gs1-epcis/Example_9.6.4-TransformationEvent.jsonld',
-          '  npx tracegraph --help',
+        const stop = shutdownSignal();
+        process.stdout.write(`Starting the demo plant in ${opts.data} ...\n`);
+        const demo = await startDemo({
+          port: opts.port,
+          mqttPort: opts.mqttPort ?? 1883,
+          mqttFallback: opts.mqttPort === undefined,
+          dataDir: opts.data,
+          speed: opts.speed,
+        });
+        const graphiql = demo.apiUrl;
+        process.stdout.write(
+          [
+            '',
+            `GraphQL API     ${demo.apiUrl}   (GraphiQL in a browser)`,
+            `MQTT broker     ${demo.mqttUrl}   (topics tracegraph/v1/<site>/<line>/<station>/<kind>)`,
+            `OPC UA PLCs     ${demo.opcuaEndpoints.join(', ')}`,
+            `Dev API key     ${demo.devKey}`,
+            '',
+            `A unit every ${2 / opts.speed} s; readings, operations, inspections, packs and shipments flow into the graph.`,
+            'Try, once the first unit has passed its test (about 15 s):',
+            `  curl -s ${graphiql} -H 'authorization: Bearer ${demo.devKey}' -H 'content-type: application/json' \\`,
+            `    -d '{"query":"{ traceBackward(from: [\\"<unit>\\"]) { lots { id } units { id } } }"}'`,
+            '  npx tracegraph deadletters --data ' + opts.data,
+            'Ctrl-C stops the plant, writes what was received to the graph and closes it.',
+            '',
+          ].join('\n'),
         );
-        process.stdout.write(out.join('\n') + '\n');
-      });
-    });
+        let shown = false;
+        const status = setInterval(() => {
+          void (async () => {
+            const unit = demo.plant.lastFinishedUnit();
+            if (unit && !shown) {
+              shown = true;
+              process.stdout.write(`First finished unit: ${unit}\n`);
+            }
+            const s = await demo.stats();
+            const c = demo.counts();
+            process.stdout.write(
+              `${new Date().toISOString().slice(11, 19)}  units ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  dead letters ${c.rejected}\n`,
+            );
+          })().catch(() => undefined);
+        }, 15_000);
+        const signal = await stop;
+        clearInterval(status);
+        process.stderr.write(`tracegraph: ${signal}, stopping the demo ...\n`);
+        await demo.close();
+      })
+  );
 }

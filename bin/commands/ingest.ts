@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { MqttConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
-import { startMqttWorker } from '../../ingest/mqtt/worker.ts';
+import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
+import { startMqttWorker, type MqttWorker } from '../../ingest/mqtt/worker.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { dataOption, shutdownSignal, withStore } from '../common.ts';
 
@@ -18,44 +20,75 @@ function tlsOf(m: MqttConfig) {
 export function ingestCommand(): Command {
   return (
     new Command('ingest')
-      .description('run the ingest workers: MQTT events and EPCIS documents -> event log -> graph (until Ctrl-C or SIGTERM)')
+      .description(
+        'run the ingest workers: MQTT events and EPCIS documents, OPC UA tags -> event log -> graph (until Ctrl-C or SIGTERM)',
+      )
       .addOption(new Option('--mqtt-url <url>', 'broker, e.g. mqtt://broker:1883 (env TRACEGRAPH_MQTT_URL)'))
       .addOption(new Option('--client-id <id>', 'stable MQTT client id (env TRACEGRAPH_MQTT_CLIENT_ID)'))
       .addOption(new Option('--group <name>', 'share the topics with other workers of this group (MQTT 5 $share)'))
+      .addOption(
+        new Option(
+          '--opcua-config <file>',
+          'OPC UA mapping file: servers, node ids -> readings, operations, scans (env TRACEGRAPH_OPCUA_CONFIG)',
+        ),
+      )
       .addOption(dataOption())
       .addHelpText(
         'after',
-        '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json.',
+        '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json. OPC UA security mode, user and password are in the mapping file\n(example: examples/opcua-mapping.json); the client certificate is kept under <data>/pki.',
       )
       // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
-      .action(async (opts: { mqttUrl?: string; clientId?: string; group?: string; data?: string }) => {
+      .action(async (opts: { mqttUrl?: string; clientId?: string; group?: string; data?: string; opcuaConfig?: string }) => {
         await withStore(opts, async (store, config) => {
           const mqtt = config.mqtt;
-          if (!mqtt)
-            throw new TracegraphError('CONFIG', 'no broker: give --mqtt-url mqtt://HOST:PORT or set TRACEGRAPH_MQTT_URL');
+          if (!mqtt && !config.opcua)
+            throw new TracegraphError(
+              'CONFIG',
+              'no broker: give --mqtt-url mqtt://HOST:PORT or set TRACEGRAPH_MQTT_URL (for OPC UA alone: --opcua-config FILE or TRACEGRAPH_OPCUA_CONFIG)',
+            );
+          // Validated before anything starts, so a typo in the mapping is one message, not a half-started worker.
+          const mapping = config.opcua ? loadOpcuaMapping(config.opcua.mappingFile) : undefined;
           const stop = shutdownSignal();
           const pipeline = new Pipeline({ dataDir: config.dataDir, store });
           const { reapplied } = await pipeline.start();
           if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
-          process.stderr.write(`connecting to ${mqtt.url} ...\n`);
-          const worker = await Promise.race([
-            startMqttWorker({
-              url: mqtt.url,
-              pipeline,
-              clientId: opts.clientId ?? mqtt.clientId,
-              group: opts.group ?? mqtt.group,
-              username: mqtt.username,
-              password: mqtt.password,
-              tls: tlsOf(mqtt),
-              maxMessageBytes: mqtt.maxMessageBytes,
-            }),
-            stop.then(() => undefined),
-          ]);
-          if (worker) {
-            process.stdout.write(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
-            await stop;
-            await worker.close();
+          let opcua: { ready: Promise<void>; close(): Promise<void> } | undefined;
+          if (mapping) {
+            // Loaded only when asked for: node-opcua takes seconds to import.
+            const { startOpcuaWorker } = await import('../../ingest/opcua/worker.ts');
+            opcua = startOpcuaWorker({ config: mapping, pipeline, pkiDir: join(config.dataDir, 'pki') });
+            const urls = mapping.endpoints.map((e) => e.url).join(', ');
+            process.stdout.write(`ingesting from OPC UA ${urls} into ${describeStore(config)}\n`);
           }
+          let worker: MqttWorker | undefined;
+          if (mqtt) {
+            process.stderr.write(`connecting to ${mqtt.url} ...\n`);
+            worker = await Promise.race([
+              startMqttWorker({
+                url: mqtt.url,
+                pipeline,
+                clientId: opts.clientId ?? mqtt.clientId,
+                group: opts.group ?? mqtt.group,
+                username: mqtt.username,
+                password: mqtt.password,
+                tls: tlsOf(mqtt),
+                maxMessageBytes: mqtt.maxMessageBytes,
+              }),
+              stop.then(() => undefined),
+            ]);
+            if (worker) process.stdout.write(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
+          }
+          // A server that is down is retried for ever; one that refuses us (credentials, security) stops the command.
+          const never = new Promise<never>(() => undefined);
+          const refused = opcua
+            ? opcua.ready.then(
+                () => never,
+                (e: Error) => e,
+              )
+            : never;
+          const ended = await Promise.race([stop, refused]);
+          await worker?.close();
+          await opcua?.close();
           const flushed = await Promise.race([
             pipeline.flush().then(() => true),
             new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
@@ -65,6 +98,7 @@ export function ingestCommand(): Command {
             process.stderr.write(
               'stopped with events still to write: they are in the event log and are applied on the next start\n',
             );
+          if (ended instanceof Error) throw new TracegraphError('CONFIG', `OPC UA: ${ended.message.split('\n')[0]}`);
         });
       })
   );

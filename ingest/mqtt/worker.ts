@@ -28,6 +28,12 @@ export interface MqttWorkerOptions {
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   warn?: (message: string) => void;
+  /**
+   * 5 (default) or 4 (MQTT 3.1.1, for brokers without MQTT 5 such as the demo's embedded aedes).
+   * With 4 the session is kept by `clean: false` alone (the broker decides how long) and shared
+   * subscriptions (`group`) are not available.
+   */
+  protocolVersion?: 4 | 5;
 }
 
 export interface MqttWorker {
@@ -54,12 +60,14 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
     return run;
   };
 
+  const v5 = (o.protocolVersion ?? 5) === 5;
+  if (!v5 && o.group) throw new Error('shared subscriptions (group) need MQTT 5: drop the group or use protocolVersion 5');
   const options: IClientOptions = {
-    protocolVersion: 5,
+    protocolVersion: v5 ? 5 : 4,
     clientId: o.clientId,
     // With MQTT 5 `clean: false` alone gives a session that expires at disconnect (STACK-NOTES).
     clean: false,
-    properties: { sessionExpiryInterval: o.sessionExpirySeconds ?? SEVEN_DAYS },
+    properties: v5 ? { sessionExpiryInterval: o.sessionExpirySeconds ?? SEVEN_DAYS } : undefined,
     reconnectPeriod: minMs,
     connectTimeout: 10_000,
     // We subscribe on every connect ourselves (below), whether or not the broker kept the session.
@@ -84,6 +92,21 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
 
   const client = mqtt.connect(o.url, options);
   client.on('error', (e) => warn(`client error: ${e.message}`));
+  if (!v5) {
+    // MQTT.js ignores customHandleAcks below MQTT 5; its handleMessage hook is the other place
+    // that holds the PUBACK (sent when the callback is called, and not on an error).
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== 'publish' || packet.qos === 0) return callback();
+      if (closing) return; // no ack: the broker redelivers it to the next session
+      settle(packet.topic, packet.payload as Buffer).then(
+        () => callback(),
+        (e: Error) => {
+          warn(`message on ${packet.topic} not acknowledged: ${e.message}`);
+          callback(e);
+        },
+      );
+    };
+  }
   // A QoS 0 publish is delivered at QoS 0 despite our QoS 1 subscription, and bypasses customHandleAcks.
   client.on('message', (topic, payload, packet) => {
     if (packet.qos === 0 && !closing)
