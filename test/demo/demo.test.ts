@@ -21,7 +21,7 @@ describe('tracegraph demo', () => {
   const warnings: string[] = [];
 
   beforeAll(async () => {
-    process.env.TRACEGRAPH_DEV_KEY = 'tg_dev_test_key';
+    process.env.TRACEGRAPH_DEV_KEY = 'tg_dev_test_key_0123';
     demo = await startDemo({ port: 0, mqttPort: 0, dataDir: tempDir(), speed: 3, warn: (m) => warnings.push(m) });
   });
 
@@ -34,7 +34,7 @@ describe('tracegraph demo', () => {
     expect(demo.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(demo.mqttUrl).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
     expect(demo.opcuaEndpoints).toEqual([expect.stringMatching(/^opc\.tcp:\/\/127\.0\.0\.1:\d+$/)]);
-    expect(demo.devKey).toBe('tg_dev_test_key');
+    expect(demo.devKey).toBe('tg_dev_test_key_0123');
   });
 
   it('fills the graph with operations, readings and inspections within a minute', async () => {
