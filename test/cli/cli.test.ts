@@ -117,6 +117,10 @@ describe('tracegraph --help', () => {
     ['ingest'],
     ['replay'],
     ['deadletters'],
+    ['user', 'add'],
+    ['user', 'list'],
+    ['user', 'revoke'],
+    ['audit', 'verify'],
   ]) {
     it(`tracegraph ${cmd.join(' ')} --help explains itself`, () => {
       const r = cli([...cmd, '--help'], process.env);
