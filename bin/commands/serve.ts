@@ -25,7 +25,7 @@ export function serveCommand(): Command {
           const stop = shutdownSignal();
           let server;
           try {
-            server = await createApiServer({ store, port: opts.port, host: opts.host });
+            server = await createApiServer({ store, port: opts.port, host: opts.host, dataDir: config.dataDir });
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
             if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
