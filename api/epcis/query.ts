@@ -189,7 +189,7 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
     switch (name) {
       case 'eventType': {
         const types = new Set(values);
-        preds.push((v) => types.has(v.type));
+        preds.push((v) => types.has(v.type) || (types.has('QuantityEvent') && isQuantityEvent(v)));
         continue;
       }
       case 'GE_eventTime':
@@ -410,6 +410,21 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
       return [...found.values()].sort((a, b) => a.seq - b.seq);
     },
   };
+}
+
+/**
+ * EPCIS 2.0 has no QuantityEvent: EPCIS 1.2 deprecated it for the ObjectEvent OBSERVE with one
+ * quantity element and no EPCs that a 1.x QuantityEvent is converted to on capture. That shape is
+ * what `eventType=QuantityEvent` finds, so EPCIS 1.x queries keep working.
+ */
+function isQuantityEvent(v: EventView): boolean {
+  return (
+    v.type === 'ObjectEvent' &&
+    v.action === 'OBSERVE' &&
+    v.epcList.length === 0 &&
+    v.quantities.length === 1 &&
+    v.quantities[0]!.list === 'quantityList'
+  );
 }
 
 function isKnownName(name: string): boolean {
