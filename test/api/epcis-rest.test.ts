@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer } from '../../api/server.ts';
+import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import { EpcisRepository } from '../../ingest/epcis/repository.ts';
+import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
+import { tempDir } from '../helpers/stores.ts';
 import {
   call,
   capture,
@@ -360,5 +364,26 @@ describe('EPCIS 2.0 REST', () => {
         EQ_bizLocation: 'urn:gdst:example.org:location:loc:importer.123u',
       }),
     ).toEqual([expect.stringMatching(/^urn:uuid:6cdb783c-.*be20U$/)]);
+  });
+});
+
+describe('EPCIS capture through the ingest pipeline', () => {
+  it('logs the captured events durably and the pipeline writes them to the graph', async () => {
+    const dataDir = tempDir('tracegraph-epcis-pipeline-');
+    const store = await KuzuStore.open({ dataDir, bufferMb: 64 });
+    const pipeline = new Pipeline({ dataDir, store, warn: () => undefined, batchWindowMs: 20 });
+    await pipeline.start();
+    const server = await createApiServer({ store, port: 0, dataDir, pipeline });
+    try {
+      const base = server.url.replace(/\/graphql$/, '');
+      await capture(base, { text: JSON.stringify(doc) }, 'application/ld+json');
+      expect(pipeline.counters['epcis-capture']?.accepted).toBeGreaterThan(0);
+      await pipeline.flush();
+      expect((await store.traceBackward(['urn:epc:id:sgtin:4012345.077889.25'])).lots).toContain(LOT);
+    } finally {
+      await server.close();
+      await pipeline.close();
+      await store.close();
+    }
   });
 });
