@@ -10,7 +10,7 @@
  */
 import type { CanonicalEvent } from '../../core/events.ts';
 import { TracegraphError } from '../../core/errors.ts';
-import { hashContextOf, type EventHashContext } from './event-hash.ts';
+import { eventHashId, hashContextOf, type EventHashContext } from './event-hash.ts';
 import { mapEpcisEventWithId } from './map.ts';
 import { readXmlDocument } from './xml/read-xml.ts';
 
@@ -43,12 +43,20 @@ export interface ReadOptions {
   /** Names the document in errors (a file name, an MQTT topic, "capture request"). */
   file?: string;
   format?: 'json' | 'xml';
+  /**
+   * XML only: `strict` (default) holds XML to the EPCIS XSD's structure (element order in 2.0,
+   * required elements), as XML Schema validation does; `lenient` reads any order and leaves
+   * required elements to the JSON rules (as the GS1 event-hash reference reads XML).
+   */
+  xmlSchema?: 'strict' | 'lenient';
 }
 
 /** One event as read: its JSON-LD shape (eventID set) and the canonical events it maps to. */
 export interface EpcisEventRead {
   index: number;
   epcisEvent: Record<string, unknown>;
+  /** The event's CBV 2.0 hash id (computed for every event, whether or not it has an eventID). */
+  hashId: string;
   events: CanonicalEvent[];
 }
 
@@ -78,7 +86,7 @@ export function streamEpcisDocument(
     const format = opts.format ?? (/^\s*</.test(head) ? 'xml' : 'json');
     const rest = prepend(first.done ? [] : [head], chunks);
     if (format === 'xml') {
-      yield* readXmlDocument(rest, file, info);
+      yield* readXmlDocument(rest, file, info, { schema: opts.xmlSchema });
       return;
     }
     let text = '';
@@ -128,8 +136,25 @@ export function readEpcisEvent(
   where: string,
   hashContext?: EventHashContext,
 ): EpcisEventRead {
+  raw = withLocalTimeOffset(raw);
   const { eventID, events } = mapEpcisEventWithId(raw, where, hashContext);
-  return { index, epcisEvent: { ...raw, eventID }, events };
+  const hashId = raw.eventID === undefined ? eventID : eventHashId(raw, hashContext);
+  return { index, epcisEvent: { ...raw, eventID }, hashId, events };
+}
+
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const OFFSET = /^[+-]\d{2}:\d{2}$/;
+
+/**
+ * An eventTime written without an offset (OpenTraceability's serializer does this) is local time
+ * at the event's own eventTimeZoneOffset, when it has one; otherwise it stays invalid.
+ */
+function withLocalTimeOffset(raw: Record<string, unknown>): Record<string, unknown> {
+  const { eventTime, eventTimeZoneOffset: offset } = raw;
+  if (typeof eventTime !== 'string' || typeof offset !== 'string' || !LOCAL_TIME.test(eventTime) || !OFFSET.test(offset)) {
+    return raw;
+  }
+  return { ...raw, eventTime: eventTime + offset };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,10 +49,22 @@ const action = z.enum(['ADD', 'OBSERVE', 'DELETE'], { error: 'must be ADD, OBSER
 export const QuantityElement = closed({ epcClass: uri, quantity: quantity.optional(), uom: uri.optional() });
 export type QuantityElement = z.infer<typeof QuantityElement>;
 
-/** ILMD carries only master data attributes and user extensions, all of them namespaced. */
+/**
+ * CBV 2.0 lot/instance master data attributes (§10, `cbvmda:` terms): GDST-style producers write
+ * them in ILMD without the prefix, and their meaning is still fixed by the CBV.
+ */
+// prettier-ignore
+const CBV_ILMD_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'bestBeforeDate', 'countryOfExport', 'countryOfOrigin', 'drainedWeight', 'farmList', 'firstFreezeDate',
+  'grossWeight', 'growingMethodCode', 'harvestEndDate', 'harvestStartDate', 'itemExpirationDate', 'lotNumber',
+  'netWeight', 'preservationTechniqueCode', 'productionMethodForFishAndSeafoodCode', 'sellByDate',
+  'storageStateCode', 'unloadingPort', 'vesselCatchInformationList',
+]);
+
+/** ILMD carries only master data attributes and user extensions, namespaced (or CBV attribute names). */
 const ilmd = z.record(z.string(), z.unknown()).superRefine((obj, ctx) => {
   for (const key of Object.keys(obj)) {
-    if (!isExtensionKey(key)) {
+    if (!isExtensionKey(key) && !CBV_ILMD_ATTRIBUTES.has(key)) {
       ctx.addIssue({
         code: 'custom',
         path: [key],
@@ -164,7 +176,24 @@ const aggregationShape = {
 };
 
 export const AggregationEvent = z.looseObject({ type: z.literal('AggregationEvent'), ...aggregationShape });
-export const AssociationEvent = z.looseObject({ type: z.literal('AssociationEvent'), ...aggregationShape });
+/**
+ * GS1 conformance TCR-54: an AssociationEvent ADD or DELETE names the parent it associates with
+ * (or dissociates from), and an ADD or OBSERVE names at least one child.
+ */
+export const AssociationEvent = z
+  .looseObject({ type: z.literal('AssociationEvent'), ...aggregationShape })
+  .superRefine((e, ctx) => {
+    if ((e.action === 'ADD' || e.action === 'DELETE') && e.parentID === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['parentID'], message: `missing: an AssociationEvent ${e.action} needs a parentID` });
+    }
+    if ((e.action === 'ADD' || e.action === 'OBSERVE') && !nonEmpty(e.childEPCs) && !nonEmpty(e.childQuantityList)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['childEPCs'],
+        message: `missing: an AssociationEvent ${e.action} needs childEPCs or childQuantityList`,
+      });
+    }
+  });
 
 export const TransactionEvent = z.looseObject({
   type: z.literal('TransactionEvent'),
