@@ -341,6 +341,50 @@ describe('EPCIS 2.0 REST', () => {
     expect(found[0]).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
   });
 
+  it('takes application/xml: the same event as XML and as JSON is one event, and a bad XML event is named with its field', async () => {
+    const xml = (action: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2024-03-01T00:00:00Z">
+  <EPCISBody><EventList>
+    <ObjectEvent>
+      <eventTime>2024-03-01T00:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+      <epcList><epc>urn:epc:id:sgtin:0614141.107346.3001</epc></epcList>
+      <action>OBSERVE</action><bizStep>https://ref.gs1.org/cbv/BizStep-storing</bizStep>
+    </ObjectEvent>
+    <ObjectEvent>
+      <eventTime>2024-03-02T00:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+      <epcList><epc>urn:epc:id:sgtin:0614141.107346.3002</epc></epcList>
+      <action>${action}</action><bizStep>urn:epcglobal:cbv:bizstep:storing</bizStep>
+    </ObjectEvent>
+  </EventList></EPCISBody>
+</epcis:EPCISDocument>`;
+    const bad = await postCapture(t.base, xml('SHAKE'), 'application/xml');
+    expect(bad.res.status).toBe(202);
+    const failed = await waitForJob(t.base, bad.location);
+    expect(failed).toMatchObject({ success: false, errors: [{ type: 'epcisException:ValidationException' }] });
+    expect(failed.errors[0]!.detail).toMatch(/\[1\]/);
+    expect(failed.errors[0]!.detail).toMatch(/action/);
+    expect(await q({ EQ_bizStep: 'storing' })).toEqual([]);
+
+    expect(await capture(t.base, { text: xml('OBSERVE') }, 'text/xml')).toMatchObject({ eventCount: 2, newEventCount: 2 });
+    const json = {
+      type: 'ObjectEvent',
+      eventTime: '2024-03-01T01:00:00+01:00',
+      eventTimeZoneOffset: '+00:00',
+      epcList: ['urn:epc:id:sgtin:0614141.107346.3001'],
+      action: 'OBSERVE',
+      bizStep: 'storing',
+    };
+    const wrapped = JSON.stringify({
+      '@context': doc['@context'],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: doc.creationDate,
+      epcisBody: { eventList: [json] },
+    });
+    expect(await capture(t.base, { text: wrapped }, 'application/json')).toMatchObject({ eventCount: 1, newEventCount: 0 });
+    expect(await q({ EQ_bizStep: 'urn:epcglobal:cbv:bizstep:storing' })).toHaveLength(2);
+  });
+
   it('captured events reach the graph, so traces work on them', async () => {
     const trace = await t.store.traceBackward(['urn:epc:id:sgtin:4012345.077889.25']);
     expect(trace.lots).toContain(LOT);
