@@ -144,6 +144,59 @@ const RELATIONS: Record<string, (d: number) => boolean> = {
   LE: (d) => d <= 0,
 };
 
+/** Parameters named in full (the rest are families with a variable part, `FAMILIES`). */
+const EXACT = [
+  'eventType',
+  'GE_eventTime',
+  'LT_eventTime',
+  'GE_recordTime',
+  'LT_recordTime',
+  'EQ_action',
+  'EQ_bizStep',
+  'EQ_disposition',
+  'EQ_readPoint',
+  'EQ_bizLocation',
+  'WD_readPoint',
+  'WD_bizLocation',
+  'EQ_transformationID',
+  'EQ_eventID',
+  'MATCH_epc',
+  'MATCH_parentID',
+  'MATCH_inputEPC',
+  'MATCH_outputEPC',
+  'MATCH_anyEPC',
+  'MATCH_epcClass',
+  'MATCH_inputEPCClass',
+  'MATCH_outputEPCClass',
+  'MATCH_anyEPCClass',
+  'EQ_quantity',
+  'GT_quantity',
+  'GE_quantity',
+  'LT_quantity',
+  'LE_quantity',
+  'EXISTS_errorDeclaration',
+  'GE_errorDeclarationTime',
+  'LT_errorDeclarationTime',
+  'EQ_errorReason',
+  'EQ_correctiveEventID',
+  'orderBy',
+  'orderDirection',
+  'eventCountLimit',
+  'maxEventCount',
+  'perPage',
+  'nextPageToken',
+] as const;
+type ExactName = (typeof EXACT)[number];
+const EXACT_NAMES: ReadonlySet<string> = new Set(EXACT);
+const isExact = (name: string): name is ExactName => EXACT_NAMES.has(name);
+
+const TYPED = /^EQ_(bizTransaction|source|destination)_(.+)$/;
+const EQATTR = /^EQATTR_(readPoint|bizLocation|bizStep|disposition)_(.+)$/;
+const HASATTR = /^HASATTR_(readPoint|bizLocation|bizStep|disposition)$/;
+const FIELD = /^(EQ|GT|GE|LT|LE|EXISTS)_(ILMD_)?(.+)$/;
+const isFamily = (name: string): boolean =>
+  TYPED.test(name) || EQATTR.test(name) || HASATTR.test(name) || isFieldIri(FIELD.exec(name)?.[3] ?? '');
+
 /** Master-data backed fields: EQATTR_/HASATTR_/WD_ look them up in the vocabulary. */
 const MD_FIELDS: Record<string, (v: EventView) => string | undefined> = {
   readPoint: (v) => v.readPoint,
@@ -178,171 +231,175 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
     seen.add(name);
     const value = raw.trim();
     // An empty value leaves a parameter out (EPCIS 1.x: an empty list means "no restriction").
-    if (value === '' && !name.startsWith('EXISTS_')) {
-      if (!isKnownName(name)) bad(`the query parameter ${name} is not a SimpleEventQuery parameter`);
-      continue;
-    }
+    if (!isExact(name) && !isFamily(name)) bad(`the query parameter ${name} is not a SimpleEventQuery parameter`);
+    if (value === '' && !name.startsWith('EXISTS_')) continue;
     const values = list(value);
     const idSet = () => new Set(values.map(normaliseId));
     const words = () => new Set(values.map(cbvWord));
 
-    switch (name) {
-      case 'eventType': {
-        const types = new Set(values);
-        preds.push((v) => types.has(v.type) || (types.has('QuantityEvent') && isQuantityEvent(v)));
-        continue;
+    if (isExact(name)) {
+      switch (name) {
+        case 'eventType': {
+          const types = new Set(values);
+          preds.push((v) => types.has(v.type) || (types.has('QuantityEvent') && isQuantityEvent(v)));
+          continue;
+        }
+        case 'GE_eventTime':
+        case 'LT_eventTime':
+        case 'GE_recordTime':
+        case 'LT_recordTime': {
+          const t = parse(Time, name, value);
+          const get = name.endsWith('eventTime') ? (v: EventView) => v.eventTime : (v: EventView) => v.recordTime;
+          const ge = name.startsWith('GE_');
+          preds.push((v) => {
+            const x = get(v);
+            return x !== undefined && (ge ? x >= t : x < t);
+          });
+          continue;
+        }
+        case 'EQ_action': {
+          const actions = new Set<string>(values.map((a) => parse(Action, name, a)));
+          preds.push((v) => v.action !== undefined && actions.has(v.action));
+          continue;
+        }
+        case 'EQ_bizStep': {
+          const set = words();
+          preds.push((v) => v.bizStep !== undefined && set.has(v.bizStep));
+          indexes.push((s) => [...set].flatMap((w) => s.withBizStep(w)));
+          continue;
+        }
+        case 'EQ_disposition': {
+          const set = words();
+          preds.push((v) => v.disposition !== undefined && set.has(v.disposition));
+          continue;
+        }
+        case 'EQ_readPoint':
+        case 'EQ_bizLocation':
+        case 'WD_readPoint':
+        case 'WD_bizLocation': {
+          const field = name.endsWith('readPoint') ? MD_FIELDS.readPoint! : MD_FIELDS.bizLocation!;
+          const set = name.startsWith('WD_') ? new Set([...idSet()].flatMap((id) => [...md.withDescendants(id)])) : idSet();
+          preds.push((v) => {
+            const x = field(v);
+            return x !== undefined && set.has(x);
+          });
+          continue;
+        }
+        case 'EQ_transformationID': {
+          const set = new Set(values);
+          preds.push((v) => v.transformationID !== undefined && set.has(v.transformationID));
+          continue;
+        }
+        case 'EQ_eventID': {
+          const set = new Set(values);
+          preds.push((v) => set.has(v.eventID));
+          continue;
+        }
+        case 'MATCH_epc':
+        case 'MATCH_parentID':
+        case 'MATCH_inputEPC':
+        case 'MATCH_outputEPC':
+        case 'MATCH_anyEPC': {
+          const m = anyOf(values);
+          const pick: Record<string, (v: EventView) => (string | undefined)[]> = {
+            MATCH_epc: (v) => [...v.epcList, ...v.childEPCs],
+            MATCH_parentID: (v) => [v.parentID],
+            MATCH_inputEPC: (v) => v.inputEPCs,
+            MATCH_outputEPC: (v) => v.outputEPCs,
+            MATCH_anyEPC: (v) => [...v.epcList, ...v.childEPCs, v.parentID, ...v.inputEPCs, ...v.outputEPCs],
+          };
+          const get = pick[name]!;
+          preds.push((v) => m(get(v)));
+          if (!values.some((x) => x.includes('*'))) indexes.push((s) => values.flatMap((x) => s.withEpc(normaliseId(x))));
+          continue;
+        }
+        case 'MATCH_epcClass':
+        case 'MATCH_inputEPCClass':
+        case 'MATCH_outputEPCClass':
+        case 'MATCH_anyEPCClass': {
+          const m = anyOf(values);
+          const lists: Record<string, readonly string[]> = {
+            MATCH_epcClass: ['quantityList', 'childQuantityList'],
+            MATCH_inputEPCClass: ['inputQuantityList'],
+            MATCH_outputEPCClass: ['outputQuantityList'],
+            MATCH_anyEPCClass: ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'],
+          };
+          const allowed = lists[name]!;
+          preds.push((v) => m(v.quantities.filter((x) => allowed.includes(x.list)).map((x) => x.epcClass)));
+          continue;
+        }
+        case 'EQ_quantity':
+        case 'GT_quantity':
+        case 'GE_quantity':
+        case 'LT_quantity':
+        case 'LE_quantity': {
+          // EPCIS 1.x declares these parameters as integers (Fosstrak SE71 rejects 3.1459).
+          const n = parse(Integer, name, value);
+          const rel = RELATIONS[name.slice(0, 2)]!;
+          preds.push((v) => v.quantities.some((x) => x.quantity !== undefined && rel(x.quantity - n)));
+          continue;
+        }
+        case 'EXISTS_errorDeclaration':
+          preds.push((v) => v.errorDeclaration !== undefined);
+          continue;
+        case 'GE_errorDeclarationTime':
+        case 'LT_errorDeclarationTime': {
+          const t = parse(Time, name, value);
+          const ge = name.startsWith('GE_');
+          preds.push((v) => {
+            const x = v.errorDeclaration?.declarationTime;
+            return x !== undefined && (ge ? x >= t : x < t);
+          });
+          continue;
+        }
+        case 'EQ_errorReason': {
+          const set = words();
+          preds.push((v) => v.errorDeclaration?.reason !== undefined && set.has(v.errorDeclaration.reason));
+          continue;
+        }
+        case 'EQ_correctiveEventID': {
+          const set = new Set(values);
+          preds.push((v) => v.errorDeclaration?.correctiveEventIDs.some((id) => set.has(id)) ?? false);
+          continue;
+        }
+        case 'orderBy':
+          if (value !== 'eventTime' && value !== 'recordTime' && !isFieldIri(value))
+            bad(`orderBy must be eventTime, recordTime or the IRI of an extension field, got ${JSON.stringify(value)}`);
+          orderByName = value;
+          continue;
+        case 'orderDirection':
+          direction = parse(Direction, name, value);
+          continue;
+        case 'eventCountLimit':
+          q.eventCountLimit = parse(Positive, name, value);
+          continue;
+        case 'maxEventCount':
+          q.maxEventCount = parse(Positive, name, value);
+          continue;
+        case 'perPage': {
+          const n = parse(Positive, name, value);
+          if (n > MAX_PER_PAGE) bad(`perPage is at most ${MAX_PER_PAGE}, got ${n}`);
+          q.perPage = n;
+          continue;
+        }
+        case 'nextPageToken':
+          q.page = decodeToken(value);
+          continue;
+        default: {
+          const missing: never = name;
+          throw new Error(`no handler for ${String(missing)}`);
+        }
       }
-      case 'GE_eventTime':
-      case 'LT_eventTime':
-      case 'GE_recordTime':
-      case 'LT_recordTime': {
-        const t = parse(Time, name, value);
-        const get = name.endsWith('eventTime') ? (v: EventView) => v.eventTime : (v: EventView) => v.recordTime;
-        const ge = name.startsWith('GE_');
-        preds.push((v) => {
-          const x = get(v);
-          return x !== undefined && (ge ? x >= t : x < t);
-        });
-        continue;
-      }
-      case 'EQ_action': {
-        const actions = new Set<string>(values.map((a) => parse(Action, name, a)));
-        preds.push((v) => v.action !== undefined && actions.has(v.action));
-        continue;
-      }
-      case 'EQ_bizStep': {
-        const set = words();
-        preds.push((v) => v.bizStep !== undefined && set.has(v.bizStep));
-        indexes.push((s) => [...set].flatMap((w) => s.withBizStep(w)));
-        continue;
-      }
-      case 'EQ_disposition': {
-        const set = words();
-        preds.push((v) => v.disposition !== undefined && set.has(v.disposition));
-        continue;
-      }
-      case 'EQ_readPoint':
-      case 'EQ_bizLocation':
-      case 'WD_readPoint':
-      case 'WD_bizLocation': {
-        const field = name.endsWith('readPoint') ? MD_FIELDS.readPoint! : MD_FIELDS.bizLocation!;
-        const set = name.startsWith('WD_') ? new Set([...idSet()].flatMap((id) => [...md.withDescendants(id)])) : idSet();
-        preds.push((v) => {
-          const x = field(v);
-          return x !== undefined && set.has(x);
-        });
-        continue;
-      }
-      case 'EQ_transformationID': {
-        const set = new Set(values);
-        preds.push((v) => v.transformationID !== undefined && set.has(v.transformationID));
-        continue;
-      }
-      case 'EQ_eventID': {
-        const set = new Set(values);
-        preds.push((v) => set.has(v.eventID));
-        continue;
-      }
-      case 'MATCH_epc':
-      case 'MATCH_parentID':
-      case 'MATCH_inputEPC':
-      case 'MATCH_outputEPC':
-      case 'MATCH_anyEPC': {
-        const m = anyOf(values);
-        const pick: Record<string, (v: EventView) => (string | undefined)[]> = {
-          MATCH_epc: (v) => [...v.epcList, ...v.childEPCs],
-          MATCH_parentID: (v) => [v.parentID],
-          MATCH_inputEPC: (v) => v.inputEPCs,
-          MATCH_outputEPC: (v) => v.outputEPCs,
-          MATCH_anyEPC: (v) => [...v.epcList, ...v.childEPCs, v.parentID, ...v.inputEPCs, ...v.outputEPCs],
-        };
-        const get = pick[name]!;
-        preds.push((v) => m(get(v)));
-        if (!values.some((x) => x.includes('*'))) indexes.push((s) => values.flatMap((x) => s.withEpc(normaliseId(x))));
-        continue;
-      }
-      case 'MATCH_epcClass':
-      case 'MATCH_inputEPCClass':
-      case 'MATCH_outputEPCClass':
-      case 'MATCH_anyEPCClass': {
-        const m = anyOf(values);
-        const lists: Record<string, readonly string[]> = {
-          MATCH_epcClass: ['quantityList', 'childQuantityList'],
-          MATCH_inputEPCClass: ['inputQuantityList'],
-          MATCH_outputEPCClass: ['outputQuantityList'],
-          MATCH_anyEPCClass: ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'],
-        };
-        const allowed = lists[name]!;
-        preds.push((v) => m(v.quantities.filter((x) => allowed.includes(x.list)).map((x) => x.epcClass)));
-        continue;
-      }
-      case 'EQ_quantity':
-      case 'GT_quantity':
-      case 'GE_quantity':
-      case 'LT_quantity':
-      case 'LE_quantity': {
-        // EPCIS 1.x declares these parameters as integers (Fosstrak SE71 rejects 3.1459).
-        const n = parse(Integer, name, value);
-        const rel = RELATIONS[name.slice(0, 2)]!;
-        preds.push((v) => v.quantities.some((x) => x.quantity !== undefined && rel(x.quantity - n)));
-        continue;
-      }
-      case 'EXISTS_errorDeclaration':
-        preds.push((v) => v.errorDeclaration !== undefined);
-        continue;
-      case 'GE_errorDeclarationTime':
-      case 'LT_errorDeclarationTime': {
-        const t = parse(Time, name, value);
-        const ge = name.startsWith('GE_');
-        preds.push((v) => {
-          const x = v.errorDeclaration?.declarationTime;
-          return x !== undefined && (ge ? x >= t : x < t);
-        });
-        continue;
-      }
-      case 'EQ_errorReason': {
-        const set = words();
-        preds.push((v) => v.errorDeclaration?.reason !== undefined && set.has(v.errorDeclaration.reason));
-        continue;
-      }
-      case 'EQ_correctiveEventID': {
-        const set = new Set(values);
-        preds.push((v) => v.errorDeclaration?.correctiveEventIDs.some((id) => set.has(id)) ?? false);
-        continue;
-      }
-      case 'orderBy':
-        if (value !== 'eventTime' && value !== 'recordTime' && !isFieldIri(value))
-          bad(`orderBy must be eventTime, recordTime or the IRI of an extension field, got ${JSON.stringify(value)}`);
-        orderByName = value;
-        continue;
-      case 'orderDirection':
-        direction = parse(Direction, name, value);
-        continue;
-      case 'eventCountLimit':
-        q.eventCountLimit = parse(Positive, name, value);
-        continue;
-      case 'maxEventCount':
-        q.maxEventCount = parse(Positive, name, value);
-        continue;
-      case 'perPage': {
-        const n = parse(Positive, name, value);
-        if (n > MAX_PER_PAGE) bad(`perPage is at most ${MAX_PER_PAGE}, got ${n}`);
-        q.perPage = n;
-        continue;
-      }
-      case 'nextPageToken':
-        q.page = decodeToken(value);
-        continue;
     }
 
     // Parameter families with a variable part in their name.
     let m: RegExpExecArray | null;
-    if ((m = /^EQ_(bizTransaction|source|destination)_(.+)$/.exec(name))) {
+    if ((m = TYPED.exec(name))) {
       const type = cbvWord(m[2]!);
       const set = idSet();
       const key = m[1] === 'bizTransaction' ? 'bizTransactions' : m[1] === 'source' ? 'sources' : 'destinations';
       preds.push((v) => v[key].some((x) => x.type === type && set.has(x.id)));
-    } else if ((m = /^EQATTR_(readPoint|bizLocation|bizStep|disposition)_(.+)$/.exec(name))) {
+    } else if ((m = EQATTR.exec(name))) {
       const field = MD_FIELDS[m[1]!]!;
       const attr = m[2]!;
       const set = new Set(values);
@@ -351,14 +408,16 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
         const a = id === undefined ? undefined : md.vocabularyElement(id)?.attributes[attr];
         return a !== undefined && set.has(a.trim());
       });
-    } else if ((m = /^HASATTR_(readPoint|bizLocation|bizStep|disposition)$/.exec(name))) {
+    } else if ((m = HASATTR.exec(name))) {
       const field = MD_FIELDS[m[1]!]!;
       preds.push((v) => {
         const id = field(v);
         const attrs = id === undefined ? undefined : md.vocabularyElement(id)?.attributes;
         return attrs !== undefined && values.some((a) => Object.hasOwn(attrs, a));
       });
-    } else if ((m = /^(EQ|GT|GE|LT|LE|EXISTS)_(ILMD_)?(.+)$/.exec(name)) && isFieldIri(m[3]!)) {
+    } else {
+      // isFamily has checked that this is an extension field named by its IRI.
+      m = FIELD.exec(name)!;
       const op = m[1]!;
       const inIlmd = m[2] !== undefined;
       const field = m[3]!;
@@ -377,8 +436,6 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
           }),
         );
       }
-    } else {
-      bad(`the query parameter ${name} is not a SimpleEventQuery parameter`);
     }
   }
 
@@ -424,14 +481,6 @@ function isQuantityEvent(v: EventView): boolean {
     v.epcList.length === 0 &&
     v.quantities.length === 1 &&
     v.quantities[0]!.list === 'quantityList'
-  );
-}
-
-function isKnownName(name: string): boolean {
-  return (
-    /^(eventType|[GL][ET]_(eventTime|recordTime|errorDeclarationTime)|EQ_(action|bizStep|disposition|readPoint|bizLocation|transformationID|eventID|errorReason|correctiveEventID)|WD_(readPoint|bizLocation)|MATCH_(epc|parentID|inputEPC|outputEPC|anyEPC|epcClass|inputEPCClass|outputEPCClass|anyEPCClass)|(EQ|GT|GE|LT|LE)_quantity|orderBy|orderDirection|eventCountLimit|maxEventCount|perPage|nextPageToken|EQ_(bizTransaction|source|destination)_.+|EQATTR_\w+_.+|HASATTR_\w+)$/.test(
-      name,
-    ) || /^(EQ|GT|GE|LT|LE)_(ILMD_)?[a-z][a-z0-9+.-]*:.*[#/]/i.test(name)
   );
 }
 
