@@ -92,6 +92,8 @@ type Line =
   | { k: 'job'; job: CaptureJob }
   | { k: 'vocab'; type: string; element: VocabularyElement };
 
+const READ_CHUNK = 8 * 1024 * 1024;
+
 export class EpcisRepository {
   readonly file: string;
   private offset = 0;
@@ -106,7 +108,11 @@ export class EpcisRepository {
   /** Appends and reloads of this process, one at a time. */
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string) {
+  private readonly readChunk: number;
+
+  /** `readChunkBytes`: how much of the file is read at once (tests make it small). */
+  constructor(dataDir: string, opts: { readChunkBytes?: number } = {}) {
+    this.readChunk = opts.readChunkBytes ?? READ_CHUNK;
     const dir = join(dataDir, 'epcis');
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, 'repository.jsonl');
@@ -215,29 +221,36 @@ export class EpcisRepository {
     }
     if (size <= this.offset) return;
     const handle = await open(this.file, 'r');
-    let text: string;
     try {
-      const buffer = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-      text = buffer.subarray(0, bytesRead).toString('utf8');
+      // In chunks, so that a large repository never has to fit in one string.
+      let chunk = this.readChunk;
+      while (this.offset < size) {
+        const buffer = Buffer.alloc(Math.min(chunk, size - this.offset));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+        // A line still being written by another process has no newline yet: read it next time.
+        const end = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
+        if (end < 0) {
+          if (this.offset + bytesRead >= size) return;
+          chunk *= 2; // a line longer than the chunk
+          continue;
+        }
+        this.offset += end + 1;
+        for (const raw of buffer.subarray(0, end).toString('utf8').split('\n')) this.takeRaw(raw);
+      }
     } finally {
       await handle.close();
     }
-    // A line still being written by another process has no newline yet: read it next time.
-    const end = text.lastIndexOf('\n');
-    if (end < 0) return;
-    const complete = text.slice(0, end);
-    this.offset += Buffer.byteLength(complete, 'utf8') + 1;
-    for (const raw of complete.split('\n')) {
-      if (raw.trim() === '') continue;
-      let line: Line;
-      try {
-        line = JSON.parse(raw) as Line;
-      } catch {
-        continue; // a line torn by a crash was never acknowledged to anyone
-      }
-      this.take(line);
+  }
+
+  private takeRaw(raw: string): void {
+    if (raw.trim() === '') return;
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+    } catch {
+      return; // a line torn by a crash was never acknowledged to anyone
     }
+    this.take(line);
   }
 
   private take(line: Line): void {
