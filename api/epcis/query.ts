@@ -115,12 +115,10 @@ export function epcMatcher(value: string): (id: string) => boolean {
   };
 }
 
-const anyOf =
-  (values: string[]) =>
-  (ids: readonly (string | undefined)[]): boolean => {
-    const matchers = values.map(epcMatcher);
-    return ids.some((id) => id !== undefined && matchers.some((m) => m(id)));
-  };
+function anyOf(values: string[]): (ids: readonly (string | undefined)[]) => boolean {
+  const matchers = values.map(epcMatcher);
+  return (ids) => ids.some((id) => id !== undefined && matchers.some((m) => m(id)));
+}
 
 /** A value compared as a number when both sides are numbers, as a time when both are times, else as text. */
 function compare(a: unknown, b: string): number | undefined {
@@ -212,7 +210,7 @@ const MD_FIELDS: Record<string, (v: EventView) => string | undefined> = {
  */
 export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventType?: string): ParsedQuery {
   const preds: Pred[] = [];
-  const indexes: ((s: QuerySource) => readonly EventView[])[] = [];
+  const indexes: ((s: QuerySource) => (readonly EventView[])[])[] = [];
   const q: Omit<ParsedQuery, 'matches' | 'candidates'> = {
     orderBy: undefined,
     descending: true,
@@ -265,7 +263,7 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
         case 'EQ_bizStep': {
           const set = words();
           preds.push((v) => v.bizStep !== undefined && set.has(v.bizStep));
-          indexes.push((s) => [...set].flatMap((w) => s.withBizStep(w)));
+          indexes.push((s) => [...set].map((w) => s.withBizStep(w)));
           continue;
         }
         case 'EQ_disposition': {
@@ -310,7 +308,7 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
           };
           const get = pick[name]!;
           preds.push((v) => m(get(v)));
-          if (!values.some((x) => x.includes('*'))) indexes.push((s) => values.flatMap((x) => s.withEpc(normaliseId(x))));
+          if (!values.some((x) => x.includes('*'))) indexes.push((s) => values.map((x) => s.withEpc(normaliseId(x))));
           continue;
         }
         case 'MATCH_epcClass':
@@ -462,8 +460,11 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
     candidates: (s) => {
       if (!indexes.length) return s.all();
       // The first indexed parameter narrows the scan; the predicate still checks everything.
+      // Index lists are in capture order; only a union of several needs merging.
+      const lists = indexes[0]!(s);
+      if (lists.length === 1) return lists[0]!;
       const found = new Map<number, EventView>();
-      for (const v of indexes[0]!(s)) found.set(v.seq, v);
+      for (const list of lists) for (const v of list) found.set(v.seq, v);
       return [...found.values()].sort((a, b) => a.seq - b.seq);
     },
   };
@@ -493,7 +494,19 @@ export interface QueryAnswer {
 /** Filters, sorts, limits and pages. Throws QueryTooLargeException beyond maxEventCount. */
 export function runQuery(source: QuerySource, q: ParsedQuery): QueryAnswer {
   const highWater = q.page?.highWater ?? source.all().length;
-  let hits = q.candidates(source).filter((v) => v.seq < highWater && q.matches(v));
+  const offset = q.page?.offset ?? 0;
+  const matching = (v: EventView) => v.seq < highWater && q.matches(v);
+  let hits: EventView[];
+  if (q.orderBy || q.maxEventCount !== undefined) hits = q.candidates(source).filter(matching);
+  else {
+    // In capture order nothing past this page (and one more event, to know there is a next page) is needed.
+    const enough = Math.min(offset + q.perPage + 1, q.eventCountLimit ?? Infinity);
+    hits = [];
+    for (const v of q.candidates(source)) {
+      if (hits.length >= enough) break;
+      if (matching(v)) hits.push(v);
+    }
+  }
   if (q.orderBy) {
     const key = q.orderBy;
     const sign = q.descending ? -1 : 1;
@@ -514,7 +527,6 @@ export function runQuery(source: QuerySource, q: ParsedQuery): QueryAnswer {
       `the query matches ${hits.length} events, more than maxEventCount ${q.maxEventCount}; narrow it down`,
     );
   if (q.eventCountLimit !== undefined) hits = hits.slice(0, q.eventCountLimit);
-  const offset = q.page?.offset ?? 0;
   const page = hits.slice(offset, offset + q.perPage);
   const next = offset + q.perPage < hits.length ? encodeToken({ offset: offset + q.perPage, highWater }) : undefined;
   return { events: page, nextPageToken: next };

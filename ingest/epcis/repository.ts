@@ -82,8 +82,8 @@ export interface EventView {
   outputEPCs: string[];
   quantities: QuantityView[];
   /** Extension fields at the top level and inside ilmd, by expanded name (`namespace#local`). */
-  fields: Map<string, unknown[]>;
-  ilmd: Map<string, unknown[]>;
+  fields: ReadonlyMap<string, unknown[]>;
+  ilmd: ReadonlyMap<string, unknown[]>;
   errorDeclaration: { declarationTime: number | undefined; reason: string | undefined; correctiveEventIDs: string[] } | undefined;
 }
 
@@ -259,7 +259,7 @@ export class EpcisRepository {
     else if (line.k === 'event') {
       const id = line.e.eventID;
       if (typeof id !== 'string' || this.byId.has(id)) return;
-      const view = viewOf(line.e, line.ns ?? {}, this.views.length);
+      const view = viewOf(line.e, line.ns ?? NO_NAMESPACES, this.views.length);
       this.views.push(view);
       this.byId.set(id, view);
       const epcs = new Set([...view.epcList, ...view.childEPCs, ...view.inputEPCs, ...view.outputEPCs]);
@@ -356,12 +356,8 @@ export function viewOf(event: EpcisEventJson, namespaces: Record<string, string>
       return [{ list, epcClass, quantity: Number.isFinite(n) ? n : undefined, uom: str(q.uom) }];
     }),
   );
-  const fields = new Map<string, unknown[]>();
-  for (const [key, value] of Object.entries(event)) {
-    if (!STANDARD_FIELDS.has(key)) addField(fields, key, value, namespaces);
-  }
-  const ilmd = new Map<string, unknown[]>();
-  if (isObject(event.ilmd)) for (const [key, value] of Object.entries(event.ilmd)) addField(ilmd, key, value, namespaces);
+  const extensions = Object.entries(event).filter(([key]) => !STANDARD_FIELDS.has(key));
+  const ilmdEntries = isObject(event.ilmd) ? Object.entries(event.ilmd) : [];
   const ed = isObject(event.errorDeclaration) ? event.errorDeclaration : undefined;
   const bizStep = str(event.bizStep);
   const disposition = str(event.disposition);
@@ -388,8 +384,8 @@ export function viewOf(event: EpcisEventJson, namespaces: Record<string, string>
     inputEPCs: ids(event.inputEPCList),
     outputEPCs: ids(event.outputEPCList),
     quantities,
-    fields,
-    ilmd,
+    fields: fieldMap(extensions, namespaces),
+    ilmd: fieldMap(ilmdEntries, namespaces),
     errorDeclaration: ed && {
       declarationTime: timeOf(ed.declarationTime),
       reason: str(ed.reason) === undefined ? undefined : cbvWord(str(ed.reason)!),
@@ -412,6 +408,18 @@ export function expandedNames(key: string, namespaces: Record<string, string>): 
   if (iri === undefined) return [key];
   if (iri.endsWith('#') || iri.endsWith('/')) return [iri + local, `${iri.replace(/[#/]$/, '')}#${local}`];
   return [`${iri}#${local}`];
+}
+
+// Most events have no extension fields: they share one empty map and one empty namespace table
+// (a repository holds millions of views, and a Map per event is most of their weight).
+const NO_FIELDS: ReadonlyMap<string, unknown[]> = new Map();
+const NO_NAMESPACES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+function fieldMap(entries: [string, unknown][], namespaces: Record<string, string>): ReadonlyMap<string, unknown[]> {
+  if (!entries.length) return NO_FIELDS;
+  const map = new Map<string, unknown[]>();
+  for (const [key, value] of entries) addField(map, key, value, namespaces);
+  return map.size ? map : NO_FIELDS;
 }
 
 function addField(into: Map<string, unknown[]>, key: string, value: unknown, namespaces: Record<string, string>): void {
