@@ -282,6 +282,9 @@ describe('EPCIS 2.0 REST', () => {
     const all = await query(t.base, '/epcis/events' + qs({ perPage: '2', orderBy: 'eventTime', orderDirection: 'ASC' }));
     expect(all.pages).toBe(3);
     expect(eventIds(all.events)).toEqual(['ev:commission', 'ev:receive', 'ev:pack', 'ev:make', 'ev:ship']);
+    const captureOrder = await query(t.base, '/epcis/events' + qs({ perPage: '2', eventCountLimit: '4' }));
+    expect(captureOrder.pages).toBe(2);
+    expect(eventIds(captureOrder.events)).toEqual(['ev:commission', 'ev:receive', 'ev:pack', 'ev:make']);
     const last = await call(t.base, '/epcis/events' + qs({ perPage: '5' }));
     expect(last.headers.get('link')).toBeNull();
   });
