@@ -33,7 +33,7 @@ const URN = /^urn:epcglobal:cbv:(?:bizstep|disp|btt|sdt|er|comp):(.+)$/i;
 const WEB = /^(?:https?:\/\/ref\.gs1\.org\/cbv\/|cbv:)(?:BizStep|Disp|BTT|SDT|ER|Comp)-(.+)$/i;
 // Sensor measurement types and alert types live in the GS1 Web Vocabulary, not the CBV,
 // but are spelt the same three ways (`Temperature`, `gs1:MT-Temperature`, full URI).
-const GS1_VOC = /^(?:gs1:|https?:\/\/gs1\.org\/voc\/)(?:MT-)?(.+)$/i;
+const GS1_VOC = /^(?:gs1:|https?:\/\/(?:ref\.)?gs1\.org\/voc\/)(?:MT-)?(.+)$/i;
 
 /** The short CBV word for any spelling of a CBV value; anything else is returned unchanged. */
 export function shortCbv(value: string): string {

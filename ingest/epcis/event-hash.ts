@@ -210,6 +210,7 @@ const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined
 
 const CBV = 'https://ref.gs1.org/cbv/';
 const GS1_VOC = 'https://gs1.org/voc/';
+const GS1_VOC_REF = 'https://ref.gs1.org/voc/';
 
 const QUANTITY: Shape = [
   ['epcClass', value()],
@@ -330,6 +331,8 @@ function canonicalValue(raw: unknown, env: Env, vocab?: string): string {
   let s = raw.trim();
   if (s === '') return '';
   s = cbvUrnToWebUri(s) ?? expandStandardCurie(s, env) ?? s;
+  // Some documents bind `gs1:` to the vocabulary's ref.gs1.org address; its terms are gs1.org/voc.
+  if (s.startsWith(GS1_VOC_REF)) s = GS1_VOC + s.slice(GS1_VOC_REF.length);
   if (vocab !== undefined && !s.includes(':')) s = vocab + s;
   return numericString(s) ?? toDigitalLink(s) ?? s;
 }

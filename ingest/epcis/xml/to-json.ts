@@ -260,21 +260,7 @@ function structure(el: XmlElement, ctx: Ctx, readers: Record<string, (c: XmlElem
 
 const SENSOR_NUMBERS = new Set(['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percRank', 'percValue']);
 
-// prettier-ignore
-const SENSOR_ATTRIBUTES: Record<string, ReadonlySet<string>> = {
-  sensorMetadata: new Set(['time', 'startTime', 'endTime', 'deviceID', 'deviceMetadata', 'rawData', 'dataProcessingMethod', 'bizRules']),
-  sensorReport: new Set([
-    'type', 'exception', 'deviceID', 'deviceMetadata', 'rawData', 'dataProcessingMethod', 'time', 'microorganism',
-    'chemicalSubstance', 'value', 'component', 'stringValue', 'booleanValue', 'hexBinaryValue', 'uriValue', 'minValue',
-    'maxValue', 'meanValue', 'sDev', 'percRank', 'percValue', 'uom', 'coordinateReferenceSystem',
-  ]),
-};
-
-/**
- * Sensor metadata and reports are attributes in XML, fields in JSON. An attribute the XSD does not
- * define there (GS1's own SensorDataExamples put `bizRules` on a report) is dropped, as the
- * event-hash reference does: it has no defined meaning.
- */
+/** Sensor metadata and reports are attributes in XML, fields in JSON. */
 function sensorAttributes(el: XmlElement, ctx: Ctx): Json {
   const out: Json = {};
   for (const a of el.attributes) {
@@ -282,7 +268,6 @@ function sensorAttributes(el: XmlElement, ctx: Ctx): Json {
       if (a.uri !== XMLNS && a.uri !== XSI) out[`${ctx.prefixFor(a.uri, a.prefix)}:${a.local}`] = a.value;
       continue;
     }
-    if (!SENSOR_ATTRIBUTES[el.local]?.has(a.local)) continue;
     if (SENSOR_NUMBERS.has(a.local)) out[a.local] = numberOrText(a.value.trim());
     else if (a.local === 'booleanValue')
       out[a.local] = a.value.trim() === 'true' ? true : a.value.trim() === 'false' ? false : a.value;
