@@ -25,7 +25,13 @@ export function serveCommand(): Command {
           const stop = shutdownSignal();
           let server;
           try {
-            server = await createApiServer({ store, port: opts.port, host: opts.host, dataDir: config.dataDir });
+            server = await createApiServer({
+              store,
+              port: opts.port,
+              host: opts.host,
+              dataDir: config.dataDir,
+              maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
+            });
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
             if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
