@@ -38,7 +38,7 @@ const EPCIS_HEADERS = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0'
 const CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
 
 function problem(res: ServerResponse, exception: EpcisExceptionName, status: number, detail: string): void {
-  const body: EpcisProblem & { instance?: string } = {
+  const body: EpcisProblem = {
     type: `epcisException:${exception}`,
     title: TITLES[exception],
     status,
@@ -127,7 +127,10 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
       errors: [],
     };
     await repo.saveJob(job);
-    const work = runCapture(job, body, format).finally(() => running.delete(work));
+    const work = runCapture(job, body, format)
+      // Only the job record itself failing to save gets here (a full disk): the job stays "running".
+      .catch((e: unknown) => console.error('tracegraph epcis: capture job', job.captureID, e))
+      .finally(() => running.delete(work));
     running.add(work);
     json(res, 202, job, { location: `/epcis/capture/${job.captureID}` });
   }
