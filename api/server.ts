@@ -8,7 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
+import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import type { ApiContext } from './builder.ts';
+import { epcisGuard } from './epcis/guard.ts';
+import { createEpcisRoutes } from './epcis/routes.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from './audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
@@ -32,6 +35,10 @@ export interface ApiServerOptions {
   devKey?: string;
   /** Query depth, selection and token limits (defaults in limits.ts). */
   limits?: Partial<QueryLimits>;
+  /** EPCIS capture writes to the graph through this pipeline when given (else straight to the store). */
+  pipeline?: Pipeline;
+  /** Largest EPCIS capture document, bytes (default 64 MiB). */
+  maxCaptureBytes?: number;
 }
 
 export interface ApiServer {
@@ -129,14 +136,27 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     res.end();
   }
 
+  const epcis =
+    opts.dataDir === undefined
+      ? undefined
+      : createEpcisRoutes({
+          store,
+          dataDir: opts.dataDir,
+          pipeline: opts.pipeline,
+          maxCaptureBytes: opts.maxCaptureBytes,
+          guard: epcisGuard(auth, audit),
+        });
+
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handled =
       path === '/graphql'
         ? graphql(req, res)
-        : path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')
-          ? health(store, res)
-          : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
+        : epcis && path?.startsWith('/epcis/')
+          ? epcis.handle(req, res)
+          : path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')
+            ? health(store, res)
+            : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
     handled.catch((e: unknown) => {
       // Only reached by a bug or a dropped connection; the message stays in the server log.
       console.error('tracegraph api:', e);
@@ -161,6 +181,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       // keep-alive clients would otherwise hold close() open until they time out
       server.closeAllConnections();
       await closed;
+      await epcis?.close();
       await yoga.dispose();
     },
   };

@@ -11,6 +11,7 @@ import { TracegraphError } from './errors.ts';
 const FileConfig = z
   .object({
     dataDir: z.string().min(1).optional(),
+    epcisMaxCaptureMb: z.number().int().positive().optional(),
     neo4j: z
       .object({
         uri: z.string().min(1),
@@ -47,6 +48,8 @@ const FileConfig = z
 
 export interface Config {
   dataDir: string;
+  /** Largest EPCIS document POST /epcis/capture takes, MiB (default 64). */
+  epcisMaxCaptureMb?: number;
   /** Embedded store's buffer pool, MiB. */
   kuzuBufferMb?: number;
   neo4j?: Neo4jConfig;
@@ -110,6 +113,8 @@ export function loadConfig(
   const uri = env.TRACEGRAPH_NEO4J_URI || file.neo4j?.uri;
   const config: Config = {
     dataDir: flags.dataDir ?? env.TRACEGRAPH_DATA ?? file.dataDir ?? './data',
+    epcisMaxCaptureMb:
+      positiveInt('TRACEGRAPH_EPCIS_MAX_CAPTURE_MB', env.TRACEGRAPH_EPCIS_MAX_CAPTURE_MB) ?? file.epcisMaxCaptureMb,
     kuzuBufferMb: positiveInt('TRACEGRAPH_KUZU_BUFFER_MB', env.TRACEGRAPH_KUZU_BUFFER_MB),
   };
   if (uri) {

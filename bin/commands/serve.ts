@@ -40,6 +40,7 @@ export function serveCommand(): Command {
               host: opts.host,
               dataDir: config.dataDir,
               devKey: process.env.TRACEGRAPH_DEV_KEY || undefined,
+              maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
             });
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
