@@ -9,6 +9,7 @@ import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
 import type { ApiContext } from './builder.ts';
 import { useTracegraphErrors } from './errors.ts';
+import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
 
 export interface ApiServerOptions {
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   host?: string;
   /** Largest request body accepted, bytes (default 1 MiB): a trace request is a few KiB at most. */
   maxBodyBytes?: number;
+  /** What `GET /metrics` serves (default: the process's metrics from api/metrics.ts). */
+  metrics?: IngestMetrics;
 }
 
 export interface ApiServer {
@@ -119,7 +122,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         ? graphql(req, res)
         : path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')
           ? health(store, res)
-          : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
+          : path === '/metrics'
+            ? serveMetrics(opts.metrics ?? processMetrics, req, res)
+            : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
     handled.catch((e: unknown) => {
       // Only reached by a bug or a dropped connection; the message stays in the server log.
       console.error('tracegraph api:', e);

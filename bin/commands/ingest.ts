@@ -1,11 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { metrics, startMetricsServer } from '../../api/metrics.ts';
 import type { MqttConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { startMqttWorker } from '../../ingest/mqtt/worker.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { dataOption, shutdownSignal, withStore } from '../common.ts';
+import { portNumber } from './serve.ts';
+
+interface IngestFlags {
+  mqttUrl?: string;
+  clientId?: string;
+  group?: string;
+  data?: string;
+  metricsPort?: number;
+  metricsHost: string;
+}
 
 /** How long a stop waits for logged events to reach the graph before leaving them to the next start. */
 const STOP_FLUSH_MS = 30_000;
@@ -22,20 +33,34 @@ export function ingestCommand(): Command {
       .addOption(new Option('--mqtt-url <url>', 'broker, e.g. mqtt://broker:1883 (env TRACEGRAPH_MQTT_URL)'))
       .addOption(new Option('--client-id <id>', 'stable MQTT client id (env TRACEGRAPH_MQTT_CLIENT_ID)'))
       .addOption(new Option('--group <name>', 'share the topics with other workers of this group (MQTT 5 $share)'))
+      .addOption(
+        new Option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (default: off)')
+          .env('TRACEGRAPH_METRICS_PORT')
+          .argParser(portNumber),
+      )
+      .addOption(
+        new Option('--metrics-host <host>', 'address for --metrics-port').env('TRACEGRAPH_METRICS_HOST').default('127.0.0.1'),
+      )
       .addOption(dataOption())
       .addHelpText(
         'after',
         '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json.',
       )
       // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
-      .action(async (opts: { mqttUrl?: string; clientId?: string; group?: string; data?: string }) => {
+      .action(async (opts: IngestFlags) => {
         await withStore(opts, async (store, config) => {
           const mqtt = config.mqtt;
           if (!mqtt)
             throw new TracegraphError('CONFIG', 'no broker: give --mqtt-url mqtt://HOST:PORT or set TRACEGRAPH_MQTT_URL');
           const stop = shutdownSignal();
-          const pipeline = new Pipeline({ dataDir: config.dataDir, store });
+          const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics });
+          const unwatch = metrics.watch(pipeline);
           const { reapplied } = await pipeline.start();
+          const metricsServer =
+            opts.metricsPort === undefined
+              ? undefined
+              : await startMetricsServer({ port: opts.metricsPort, host: opts.metricsHost });
+          if (metricsServer) process.stderr.write(`metrics at ${metricsServer.url}\n`);
           if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
           process.stderr.write(`connecting to ${mqtt.url} ...\n`);
           const worker = await Promise.race([
@@ -61,6 +86,8 @@ export function ingestCommand(): Command {
             new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
           ]);
           await pipeline.close();
+          unwatch();
+          await metricsServer?.close();
           if (!flushed)
             process.stderr.write(
               'stopped with events still to write: they are in the event log and are applied on the next start\n',

@@ -4,10 +4,10 @@ import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
 import { dataOption, shutdownSignal, withStore } from '../common.ts';
 
-function portNumber(v: string): number {
+export function portNumber(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new TracegraphError('BAD_INPUT', `--port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
+    throw new TracegraphError('BAD_INPUT', `a port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
   return n;
 }
 

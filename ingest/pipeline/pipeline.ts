@@ -7,7 +7,7 @@
  * the log after the "applied up to" checkpoint.
  */
 import { parseEvent, type CanonicalEvent } from '../../core/events.ts';
-import type { GraphStore } from '../../cypher/port.ts';
+import type { ApplyResult, GraphStore } from '../../cypher/port.ts';
 import { DEFAULT_BATCH } from '../batches.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { DeadLetterStore } from './dead-letters.ts';
@@ -30,6 +30,23 @@ export interface PipelineOptions {
   /** Event-log segment size (default 64 MiB). */
   segmentBytes?: number;
   warn?: Warn;
+  /** Told about accepts, rejects and commits (the Prometheus metrics in api/metrics.ts). */
+  observer?: PipelineObserver;
+}
+
+/**
+ * What a metrics collector hears from the pipeline. `source` is the submit source as given
+ * (e.g. `mqtt:<topic>`, or FROM_LOG for events re-applied from the log on start).
+ */
+export interface PipelineObserver {
+  accepted(source: string, events: number): void;
+  rejected(source: string, messages: number): void;
+  /**
+   * After a store commit of one source's events: `arrivals` holds, per event, when the pipeline
+   * received it (ms since the epoch; empty for events re-applied from the log, whose arrival is
+   * not recorded), `committedAt` when the store confirmed the commit.
+   */
+  committed(source: string, result: ApplyResult, arrivals: readonly number[], committedAt: number): void;
 }
 
 export interface SourceCounters {
@@ -48,6 +65,8 @@ interface Queued {
   event: CanonicalEvent;
   source: string;
   end: LogPosition;
+  /** When `submit` received it (ms since the epoch); undefined when re-applied from the log. */
+  arrived?: number;
 }
 
 interface Waiter {
@@ -64,7 +83,7 @@ class Closed extends Error {
 export class Pipeline {
   /** Per source. A plain object so a metrics endpoint can read it as it is. */
   readonly counters: Record<string, SourceCounters> = {};
-  private readonly o: Required<Omit<PipelineOptions, 'store' | 'dataDir'>>;
+  private readonly o: Required<Omit<PipelineOptions, 'store' | 'dataDir' | 'observer'>>;
   private log: EventLog | undefined;
   private dead: DeadLetterStore | undefined;
   private state: 'new' | 'running' | 'closed' = 'new';
@@ -137,6 +156,7 @@ export class Pipeline {
   async submit(source: string, raw: unknown): Promise<{ accepted: number; rejected: number }> {
     if (this.state !== 'running') throw new Error(`pipeline is ${this.state === 'new' ? 'not started' : 'closed'}`);
     const c = this.count(source);
+    const arrived = Date.now();
     let value = raw;
     if (typeof raw === 'string') {
       try {
@@ -144,6 +164,7 @@ export class Pipeline {
       } catch (e) {
         await this.dead!.add(source, `not valid JSON: ${(e as Error).message}`, raw);
         c.rejected++;
+        this.opts.observer?.rejected(source, 1);
         return { accepted: 0, rejected: 1 };
       }
     }
@@ -156,6 +177,7 @@ export class Pipeline {
       else {
         await this.dead!.add(source, Array.isArray(value) ? `[${i}] ${r.reason}` : r.reason, item);
         c.rejected++;
+        this.opts.observer?.rejected(source, 1);
         rejected++;
       }
     }
@@ -164,9 +186,10 @@ export class Pipeline {
         await new Promise<void>((resolve, reject) => this.spaceWaiters.push({ resolve, reject }));
       const run = this.chain.then(async () => {
         const ends = await this.log!.append(events);
-        events.forEach((event, i) => this.queue.push({ event, source, end: ends[i]! }));
+        events.forEach((event, i) => this.queue.push({ event, source, end: ends[i]!, arrived }));
         this.enqueued += events.length;
         c.accepted += events.length;
+        this.opts.observer?.accepted(source, events.length);
         if (this.writerIdle || this.queue.length >= this.o.batchSize) this.wake?.();
       });
       this.chain = run.catch(() => undefined);
@@ -183,6 +206,12 @@ export class Pipeline {
     if (this.state !== 'running') throw new Error(`pipeline is ${this.state === 'new' ? 'not started' : 'closed'}`);
     await this.dead!.add(source, reason, raw);
     this.count(source).rejected++;
+    this.opts.observer?.rejected(source, 1);
+  }
+
+  /** Events accepted (in the log) and not yet in the store: what the writer is behind by. */
+  get backlog(): number {
+    return this.enqueued - this.drained;
   }
 
   /** Resolves when everything submitted so far is in the store (waits as long as the store is down). */
@@ -257,17 +286,19 @@ export class Pipeline {
    * until it succeeds or the pipeline closes, then moves the checkpoint past it.
    */
   private async apply(batch: readonly Queued[]): Promise<void> {
-    const bySource = new Map<string, CanonicalEvent[]>();
+    const bySource = new Map<string, { events: CanonicalEvent[]; arrivals: number[] }>();
     for (const q of batch) {
-      const list = bySource.get(q.source);
-      if (list) list.push(q.event);
-      else bySource.set(q.source, [q.event]);
+      let group = bySource.get(q.source);
+      if (!group) bySource.set(q.source, (group = { events: [], arrivals: [] }));
+      group.events.push(q.event);
+      if (q.arrived !== undefined) group.arrivals.push(q.arrived);
     }
-    for (const [source, events] of bySource) {
+    for (const [source, { events, arrivals }] of bySource) {
       const r = await this.withRetry(() => this.opts.store.applyEvents(events));
       const c = this.count(source);
       c.applied += r.applied;
       c.duplicates += r.duplicates;
+      this.opts.observer?.committed(source, r, arrivals, Date.now());
     }
     const last = batch.at(-1);
     if (last) await writeCheckpoint(this.opts.dataDir, this.opts.store.backend, last.end);
