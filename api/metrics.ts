@@ -8,13 +8,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApplyResult } from '../cypher/port.ts';
-import { FROM_LOG, type PipelineObserver } from '../ingest/pipeline/pipeline.ts';
+import { FROM_LOG, sourceFamily, type PipelineObserver } from '../ingest/pipeline/pipeline.ts';
 
 /** `mqtt:tracegraph/v1/...` -> `mqtt`; events re-applied from the event log on start -> `log`. */
 export function sourceLabel(source: string): string {
-  if (source === FROM_LOG) return 'log';
-  const i = source.indexOf(':');
-  return i === -1 ? source : source.slice(0, i);
+  return source === FROM_LOG ? 'log' : sourceFamily(source);
 }
 
 /** Something whose backlog can be read at scrape time (the Pipeline). */

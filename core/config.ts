@@ -32,6 +32,7 @@ const FileConfig = z
         certFile: z.string().optional(),
         keyFile: z.string().optional(),
         maxMessageBytes: z.number().int().positive().optional(),
+        connections: z.number().int().positive().max(64).optional(),
       })
       .strict()
       .optional(),
@@ -57,6 +58,8 @@ export interface MqttConfig {
   certFile?: string;
   keyFile?: string;
   maxMessageBytes?: number;
+  /** MQTT connections of one ingest process, sharing the topics (default 1). */
+  connections?: number;
 }
 
 export interface Neo4jConfig {
@@ -127,6 +130,7 @@ export function loadConfig(flags: { dataDir?: string; mqttUrl?: string } = {}, e
       certFile: e(env.TRACEGRAPH_MQTT_CERT) ?? file.mqtt?.certFile,
       keyFile: e(env.TRACEGRAPH_MQTT_KEY) ?? file.mqtt?.keyFile,
       maxMessageBytes: positiveInt('TRACEGRAPH_MQTT_MAX_BYTES', env.TRACEGRAPH_MQTT_MAX_BYTES) ?? file.mqtt?.maxMessageBytes,
+      connections: positiveInt('TRACEGRAPH_MQTT_CONNECTIONS', env.TRACEGRAPH_MQTT_CONNECTIONS) ?? file.mqtt?.connections,
     };
   }
   return config;

@@ -4,9 +4,10 @@ import { metrics, startMetricsServer } from '../../api/metrics.ts';
 import type { MqttConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
-import { startMqttWorker } from '../../ingest/mqtt/worker.ts';
+import { startMqttWorkers } from '../../ingest/mqtt/workers.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { dataOption, shutdownSignal, withStore } from '../common.ts';
+import { positiveInt } from './seed.ts';
 import { portNumber } from './serve.ts';
 
 interface IngestFlags {
@@ -16,6 +17,7 @@ interface IngestFlags {
   data?: string;
   metricsPort?: number;
   metricsHost: string;
+  connections?: number;
 }
 
 /** How long a stop waits for logged events to reach the graph before leaving them to the next start. */
@@ -41,6 +43,12 @@ export function ingestCommand(): Command {
       .addOption(
         new Option('--metrics-host <host>', 'address for --metrics-port').env('TRACEGRAPH_METRICS_HOST').default('127.0.0.1'),
       )
+      .addOption(
+        new Option(
+          '--connections <n>',
+          'MQTT connections sharing the topics (env TRACEGRAPH_MQTT_CONNECTIONS, default 1)',
+        ).argParser(positiveInt),
+      )
       .addOption(dataOption())
       .addHelpText(
         'after',
@@ -64,7 +72,7 @@ export function ingestCommand(): Command {
           if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
           process.stderr.write(`connecting to ${mqtt.url} ...\n`);
           const worker = await Promise.race([
-            startMqttWorker({
+            startMqttWorkers({
               url: mqtt.url,
               pipeline,
               clientId: opts.clientId ?? mqtt.clientId,
@@ -73,6 +81,7 @@ export function ingestCommand(): Command {
               password: mqtt.password,
               tls: tlsOf(mqtt),
               maxMessageBytes: mqtt.maxMessageBytes,
+              connections: opts.connections ?? mqtt.connections,
             }),
             stop.then(() => undefined),
           ]);

@@ -42,7 +42,8 @@ export interface PipelineObserver {
   accepted(source: string, events: number): void;
   rejected(source: string, messages: number): void;
   /**
-   * After a store commit of one source's events: `arrivals` holds, per event, when the pipeline
+   * After a store commit of one source family's events (`source` is the family, e.g. `mqtt`, see
+   * `sourceFamily`): `arrivals` holds, per event, when the pipeline
    * received it (ms since the epoch; empty for events re-applied from the log, whose arrival is
    * not recorded), `committedAt` when the store confirmed the commit.
    */
@@ -60,6 +61,28 @@ export interface SourceCounters {
 
 /** Counter key for events re-applied from the log on start (the log does not record sources). */
 export const FROM_LOG = '(log)';
+
+/** `mqtt:tracegraph/v1/...` -> `mqtt`: the unit of one store transaction per batch. */
+export function sourceFamily(source: string): string {
+  const i = source.indexOf(':');
+  return i === -1 ? source : source.slice(0, i);
+}
+
+/** Splits `total` in proportion to `weights` in whole numbers that add up to it (largest remainder). */
+function shareOut(total: number, weights: readonly number[]): number[] {
+  if (weights.length === 1) return [total];
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (sum ? (total * w) / sum : 0));
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    out[i]!++;
+    left--;
+  }
+  return out;
+}
 
 interface Queued {
   event: CanonicalEvent;
@@ -184,8 +207,11 @@ export class Pipeline {
     if (events.length) {
       while (this.queue.length >= this.o.maxQueued && this.state === 'running')
         await new Promise<void>((resolve, reject) => this.spaceWaiters.push({ resolve, reject }));
+      // Appended now, not after the previous submit's flush, so that concurrent submits share one
+      // fsync (the log's group commit); the chain still queues them in log order.
+      const appended = this.log!.append(events);
       const run = this.chain.then(async () => {
-        const ends = await this.log!.append(events);
+        const ends = await appended;
         events.forEach((event, i) => this.queue.push({ event, source, end: ends[i]!, arrived }));
         this.enqueued += events.length;
         c.accepted += events.length;
@@ -282,23 +308,35 @@ export class Pipeline {
   }
 
   /**
-   * Writes one batch (one store call per source, so the counters are exact), retrying each call
-   * until it succeeds or the pipeline closes, then moves the checkpoint past it.
+   * Writes one batch, one store call (one transaction) per source family (`mqtt`, `opcua`, ...: the
+   * part of the source before ':'), retrying each call until it succeeds or the pipeline closes,
+   * then moves the checkpoint past it. Not one call per full source: with a source per MQTT topic,
+   * a plant's hundreds of station topics would cost hundreds of commits per batch. The per-source
+   * `applied` / `duplicates` counters are exact when a family's events in a batch came from one
+   * source, else the family's result is shared out in proportion to each source's events.
    */
   private async apply(batch: readonly Queued[]): Promise<void> {
-    const bySource = new Map<string, { events: CanonicalEvent[]; arrivals: number[] }>();
+    const byFamily = new Map<string, { events: CanonicalEvent[]; arrivals: number[]; sources: Map<string, number> }>();
     for (const q of batch) {
-      let group = bySource.get(q.source);
-      if (!group) bySource.set(q.source, (group = { events: [], arrivals: [] }));
+      const family = sourceFamily(q.source);
+      let group = byFamily.get(family);
+      if (!group) byFamily.set(family, (group = { events: [], arrivals: [], sources: new Map() }));
       group.events.push(q.event);
+      group.sources.set(q.source, (group.sources.get(q.source) ?? 0) + 1);
       if (q.arrived !== undefined) group.arrivals.push(q.arrived);
     }
-    for (const [source, { events, arrivals }] of bySource) {
+    for (const [family, { events, arrivals, sources }] of byFamily) {
       const r = await this.withRetry(() => this.opts.store.applyEvents(events));
-      const c = this.count(source);
-      c.applied += r.applied;
-      c.duplicates += r.duplicates;
-      this.opts.observer?.committed(source, r, arrivals, Date.now());
+      const names = [...sources.keys()];
+      const weights = [...sources.values()];
+      const applied = shareOut(r.applied, weights);
+      const duplicates = shareOut(r.duplicates, weights);
+      names.forEach((name, i) => {
+        const c = this.count(name);
+        c.applied += applied[i]!;
+        c.duplicates += duplicates[i]!;
+      });
+      this.opts.observer?.committed(family, r, arrivals, Date.now());
     }
     const last = batch.at(-1);
     if (last) await writeCheckpoint(this.opts.dataDir, this.opts.store.backend, last.end);

@@ -3,7 +3,7 @@
  * (so a restart on the same port keeps sessions and queued messages, like a plant broker).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
 export interface BrokerOptions {
   /** Turns anonymous access off: only these users (name -> password) may connect. */
   users?: Record<string, string>;
+  /** Where its config and persistence go (default: a temp dir the tests remove). */
+  dir?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -65,7 +67,8 @@ export class Broker {
   }
 
   static async start(opts: BrokerOptions = {}): Promise<Broker> {
-    const dir = tempDir('tracegraph-mosquitto-');
+    const dir = opts.dir ?? tempDir('tracegraph-mosquitto-');
+    mkdirSync(dir, { recursive: true });
     const port = await freePort();
     const conf = join(dir, 'mosquitto.conf');
     const users = Object.entries(opts.users ?? {});
