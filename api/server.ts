@@ -19,6 +19,7 @@ import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
 import { UserStore } from './auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
+import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
 
 export interface ApiServerOptions {
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   pipeline?: Pipeline;
   /** Largest EPCIS capture document, bytes (default 64 MiB). */
   maxCaptureBytes?: number;
+  /** What `GET /metrics` serves (default: the process's metrics from api/metrics.ts). */
+  metrics?: IngestMetrics;
 }
 
 export interface ApiServer {
@@ -156,7 +159,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           ? epcis.handle(req, res)
           : path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')
             ? health(store, res)
-            : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
+            : path === '/metrics'
+              ? serveMetrics(opts.metrics ?? processMetrics, req, res)
+              : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
     handled.catch((e: unknown) => {
       // Only reached by a bug or a dropped connection; the message stays in the server log.
       console.error('tracegraph api:', e);

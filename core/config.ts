@@ -33,6 +33,7 @@ const FileConfig = z
         certFile: z.string().optional(),
         keyFile: z.string().optional(),
         maxMessageBytes: z.number().int().positive().optional(),
+        connections: z.number().int().positive().max(64).optional(),
       })
       .strict()
       .optional(),
@@ -68,6 +69,8 @@ export interface MqttConfig {
   certFile?: string;
   keyFile?: string;
   maxMessageBytes?: number;
+  /** MQTT connections of one ingest process, sharing the topics (default 1). */
+  connections?: number;
 }
 
 export interface Neo4jConfig {
@@ -128,19 +131,22 @@ export function loadConfig(
       timeoutMs: positiveInt('TRACEGRAPH_NEO4J_TIMEOUT_MS', env.TRACEGRAPH_NEO4J_TIMEOUT_MS) ?? file.neo4j?.timeoutMs,
     };
   }
-  const mqttUrl = flags.mqttUrl ?? env.TRACEGRAPH_MQTT_URL ?? file.mqtt?.url;
+  // An empty variable counts as unset (compose files write `VAR: ${X:-}`), so it never hides the file's value.
+  const e = (v: string | undefined) => (v === '' ? undefined : v);
+  const mqttUrl = flags.mqttUrl ?? e(env.TRACEGRAPH_MQTT_URL) ?? file.mqtt?.url;
   if (mqttUrl) {
     config.mqtt = {
       ...file.mqtt,
       url: mqttUrl,
-      clientId: env.TRACEGRAPH_MQTT_CLIENT_ID ?? file.mqtt?.clientId ?? `tracegraph-ingest-${hostname()}`,
-      group: env.TRACEGRAPH_MQTT_GROUP ?? file.mqtt?.group,
-      username: env.TRACEGRAPH_MQTT_USER ?? file.mqtt?.username,
-      password: env.TRACEGRAPH_MQTT_PASSWORD ?? file.mqtt?.password,
-      caFile: env.TRACEGRAPH_MQTT_CA ?? file.mqtt?.caFile,
-      certFile: env.TRACEGRAPH_MQTT_CERT ?? file.mqtt?.certFile,
-      keyFile: env.TRACEGRAPH_MQTT_KEY ?? file.mqtt?.keyFile,
+      clientId: e(env.TRACEGRAPH_MQTT_CLIENT_ID) ?? file.mqtt?.clientId ?? `tracegraph-ingest-${hostname()}`,
+      group: e(env.TRACEGRAPH_MQTT_GROUP) ?? file.mqtt?.group,
+      username: e(env.TRACEGRAPH_MQTT_USER) ?? file.mqtt?.username,
+      password: e(env.TRACEGRAPH_MQTT_PASSWORD) ?? file.mqtt?.password,
+      caFile: e(env.TRACEGRAPH_MQTT_CA) ?? file.mqtt?.caFile,
+      certFile: e(env.TRACEGRAPH_MQTT_CERT) ?? file.mqtt?.certFile,
+      keyFile: e(env.TRACEGRAPH_MQTT_KEY) ?? file.mqtt?.keyFile,
       maxMessageBytes: positiveInt('TRACEGRAPH_MQTT_MAX_BYTES', env.TRACEGRAPH_MQTT_MAX_BYTES) ?? file.mqtt?.maxMessageBytes,
+      connections: positiveInt('TRACEGRAPH_MQTT_CONNECTIONS', env.TRACEGRAPH_MQTT_CONNECTIONS) ?? file.mqtt?.connections,
     };
   }
   const mappingFile = flags.opcuaConfig ?? env.TRACEGRAPH_OPCUA_CONFIG ?? file.opcua?.mappingFile;

@@ -1,15 +1,49 @@
 import { Command } from 'commander';
 import { positiveInt } from './seed.ts';
 
+interface BenchFlags {
+  units: number;
+  runs: number;
+  stores: string;
+  out?: string;
+  sections: string;
+  ingestEvents: number;
+  perMessage: string;
+  connections: number;
+  ingestRuns: number;
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim());
+
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('load a synthetic plant into Kuzu, Neo4j and PostgreSQL side by side and time traces')
+    .description(
+      'load a synthetic plant into Kuzu, Neo4j and PostgreSQL side by side and time traces; then time MQTT -> graph ingest',
+    )
     .option('--units <n>', 'finished units in the plant', positiveInt, 1_000_000)
     .option('--runs <n>', 'traces per measurement', positiveInt, 20)
     .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
-    .option('--out <file>', 'also write the results as JSON here')
-    .action(async (opts: { units: number; runs: number; stores: string; out?: string }) => {
-      const { runBench } = await import('../../bench/run.ts');
-      await runBench({ units: opts.units, runs: opts.runs, stores: opts.stores.split(',').map((s) => s.trim()), out: opts.out });
+    .option('--out <file>', 'also write the trace results as JSON here')
+    .option('--sections <list>', 'comma-separated: traces,ingest', 'traces,ingest')
+    .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
+    .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
+    .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
+    .option('--ingest-runs <n>', 'ingest runs per figure (the median is quoted)', positiveInt, 3)
+    .action(async (opts: BenchFlags) => {
+      const sections = list(opts.sections);
+      if (sections.includes('traces')) {
+        const { runBench } = await import('../../bench/run.ts');
+        await runBench({ units: opts.units, runs: opts.runs, stores: list(opts.stores), out: opts.out });
+      }
+      if (sections.includes('ingest')) {
+        const { runIngestBench } = await import('../../bench/ingest.ts');
+        await runIngestBench({
+          events: opts.ingestEvents,
+          perMessage: list(opts.perMessage).map((n) => positiveInt(n)),
+          runs: opts.ingestRuns,
+          connections: opts.connections,
+          stores: ['none', 'kuzu'],
+        });
+      }
     });
 }

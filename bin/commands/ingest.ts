@@ -1,13 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { metrics, startMetricsServer } from '../../api/metrics.ts';
 import type { MqttConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
+import { startMqttWorkers, type MqttWorkers } from '../../ingest/mqtt/workers.ts';
 import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
-import { startMqttWorker, type MqttWorker } from '../../ingest/mqtt/worker.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { dataOption, shutdownSignal, withStore } from '../common.ts';
+import { positiveInt } from './seed.ts';
+import { portNumber } from './serve.ts';
+
+interface IngestFlags {
+  mqttUrl?: string;
+  clientId?: string;
+  group?: string;
+  data?: string;
+  opcuaConfig?: string;
+  metricsPort?: number;
+  metricsHost: string;
+  connections?: number;
+}
 
 /** How long a stop waits for logged events to reach the graph before leaving them to the next start. */
 const STOP_FLUSH_MS = 30_000;
@@ -32,13 +46,27 @@ export function ingestCommand(): Command {
           'OPC UA mapping file: servers, node ids -> readings, operations, scans (env TRACEGRAPH_OPCUA_CONFIG)',
         ),
       )
+      .addOption(
+        new Option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (default: off)')
+          .env('TRACEGRAPH_METRICS_PORT')
+          .argParser(portNumber),
+      )
+      .addOption(
+        new Option('--metrics-host <host>', 'address for --metrics-port').env('TRACEGRAPH_METRICS_HOST').default('127.0.0.1'),
+      )
+      .addOption(
+        new Option(
+          '--connections <n>',
+          'MQTT connections sharing the topics (env TRACEGRAPH_MQTT_CONNECTIONS, default 1)',
+        ).argParser(positiveInt),
+      )
       .addOption(dataOption())
       .addHelpText(
         'after',
         '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json. OPC UA security mode, user and password are in the mapping file\n(example: examples/opcua-mapping.json); the client certificate is kept under <data>/pki.',
       )
       // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
-      .action(async (opts: { mqttUrl?: string; clientId?: string; group?: string; data?: string; opcuaConfig?: string }) => {
+      .action(async (opts: IngestFlags) => {
         await withStore(opts, async (store, config) => {
           const mqtt = config.mqtt;
           if (!mqtt && !config.opcua)
@@ -49,8 +77,14 @@ export function ingestCommand(): Command {
           // Validated before anything starts, so a typo in the mapping is one message, not a half-started worker.
           const mapping = config.opcua ? loadOpcuaMapping(config.opcua.mappingFile) : undefined;
           const stop = shutdownSignal();
-          const pipeline = new Pipeline({ dataDir: config.dataDir, store });
+          const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics });
+          const unwatch = metrics.watch(pipeline);
           const { reapplied } = await pipeline.start();
+          const metricsServer =
+            opts.metricsPort === undefined
+              ? undefined
+              : await startMetricsServer({ port: opts.metricsPort, host: opts.metricsHost });
+          if (metricsServer) process.stderr.write(`metrics at ${metricsServer.url}\n`);
           if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
           let opcua: { ready: Promise<void>; close(): Promise<void> } | undefined;
           if (mapping) {
@@ -60,11 +94,11 @@ export function ingestCommand(): Command {
             const urls = mapping.endpoints.map((e) => e.url).join(', ');
             process.stdout.write(`ingesting from OPC UA ${urls} into ${describeStore(config)}\n`);
           }
-          let worker: MqttWorker | undefined;
+          let worker: MqttWorkers | undefined;
           if (mqtt) {
             process.stderr.write(`connecting to ${mqtt.url} ...\n`);
             worker = await Promise.race([
-              startMqttWorker({
+              startMqttWorkers({
                 url: mqtt.url,
                 pipeline,
                 clientId: opts.clientId ?? mqtt.clientId,
@@ -73,6 +107,7 @@ export function ingestCommand(): Command {
                 password: mqtt.password,
                 tls: tlsOf(mqtt),
                 maxMessageBytes: mqtt.maxMessageBytes,
+                connections: opts.connections ?? mqtt.connections,
               }),
               stop.then(() => undefined),
             ]);
@@ -94,6 +129,8 @@ export function ingestCommand(): Command {
             new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
           ]);
           await pipeline.close();
+          unwatch();
+          await metricsServer?.close();
           if (!flushed)
             process.stderr.write(
               'stopped with events still to write: they are in the event log and are applied on the next start\n',

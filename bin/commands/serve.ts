@@ -10,10 +10,10 @@ async function hasUsers(dataDir: string): Promise<boolean> {
   return (await new UserStore(dataDir, new AuditTrail(dataDir)).list()).some((u) => !u.revoked);
 }
 
-function portNumber(v: string): number {
+export function portNumber(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new TracegraphError('BAD_INPUT', `--port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
+    throw new TracegraphError('BAD_INPUT', `a port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
   return n;
 }
 

@@ -5,6 +5,7 @@
  * pipeline's eventId dedupe makes the redelivery harmless.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { TracegraphError } from '../../core/errors.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, handleMessage } from './handle.ts';
 import { subscriptionFilters } from './topics.ts';
@@ -121,6 +122,18 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
   const subscribe = () => client.subscribeAsync(filters, { qos: 1 });
   let started = false;
   await new Promise<void>((resolve, reject) => {
+    // A refused CONNACK (bad credentials, not authorised) ends MQTT.js's reconnects: before the
+    // first connect that is a configuration error to report, not something to wait out.
+    client.on('error', (e: Error & { code?: unknown }) => {
+      if (started || typeof e.code !== 'number' || e.code < 0x80) return;
+      client.end(true);
+      reject(
+        new TracegraphError(
+          'CONFIG',
+          `broker ${o.url} refused the connection (${e.message}): check the MQTT user, password and client id (TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD)`,
+        ),
+      );
+    });
     client.on('connect', () => {
       client.options.reconnectPeriod = minMs;
       subscribe().then(

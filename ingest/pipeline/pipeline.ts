@@ -7,7 +7,7 @@
  * the log after the "applied up to" checkpoint.
  */
 import { parseEvent, type CanonicalEvent } from '../../core/events.ts';
-import type { GraphStore } from '../../cypher/port.ts';
+import type { ApplyResult, GraphStore } from '../../cypher/port.ts';
 import { DEFAULT_BATCH } from '../batches.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { DeadLetterStore } from './dead-letters.ts';
@@ -30,6 +30,24 @@ export interface PipelineOptions {
   /** Event-log segment size (default 64 MiB). */
   segmentBytes?: number;
   warn?: Warn;
+  /** Told about accepts, rejects and commits (the Prometheus metrics in api/metrics.ts). */
+  observer?: PipelineObserver;
+}
+
+/**
+ * What a metrics collector hears from the pipeline. `source` is the submit source as given
+ * (e.g. `mqtt:<topic>`, or FROM_LOG for events re-applied from the log on start).
+ */
+export interface PipelineObserver {
+  accepted(source: string, events: number): void;
+  rejected(source: string, messages: number): void;
+  /**
+   * After a store commit of one source family's events (`source` is the family, e.g. `mqtt`, see
+   * `sourceFamily`): `arrivals` holds, per event, when the pipeline
+   * received it (ms since the epoch; empty for events re-applied from the log, whose arrival is
+   * not recorded), `committedAt` when the store confirmed the commit.
+   */
+  committed(source: string, result: ApplyResult, arrivals: readonly number[], committedAt: number): void;
 }
 
 export interface SourceCounters {
@@ -44,10 +62,34 @@ export interface SourceCounters {
 /** Counter key for events re-applied from the log on start (the log does not record sources). */
 export const FROM_LOG = '(log)';
 
+/** `mqtt:tracegraph/v1/...` -> `mqtt`: the unit of one store transaction per batch. */
+export function sourceFamily(source: string): string {
+  const i = source.indexOf(':');
+  return i === -1 ? source : source.slice(0, i);
+}
+
+/** Splits `total` in proportion to `weights` in whole numbers that add up to it (largest remainder). */
+function shareOut(total: number, weights: readonly number[]): number[] {
+  if (weights.length === 1) return [total];
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (sum ? (total * w) / sum : 0));
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    out[i]!++;
+    left--;
+  }
+  return out;
+}
+
 interface Queued {
   event: CanonicalEvent;
   source: string;
   end: LogPosition;
+  /** When `submit` received it (ms since the epoch); undefined when re-applied from the log. */
+  arrived?: number;
 }
 
 interface Waiter {
@@ -64,7 +106,7 @@ class Closed extends Error {
 export class Pipeline {
   /** Per source. A plain object so a metrics endpoint can read it as it is. */
   readonly counters: Record<string, SourceCounters> = {};
-  private readonly o: Required<Omit<PipelineOptions, 'store' | 'dataDir'>>;
+  private readonly o: Required<Omit<PipelineOptions, 'store' | 'dataDir' | 'observer'>>;
   private log: EventLog | undefined;
   private dead: DeadLetterStore | undefined;
   private state: 'new' | 'running' | 'closed' = 'new';
@@ -137,6 +179,7 @@ export class Pipeline {
   async submit(source: string, raw: unknown): Promise<{ accepted: number; rejected: number }> {
     if (this.state !== 'running') throw new Error(`pipeline is ${this.state === 'new' ? 'not started' : 'closed'}`);
     const c = this.count(source);
+    const arrived = Date.now();
     let value = raw;
     if (typeof raw === 'string') {
       try {
@@ -144,6 +187,7 @@ export class Pipeline {
       } catch (e) {
         await this.dead!.add(source, `not valid JSON: ${(e as Error).message}`, raw);
         c.rejected++;
+        this.opts.observer?.rejected(source, 1);
         return { accepted: 0, rejected: 1 };
       }
     }
@@ -156,17 +200,22 @@ export class Pipeline {
       else {
         await this.dead!.add(source, Array.isArray(value) ? `[${i}] ${r.reason}` : r.reason, item);
         c.rejected++;
+        this.opts.observer?.rejected(source, 1);
         rejected++;
       }
     }
     if (events.length) {
       while (this.queue.length >= this.o.maxQueued && this.state === 'running')
         await new Promise<void>((resolve, reject) => this.spaceWaiters.push({ resolve, reject }));
+      // Appended now, not after the previous submit's flush, so that concurrent submits share one
+      // fsync (the log's group commit); the chain still queues them in log order.
+      const appended = this.log!.append(events);
       const run = this.chain.then(async () => {
-        const ends = await this.log!.append(events);
-        events.forEach((event, i) => this.queue.push({ event, source, end: ends[i]! }));
+        const ends = await appended;
+        events.forEach((event, i) => this.queue.push({ event, source, end: ends[i]!, arrived }));
         this.enqueued += events.length;
         c.accepted += events.length;
+        this.opts.observer?.accepted(source, events.length);
         if (this.writerIdle || this.queue.length >= this.o.batchSize) this.wake?.();
       });
       this.chain = run.catch(() => undefined);
@@ -183,6 +232,12 @@ export class Pipeline {
     if (this.state !== 'running') throw new Error(`pipeline is ${this.state === 'new' ? 'not started' : 'closed'}`);
     await this.dead!.add(source, reason, raw);
     this.count(source).rejected++;
+    this.opts.observer?.rejected(source, 1);
+  }
+
+  /** Events accepted (in the log) and not yet in the store: what the writer is behind by. */
+  get backlog(): number {
+    return this.enqueued - this.drained;
   }
 
   /** Resolves when everything submitted so far is in the store (waits as long as the store is down). */
@@ -253,21 +308,35 @@ export class Pipeline {
   }
 
   /**
-   * Writes one batch (one store call per source, so the counters are exact), retrying each call
-   * until it succeeds or the pipeline closes, then moves the checkpoint past it.
+   * Writes one batch, one store call (one transaction) per source family (`mqtt`, `opcua`, ...: the
+   * part of the source before ':'), retrying each call until it succeeds or the pipeline closes,
+   * then moves the checkpoint past it. Not one call per full source: with a source per MQTT topic,
+   * a plant's hundreds of station topics would cost hundreds of commits per batch. The per-source
+   * `applied` / `duplicates` counters are exact when a family's events in a batch came from one
+   * source, else the family's result is shared out in proportion to each source's events.
    */
   private async apply(batch: readonly Queued[]): Promise<void> {
-    const bySource = new Map<string, CanonicalEvent[]>();
+    const byFamily = new Map<string, { events: CanonicalEvent[]; arrivals: number[]; sources: Map<string, number> }>();
     for (const q of batch) {
-      const list = bySource.get(q.source);
-      if (list) list.push(q.event);
-      else bySource.set(q.source, [q.event]);
+      const family = sourceFamily(q.source);
+      let group = byFamily.get(family);
+      if (!group) byFamily.set(family, (group = { events: [], arrivals: [], sources: new Map() }));
+      group.events.push(q.event);
+      group.sources.set(q.source, (group.sources.get(q.source) ?? 0) + 1);
+      if (q.arrived !== undefined) group.arrivals.push(q.arrived);
     }
-    for (const [source, events] of bySource) {
+    for (const [family, { events, arrivals, sources }] of byFamily) {
       const r = await this.withRetry(() => this.opts.store.applyEvents(events));
-      const c = this.count(source);
-      c.applied += r.applied;
-      c.duplicates += r.duplicates;
+      const names = [...sources.keys()];
+      const weights = [...sources.values()];
+      const applied = shareOut(r.applied, weights);
+      const duplicates = shareOut(r.duplicates, weights);
+      names.forEach((name, i) => {
+        const c = this.count(name);
+        c.applied += applied[i]!;
+        c.duplicates += duplicates[i]!;
+      });
+      this.opts.observer?.committed(family, r, arrivals, Date.now());
     }
     const last = batch.at(-1);
     if (last) await writeCheckpoint(this.opts.dataDir, this.opts.store.backend, last.end);

@@ -2,8 +2,8 @@
  * A real Mosquitto for the tests: its own conf in a temp dir, a free loopback port, persistence on
  * (so a restart on the same port keeps sessions and queued messages, like a plant broker).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,14 @@ import { tempDir } from '../helpers/stores.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 export const haveMosquitto = existsSync(MOSQUITTO);
+const MOSQUITTO_PASSWD = '/usr/bin/mosquitto_passwd';
+
+export interface BrokerOptions {
+  /** Turns anonymous access off: only these users (name -> password) may connect. */
+  users?: Record<string, string>;
+  /** Where its config and persistence go (default: a temp dir the tests remove). */
+  dir?: string;
+}
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -22,11 +30,16 @@ async function freePort(): Promise<number> {
 }
 
 /** Polls until a client connects: mosquitto prints nothing reliable to wait for. */
-async function waitConnectable(url: string, timeoutMs = 10_000): Promise<void> {
+async function waitConnectable(url: string, auth: { username?: string; password?: string }, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 1000, clientId: `probe-${process.pid}-${Date.now()}` });
+      const c = mqtt.connect(url, {
+        reconnectPeriod: 0,
+        connectTimeout: 1000,
+        clientId: `probe-${process.pid}-${Date.now()}`,
+        ...auth,
+      });
       // The first outcome wins: a successful probe also emits 'close' when it is ended.
       c.once('connect', () => (resolve(true), c.end(true)));
       c.once('error', () => (resolve(false), c.end(true)));
@@ -45,21 +58,28 @@ export class Broker {
   private constructor(
     readonly port: number,
     private readonly conf: string,
+    /** One of the users, for the readiness probe. */
+    private readonly probe: { username?: string; password?: string },
   ) {}
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<Broker> {
-    const dir = tempDir('tracegraph-mosquitto-');
+  static async start(opts: BrokerOptions = {}): Promise<Broker> {
+    const dir = opts.dir ?? tempDir('tracegraph-mosquitto-');
+    mkdirSync(dir, { recursive: true });
     const port = await freePort();
     const conf = join(dir, 'mosquitto.conf');
+    const users = Object.entries(opts.users ?? {});
+    const passwords = join(dir, 'passwords');
+    for (const [i, [name, password]] of users.entries())
+      execFileSync(MOSQUITTO_PASSWD, [...(i === 0 ? ['-c'] : []), '-b', passwords, name, password]);
     writeFileSync(
       conf,
       [
         `listener ${port} 127.0.0.1`,
-        'allow_anonymous true',
+        ...(users.length ? ['allow_anonymous false', `password_file ${passwords}`] : ['allow_anonymous true']),
         // Started as root, mosquitto drops to user "mosquitto", which cannot write our temp dir:
         // the persistence file would silently not be saved and a restart would lose every session.
         `user ${userInfo().username}`,
@@ -71,7 +91,7 @@ export class Broker {
         '',
       ].join('\n'),
     );
-    const b = new Broker(port, conf);
+    const b = new Broker(port, conf, users.length ? { username: users[0]![0], password: users[0]![1] } : {});
     await b.restart();
     return b;
   }
@@ -86,7 +106,7 @@ export class Broker {
       if (this.proc === p) this.proc = undefined;
     });
     try {
-      await waitConnectable(this.url);
+      await waitConnectable(this.url, this.probe);
     } catch (e) {
       throw new Error(`${(e as Error).message}\n${this.log}`, { cause: e });
     }
