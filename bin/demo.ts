@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { IngestMetrics } from '../api/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
@@ -54,7 +55,11 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   try {
     const store: GraphStore = await KuzuStore.open({ dataDir: o.dataDir });
     closers.push(() => store.close());
-    const pipeline = new Pipeline({ dataDir: o.dataDir, store, warn });
+    // Its own registry (not the process's), so two demos in one process (tests) count apart.
+    const metrics = new IngestMetrics();
+    const pipeline = new Pipeline({ dataDir: o.dataDir, store, warn, observer: metrics });
+    const unwatch = metrics.watch(pipeline);
+    closers.push(async () => unwatch());
     await pipeline.start();
     closers.push(async () => {
       const flushed = await Promise.race([
@@ -66,7 +71,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     let api: ApiServer;
     try {
-      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir });
+      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE')

@@ -4,6 +4,8 @@
  * operations, readings and inspections, and a GraphQL trace over HTTP from a finished unit reaches
  * its solder paste lot.
  */
+import { readFileSync } from 'node:fs';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../bin/demo.ts';
 import { tempDir } from '../helpers/stores.ts';
@@ -47,6 +49,32 @@ describe('tracegraph demo', () => {
       60_000,
     );
     expect(demo.counts().rejected).toBe(0);
+  });
+
+  it('makes an EPCIS document published on tracegraph/v1/<site>/epcis traceable over GraphQL with the dev key', async () => {
+    const doc = readFileSync('../shared/external/gs1-epcis/Example_9.6.4-TransformationEvent.jsonld');
+    const pub = await mqtt.connectAsync(demo.mqttUrl, { protocolVersion: 4, clientId: 'demo-test-epcis' });
+    await pub.publishAsync('tracegraph/v1/partner-site/epcis', doc, { qos: 1 });
+    await pub.endAsync();
+    const trace = async () => {
+      const res = await fetch(demo.apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.devKey}` },
+        body: JSON.stringify({ query: '{ traceBackward(from: ["urn:epc:id:sgtin:4012345.077889.25"]) { lots { id } } }' }),
+      });
+      return ((await res.json()) as { data: { traceBackward: { lots: { id: string }[] } } }).data.traceBackward.lots;
+    };
+    await waitFor('the EPCIS input lot in the trace', async () => (await trace()).length > 0, 30_000);
+    expect((await trace()).map((l) => l.id)).toContain('urn:epc:class:lgtin:4012345.011111.4444');
+  });
+
+  it('counts what the plant sent per source on /metrics', async () => {
+    const text = await (await fetch(demo.apiUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const ingested = (source: string) =>
+      Number(new RegExp(`^tracegraph_events_ingested_total\\{source="${source}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    expect(ingested('mqtt')).toBeGreaterThan(0);
+    expect(ingested('opcua')).toBeGreaterThan(0);
+    expect(text).toMatch(/^tracegraph_ingest_lag_seconds\{source="mqtt"\} /m);
   });
 
   it('answers a GraphQL backward trace from a finished unit down to its solder paste lot', async () => {
