@@ -217,7 +217,8 @@ export class FlowIndex {
     const v = fromKind === 'item' ? this.byKey[0]!.get(id) : this.byKey[1]!.get(id);
     if (v === undefined) return [];
     const l = (side === 'out' ? this.out : this.inc)[v];
-    const want = (k: number) => (kind === 'item' ? k <= V.Container : kind === 'operation' ? k === V.Operation : k === V.Shipment);
+    const want = (k: number) =>
+      kind === 'item' ? k <= V.Container : kind === 'operation' ? k === V.Operation : k === V.Shipment;
     const out: string[] = [];
     if (l) for (let i = 0; i < l.length; i += 2) if (want(this.kinds[l[i]!]!)) out.push(this.keys[l[i]!]!);
     return out;

@@ -54,7 +54,12 @@ export function balance(l: LotFlows): MassBalance {
   consumed = round(consumed);
   if (incoming === null && consumed > 0) reasons.push(`consumed ${consumed} but never received or produced with a quantity`);
   if (incoming !== null && consumed > incoming + 1e-9)
-    reasons.push(`consumed ${consumed} ${uom ?? ''} but only ${incoming} ${uom ?? ''} ${l.received ? 'received' : 'produced'}`.replace(/ +/g, ' '));
+    reasons.push(
+      `consumed ${consumed} ${uom ?? ''} but only ${incoming} ${uom ?? ''} ${l.received ? 'received' : 'produced'}`.replace(
+        / +/g,
+        ' ',
+      ),
+    );
   return {
     lot: l.id,
     received: incoming === null ? null : round(incoming),

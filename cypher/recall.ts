@@ -92,7 +92,9 @@ export function outOfSpecWindows(
   [from, to]: [number, number],
 ): Map<string, [number, number][]> {
   const byEquipment = new Map<string, ReadingFacts[]>();
-  for (const r of readings) if (r.time >= from && r.time <= to) (byEquipment.get(r.equipment) ?? byEquipment.set(r.equipment, []).get(r.equipment)!).push(r);
+  for (const r of readings)
+    if (r.time >= from && r.time <= to)
+      (byEquipment.get(r.equipment) ?? byEquipment.set(r.equipment, []).get(r.equipment)!).push(r);
   const out = new Map<string, [number, number][]>();
   for (const [eq, rs] of byEquipment) {
     rs.sort((a, b) => a.time - b.time);
@@ -126,9 +128,7 @@ async function outputsDuring(facts: RecallFacts, ops: OpFacts[], keep: (op: OpFa
 }
 
 export function hasCriterion(c: RecallCriteria): boolean {
-  return Boolean(
-    c.supplierLots?.length || c.material || c.equipment || c.parameter || c.operator || c.defectCode,
-  );
+  return Boolean(c.supplierLots?.length || c.material || c.equipment || c.parameter || c.operator || c.defectCode);
 }
 
 export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria): Promise<RecallScopeResult> {
@@ -152,7 +152,8 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
   }
   if (c.parameter) {
     const p = c.parameter;
-    if (p.min == null && p.max == null) throw new TracegraphError('BAD_INPUT', 'parameter: give min, max or both (the spec limits)');
+    if (p.min == null && p.max == null)
+      throw new TracegraphError('BAD_INPUT', 'parameter: give min, max or both (the spec limits)');
     const windows = outOfSpecWindows(
       await facts.readings(p.equipmentId ?? null, p.name),
       p.min ?? -Infinity,
@@ -268,7 +269,11 @@ export function traceEventItems(
 }
 
 /** Flow pairs that belong to a trace: forward, from an item in it; backward, into one. Sorted, deduplicated. */
-export function flowsInTrace(rows: FlowQuantity[], inTrace: ReadonlySet<string>, direction: 'forward' | 'backward'): FlowQuantity[] {
+export function flowsInTrace(
+  rows: FlowQuantity[],
+  inTrace: ReadonlySet<string>,
+  direction: 'forward' | 'backward',
+): FlowQuantity[] {
   const seen = new Set<string>();
   const out: FlowQuantity[] = [];
   for (const r of rows) {

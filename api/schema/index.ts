@@ -2,6 +2,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import './trace.ts';
+import './recall.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -508,10 +508,15 @@ export class KuzuStore implements GraphStore {
         }
         return Promise.resolve(m);
       },
-      lotsOfMaterial: async (material) => (await this.run(query('kuzu', 'recall-material'), { material })).map((r) => r.id as string),
+      lotsOfMaterial: async (material) =>
+        (await this.run(query('kuzu', 'recall-material'), { material })).map((r) => r.id as string),
       operationsBy: (who) =>
         Promise.resolve(
-          [...ops.values()].filter((o) => (who.equipment === undefined || o.equipment === who.equipment) && (who.operator === undefined || o.operator === who.operator)),
+          [...ops.values()].filter(
+            (o) =>
+              (who.equipment === undefined || o.equipment === who.equipment) &&
+              (who.operator === undefined || o.operator === who.operator),
+          ),
         ),
       outputsOf: (operations) => Promise.resolve(operations.flatMap((op) => ix.neighbours('operation', op, 'out', 'item'))),
       readings: async (equipment, name) =>
@@ -520,7 +525,8 @@ export class KuzuStore implements GraphStore {
           value: Number(r.value),
           time: Date.parse(r.time as string),
         })),
-      failedWith: async (code) => (await this.run(query('kuzu', 'recall-defect'), { quoted: JSON.stringify(code) })).map((r) => r.id as string),
+      failedWith: async (code) =>
+        (await this.run(query('kuzu', 'recall-defect'), { quoted: JSON.stringify(code) })).map((r) => r.id as string),
       producers: (units) => {
         const m = new Map<string, OpFacts>();
         for (const u of units) {
@@ -596,7 +602,11 @@ export class KuzuStore implements GraphStore {
             found = true;
             if (r.receiveKey) l.received = { qty: Number(r.qty), uom: r.uom as string };
             if (r.op === null) continue;
-            const flow = { qty: r.flowQty === null ? null : Number(r.flowQty), uom: (r.flowUom as string | null) ?? null, op: r.op as string };
+            const flow = {
+              qty: r.flowQty === null ? null : Number(r.flowQty),
+              uom: (r.flowUom as string | null) ?? null,
+              op: r.op as string,
+            };
             (r.dir === 'in' ? l.produced : l.consumed).push(flow);
           }
         if (found) out.push(balance(l));

@@ -201,10 +201,14 @@ export class Neo4jStore implements GraphStore {
   // ---- Recall scope, quantities, mass balance, trace events (issue 4 item 1, issue 7 item 6) ----
 
   private async rows(text: string, params: Params = {}): Promise<Record<string, unknown>[]> {
-    return this.tx('READ', async (tx) => (await tx.run(text, params)).records.map((r) => r.toObject() as Record<string, unknown>));
+    return this.tx('READ', async (tx) =>
+      (await tx.run(text, params)).records.map((r) => r.toObject() as Record<string, unknown>),
+    );
   }
 
-  private async shipmentsOfItems(items: readonly string[]): Promise<Map<string, { shipment: string; customer: string | null }[]>> {
+  private async shipmentsOfItems(
+    items: readonly string[],
+  ): Promise<Map<string, { shipment: string; customer: string | null }[]>> {
     const m = new Map<string, { shipment: string; customer: string | null }[]>(items.map((id) => [id, []]));
     for (const r of await this.rows(query('neo4j', 'recall-shipments'), { ids: [...items] }))
       m.get(r.item as string)!.push({ shipment: r.shipment as string, customer: (r.customer as string | null) ?? null });
@@ -233,9 +237,11 @@ export class Neo4jStore implements GraphStore {
           m.set(r.id as string, r.container ? 'container' : r.kind === 'unit' ? 'unit' : 'lot');
         return m;
       },
-      lotsOfMaterial: async (material) => (await this.rows(query('neo4j', 'recall-material'), { material })).map((r) => r.id as string),
+      lotsOfMaterial: async (material) =>
+        (await this.rows(query('neo4j', 'recall-material'), { material })).map((r) => r.id as string),
       operationsBy: async (who) => {
-        const [rel, label, id] = who.equipment !== undefined ? ['ON', 'Equipment', who.equipment] : ['BY', 'Operator', who.operator!];
+        const [rel, label, id] =
+          who.equipment !== undefined ? ['ON', 'Equipment', who.equipment] : ['BY', 'Operator', who.operator!];
         return (await this.rows(query('neo4j', 'recall-operations-by', { Rel: rel, Label: label }), { id })).map(facts);
       },
       outputsOf: async (ops) => (await this.rows(query('neo4j', 'recall-outputs'), { ids: [...ops] })).map((r) => r.id as string),
@@ -270,18 +276,15 @@ export class Neo4jStore implements GraphStore {
   async traceQuantities(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceQuantities> {
     const t = await this.trace(ids, direction);
     const inTrace = new Set([...ids, ...t.lots, ...t.units, ...t.containers]);
-    const side = direction === 'forward' ? '(:Item {id: id})-[:INPUT_TO]->(o:Operation)' : '(:Item {id: id})<-[:OUTPUT]-(o:Operation)';
-    const rows = (await this.rows(query('neo4j', 'recall-flows', { Side: side }), { ids: [...inTrace] })).map(
-      (r): FlowQuantity => ({
-        from: r.from as string,
-        operation: r.operation as string,
-        to: r.to as string,
-        qty: (r.qty as number | null) ?? null,
-        uom: (r.uom as string | null) ?? null,
-        outQty: (r.outQty as number | null) ?? null,
-        outUom: (r.outUom as string | null) ?? null,
-      }),
-    );
+    const rows = (await this.rows(query('neo4j', `recall-flows-${direction}`), { ids: [...inTrace] })).map((r): FlowQuantity => ({
+      from: r.from as string,
+      operation: r.operation as string,
+      to: r.to as string,
+      qty: (r.qty as number | null) ?? null,
+      uom: (r.uom as string | null) ?? null,
+      outQty: (r.outQty as number | null) ?? null,
+      outUom: (r.outUom as string | null) ?? null,
+    }));
     let shipments: TraceQuantities['shipments'] = [];
     if (direction === 'forward') {
       const kinds = await this.recallFacts().kinds([...ids, ...t.units]);
@@ -308,7 +311,9 @@ export class Neo4jStore implements GraphStore {
     const byId = new Map(rows.map((r) => [r.id as string, r]));
     type Flow = { qty: number | null; uom: string | null; op: string | null };
     const flows = (v: unknown) =>
-      (v as Flow[]).filter((f): f is Flow & { op: string } => f.op !== null).map((f) => ({ qty: f.qty ?? null, uom: f.uom ?? null, op: f.op }));
+      (v as Flow[])
+        .filter((f): f is Flow & { op: string } => f.op !== null)
+        .map((f) => ({ qty: f.qty ?? null, uom: f.uom ?? null, op: f.op }));
     return lots.flatMap((id) => {
       const r = byId.get(id);
       if (!r) return [];
