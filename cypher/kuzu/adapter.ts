@@ -450,6 +450,16 @@ export class KuzuStore implements GraphStore {
 
   /** Every operation's station, times and context; loaded on the first recall, then kept up to date by `learn`. */
   private ops: Map<string, OpFacts & { key: string }> | undefined;
+  /** The cache's operations per station, by end time (rebuilt when an operation changes). */
+  private opsByStation: Map<string, OpFacts[]> | undefined;
+
+  private stationIndex(ops: Map<string, OpFacts>): Map<string, OpFacts[]> {
+    if (this.opsByStation) return this.opsByStation;
+    const m = new Map<string, OpFacts[]>();
+    for (const op of ops.values()) (m.get(op.station) ?? m.set(op.station, []).get(op.station)!).push(op);
+    for (const list of m.values()) list.sort((a, b) => a.end - b.end);
+    return (this.opsByStation = m);
+  }
 
   private async operationCache(): Promise<Map<string, OpFacts & { key: string }>> {
     if (this.ops) return this.ops;
@@ -475,6 +485,7 @@ export class KuzuStore implements GraphStore {
   private learnOperations(p: Projection): void {
     const ops = this.ops;
     if (!ops) return;
+    if (p.operations.size) this.opsByStation = undefined;
     for (const o of p.operations.values()) {
       const prev = ops.get(o.id);
       if (prev && prev.key > o.key) continue;
@@ -540,10 +551,20 @@ export class KuzuStore implements GraphStore {
         return Promise.resolve(m);
       },
       unitsMadeAt: (station, from, to) => {
+        const list = this.stationIndex(ops).get(station) ?? [];
+        // First operation ending at or after `from` (binary search), then up to `to`.
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]!.end < from) lo = mid + 1;
+          else hi = mid;
+        }
         const out: { op: OpFacts; units: string[] }[] = [];
-        for (const op of ops.values())
-          if (op.station === station && op.end >= from && op.end <= to)
-            out.push({ op, units: ix.neighbours('operation', op.id, 'out', 'item').filter((id) => ix.kindOf(id) === 'unit') });
+        for (let i = lo; i < list.length && list[i]!.end <= to; i++) {
+          const op = list[i]!;
+          out.push({ op, units: ix.neighbours('operation', op.id, 'out', 'item').filter((id) => ix.kindOf(id) === 'unit') });
+        }
         return Promise.resolve(out);
       },
       shipmentsOf: (items) => Promise.resolve(new Map(items.map((id) => [id, ix.shipmentsOf(id)]))),
