@@ -253,18 +253,18 @@ async function naiveScope(facts: RecallFacts, units: readonly string[], producer
 // ---- Shared by both adapters: trace quantities, trace events, saved recalls ----
 
 /**
- * The items whose events make up a trace: the starts and everything reached, and for a backward
- * trace also the containers they were packed into (at any depth), as OpenTraceability's
- * traceback adds the events of an aggregation's parent.
+ * The items whose events make up a trace: the starts, everything reached, and for a backward trace
+ * also the containers they were packed into at any depth (`containersOf` the whole set), as
+ * OpenTraceability's traceback adds the events of an aggregation's parent.
  */
-export function traceEventItems(
+export async function traceEventItems(
   ids: readonly string[],
   t: TraceResult,
   direction: 'forward' | 'backward',
-  containersOf: (id: string) => string[],
-): Set<string> {
+  containersOf: (items: string[]) => Promise<string[]>,
+): Promise<Set<string>> {
   const items = new Set([...ids, ...t.lots, ...t.units, ...t.containers]);
-  if (direction === 'backward') for (const id of [...items]) for (const c of containersOf(id)) items.add(c);
+  if (direction === 'backward') for (const c of await containersOf([...items])) items.add(c);
   return items;
 }
 

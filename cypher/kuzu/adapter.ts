@@ -605,7 +605,9 @@ export class KuzuStore implements GraphStore {
   traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
     return this.exclusive(async () => {
       const t = this.index.trace(ids, direction);
-      const items = traceEventItems(ids, t, direction, (id) => this.index.containersOf(id));
+      const items = await traceEventItems(ids, t, direction, (all) =>
+        Promise.resolve(all.flatMap((id) => this.index.containersOf(id))),
+      );
       const events = new Set<string>();
       for (const id of items) for (const r of await this.run(query('kuzu', 'trace-events'), { id })) events.add(r.id as string);
       return [...events].sort();

@@ -295,14 +295,9 @@ export class Neo4jStore implements GraphStore {
 
   async traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
     const t = await this.trace(ids, direction);
-    const containers = new Map<string, string[]>();
-    if (direction === 'backward') {
-      const all = [...new Set([...ids, ...t.lots, ...t.units, ...t.containers])];
-      const found = (await this.rows(query('neo4j', 'recall-containers'), { ids: all })).map((r) => r.id as string);
-      // The packing closure of the whole set is what matters, so it hangs off the first item.
-      containers.set(all[0] ?? '', found);
-    }
-    const items = traceEventItems(ids, t, direction, (id) => containers.get(id) ?? []);
+    const items = await traceEventItems(ids, t, direction, async (all) =>
+      (await this.rows(query('neo4j', 'recall-containers'), { ids: all })).map((r) => r.id as string),
+    );
     return (await this.rows(query('neo4j', 'trace-events'), { ids: [...items] })).map((r) => r.id as string).sort();
   }
 
