@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
-import type { ApplyResult, GraphStore } from '../cypher/port.ts';
+import type { ApplyResult, EventWriter, GraphStore } from '../cypher/port.ts';
 import { startMqttWorkers } from '../ingest/mqtt/workers.ts';
 import { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { Broker, haveMosquitto } from '../test/mqtt/broker.ts';
@@ -60,7 +60,7 @@ const median = (xs: number[]) => {
 };
 
 /** The real store, timing each event from its eventTime (stamped at publish) to its commit. */
-class LagRecorder implements GraphStore {
+class LagRecorder implements EventWriter {
   lags: number[] = [];
   calls = 0;
   storeMs = 0;
@@ -68,7 +68,7 @@ class LagRecorder implements GraphStore {
   firstEventTime = Infinity;
   lastCommit = 0;
   onCommit: (() => void) | undefined;
-  constructor(private readonly inner: GraphStore) {}
+  constructor(private readonly inner: EventWriter & Pick<GraphStore, 'ping' | 'close'>) {}
   get backend() {
     return this.inner.backend;
   }
@@ -88,25 +88,13 @@ class LagRecorder implements GraphStore {
     this.onCommit?.();
     return r;
   }
-  traceForward(ids: readonly string[]) {
-    return this.inner.traceForward(ids);
-  }
-  traceBackward(ids: readonly string[]) {
-    return this.inner.traceBackward(ids);
-  }
-  stats() {
-    return this.inner.stats();
-  }
-  ping() {
-    return this.inner.ping();
-  }
   close() {
     return this.inner.close();
   }
 }
 
 /** Takes every batch and keeps nothing: the bench's way to time everything but the graph. */
-class DiscardStore implements GraphStore {
+class DiscardStore implements EventWriter {
   readonly backend = 'kuzu';
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
     return Promise.resolve({ applied: events.length, duplicates: 0, voided: 0 });

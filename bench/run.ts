@@ -15,12 +15,16 @@ import { generatePlant, typicalSupplierLots, typicalUnits, type PlantOptions } f
 import { loadPostgres, startPostgres, traceBackwardPg, traceForwardPg } from './postgres.ts';
 import { neo4jAvailability, startNeo4j } from '../test/neo4j/server.ts';
 import { progressBar } from '../bin/progress.ts';
+import { benchRecall, reportRecall, type RecallBenchResult } from './recall.ts';
 
 export interface BenchOptions {
   units: number;
   runs: number;
   stores: string[];
   out?: string;
+  /** recallScope under concurrent HTTP load on the embedded store (0 clients: skipped). */
+  recallClients?: number;
+  recallRequests?: number;
 }
 
 interface Row {
@@ -87,9 +91,16 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
   const lots = typicalSupplierLots(plant, Math.max(opts.runs, 5));
   const units = typicalUnits(plant, Math.max(opts.runs, 5));
   const rows: Row[] = [];
+  let recall: RecallBenchResult | undefined;
+  const recallOpts = { clients: opts.recallClients ?? 20, requests: opts.recallRequests ?? 200 };
   const work = mkdtempSync(join(tmpdir(), 'tracegraph-bench-'));
   try {
-    if (opts.stores.includes('kuzu')) rows.push(...(await benchKuzu(work, plant, expected, lots, units, opts.runs)));
+    if (opts.stores.includes('kuzu'))
+      rows.push(
+        ...(await benchKuzu(work, plant, expected, lots, units, opts.runs, async (store) => {
+          if (recallOpts.clients > 0) recall = await benchRecall(store, typicalSupplierLots(plant, 50), recallOpts);
+        })),
+      );
     if (opts.stores.includes('neo4j')) {
       const r = await benchNeo4j(work, plant, expected, lots, units, opts.runs);
       if (r) rows.push(r);
@@ -99,10 +110,22 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
     rmSync(work, { recursive: true, force: true });
   }
   report(rows, opts);
+  if (recall) {
+    process.stdout.write(`\n${reportRecall(recall, opts.units)}\n`);
+    if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows, recall }, null, 2));
+  }
   return rows;
 }
 
-async function benchKuzu(work: string, plant: PlantOptions, expected: number, lots: string[], units: string[], runs: number) {
+async function benchKuzu(
+  work: string,
+  plant: PlantOptions,
+  expected: number,
+  lots: string[],
+  units: string[],
+  runs: number,
+  andThen: (store: KuzuStore) => Promise<void>,
+) {
   const dir = join(work, 'kuzu');
   let store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
   const load = await loadStore('kuzu', store, plant, expected);
@@ -115,6 +138,7 @@ async function benchKuzu(work: string, plant: PlantOptions, expected: number, lo
   const back = await timeTraces(units, runs, (id) => store.traceBackward([id]));
   const cfwd = await timeTraces(lots, runs, (id) => store.traceInCypher([id], 'forward'));
   const cback = await timeTraces(units, runs, (id) => store.traceInCypher([id], 'backward'));
+  await andThen(store);
   await store.close();
   return [
     {

@@ -203,6 +203,57 @@ export class FlowIndex {
     return this.answer(reached, shipments);
   }
 
+  // ---- Recall, quantities and trace events (issue 4 item 1, issue 7 item 6) ----
+
+  kindOf(id: string): 'lot' | 'unit' | 'container' | undefined {
+    const v = this.byKey[0]!.get(id);
+    if (v === undefined) return undefined;
+    const k = this.kinds[v];
+    return k === V.Lot ? 'lot' : k === V.Unit ? 'unit' : 'container';
+  }
+
+  /** Ids of the vertices of `kind` next to an item or operation (out: what it flows to; in: what flows into it). */
+  neighbours(fromKind: 'item' | 'operation', id: string, side: 'out' | 'in', kind: 'item' | 'operation' | 'shipment'): string[] {
+    const v = fromKind === 'item' ? this.byKey[0]!.get(id) : this.byKey[1]!.get(id);
+    if (v === undefined) return [];
+    const l = (side === 'out' ? this.out : this.inc)[v];
+    const want = (k: number) =>
+      kind === 'item' ? k <= V.Container : kind === 'operation' ? k === V.Operation : k === V.Shipment;
+    const out: string[] = [];
+    if (l) for (let i = 0; i < l.length; i += 2) if (want(this.kinds[l[i]!]!)) out.push(this.keys[l[i]!]!);
+    return out;
+  }
+
+  /** The containers an item was packed into, at any depth. */
+  containersOf(id: string): string[] {
+    const seen = new Set<string>();
+    const queue = [id];
+    for (let i = 0; i < queue.length; i++)
+      for (const c of this.neighbours('item', queue[i]!, 'out', 'item'))
+        if (this.kindOf(c) === 'container' && !seen.has(c)) {
+          seen.add(c);
+          queue.push(c);
+        }
+    return [...seen];
+  }
+
+  /** The shipments that carried an item, directly or in a container, with their customers. */
+  shipmentsOf(id: string): { shipment: string; customer: string | null }[] {
+    const out: { shipment: string; customer: string | null }[] = [];
+    for (const item of [id, ...this.containersOf(id)]) {
+      const v = this.byKey[0]!.get(item)!;
+      const l = this.out[v];
+      if (!l) continue;
+      for (let i = 0; i < l.length; i += 2) {
+        const s = l[i]!;
+        if (this.kinds[s] !== V.Shipment) continue;
+        const to = this.out[s];
+        out.push({ shipment: this.keys[s]!, customer: to?.length ? this.keys[to[0]!]! : null });
+      }
+    }
+    return out;
+  }
+
   private answer(items: number[], shipmentVs: number[]): TraceResult {
     const lots: string[] = [];
     const units: string[] = [];

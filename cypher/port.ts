@@ -29,7 +29,7 @@ export interface StoreStats {
   relationships: Record<string, number>;
 }
 
-export interface GraphStore {
+export interface GraphStore extends RecallStore {
   readonly backend: 'kuzu' | 'neo4j';
   /** Idempotent, order-independent, batched. Returns once the batch is committed. */
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult>;
@@ -40,3 +40,119 @@ export interface GraphStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+// ---- Quantities, trace events, recall scope, mass balance (issue 4 item 1, issue 7 item 6) ----
+
+/** One input -> output pair of an operation in a trace: how much of `from` went into the step that made `to`. */
+export interface FlowQuantity {
+  from: string;
+  operation: string;
+  to: string;
+  /** The quantity of `from` the operation consumed (its INPUT_TO edge), when the event gave one. */
+  qty: number | null;
+  uom: string | null;
+  /** The quantity of `to` the operation produced (its OUTPUT edge). */
+  outQty: number | null;
+  outUom: string | null;
+}
+
+/** Units of a trace in one shipment (counted through the cases and pallets that carried them). */
+export interface ShipmentUnits {
+  shipment: string;
+  customer: string | null;
+  units: number;
+}
+
+export interface TraceQuantities {
+  flows: FlowQuantity[];
+  shipments: ShipmentUnits[];
+}
+
+/** A time window; either end may be open. ISO 8601 with offset. */
+export interface TimeWindow {
+  from?: string | null;
+  to?: string | null;
+}
+
+/** What makes material suspect; kinds given together are combined with AND. */
+export interface RecallCriteria {
+  supplierLots?: string[] | null;
+  material?: string | null;
+  equipment?: ({ id: string } & TimeWindow) | null;
+  /** Out of spec = a reading outside [min, max]; units processed on that equipment while it was out of spec are suspect. */
+  parameter?: ({ equipmentId?: string | null; name: string; min?: number | null; max?: number | null } & TimeWindow) | null;
+  operator?: string | null;
+  defectCode?: string | null;
+  /** Production time of the affected units. */
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface RecallCounts {
+  units: number;
+  lots: number;
+  shipments: number;
+  customers: number;
+  inStock: number;
+  shipped: number;
+}
+
+/** The scope a plant without genealogy would recall: same product, same station, same period. */
+export interface NaiveScope {
+  units: number;
+  description: string;
+}
+
+export interface RecallScopeResult {
+  counts: RecallCounts;
+  units: string[];
+  lots: string[];
+  containers: string[];
+  shipments: ShipmentUnits[];
+  customers: string[];
+  /** Units of the scope that left in a shipment (directly or in a container). */
+  shippedUnits: string[];
+  naive: NaiveScope;
+  /** Graph units / naive units (1 when the naive scope is empty). */
+  precision: number;
+  /** Naive units the graph did not need to recall. */
+  spared: number;
+}
+
+export interface RecallRecord {
+  id: string;
+  name: string;
+  criteria: RecallCriteria;
+  counts: RecallCounts;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface MassBalance {
+  lot: string;
+  /** What came in: the received quantity, or for an intermediate lot what operations produced. */
+  received: number | null;
+  source: 'received' | 'produced' | null;
+  uom: string | null;
+  consumed: number;
+  remaining: number | null;
+  /** Consumptions recorded without a quantity (they cannot be balanced). */
+  unquantified: number;
+  discrepancy: boolean;
+  reasons: string[];
+}
+
+/** The recall, quantity and mass-balance part of the port (every GraphStore has it). */
+export interface RecallStore {
+  /** Input -> output quantities of every operation a trace passes through, and units per shipment. */
+  traceQuantities(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceQuantities>;
+  /** The ids (EPCIS eventID where there is one) of the live events that make up a trace. */
+  traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]>;
+  recallScope(criteria: RecallCriteria): Promise<RecallScopeResult>;
+  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord>;
+  listRecalls(): Promise<RecallRecord[]>;
+  massBalance(lots: readonly string[]): Promise<MassBalance[]>;
+}
+
+/** What a writer of events needs (the ingest pipeline): test and bench wrappers implement only this. */
+export type EventWriter = Pick<GraphStore, 'backend' | 'applyEvents'>;

@@ -139,6 +139,8 @@ export interface Projection {
   inspections: InspectionRow[];
   maintenance: MaintenanceRow[];
   readings: ReadingRow[];
+  /** (Event)-[:MENTIONS]->(Item): every item a live event names, for the events of a trace. */
+  mentions: LinkRow[];
 }
 
 export function emptyProjection(): Projection {
@@ -166,6 +168,7 @@ export function emptyProjection(): Projection {
     inspections: [],
     maintenance: [],
     readings: [],
+    mentions: [],
   };
 }
 
@@ -213,6 +216,26 @@ export function project(p: Projection, e: CanonicalEvent): void {
   p.events.push(eventRow(e, voided));
   if (voided) return;
   projectGraph(p, e);
+  for (const item of mentionedItems(e)) p.mentions.push({ from: e.eventId, to: item });
+}
+
+/** The items an event names (each once): what the traceback of an event log follows. */
+export function mentionedItems(e: CanonicalEvent): Set<string> {
+  switch (e.kind) {
+    case 'receive':
+      return new Set([e.lot]);
+    case 'operation':
+      return new Set([...e.inputs.map((i) => i.id), ...e.outputs.map((o) => o.id)]);
+    case 'scan':
+    case 'inspection':
+      return new Set([e.id]);
+    case 'pack':
+      return new Set([e.parent, ...e.children]);
+    case 'ship':
+      return new Set(e.items);
+    default:
+      return new Set();
+  }
 }
 
 /** The graph part alone: also used to find what a voided event had drawn, to take it out again. */

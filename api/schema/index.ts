@@ -4,6 +4,7 @@ import { builder } from '../builder.ts';
 import './trace.ts';
 import './auth.ts';
 import './audit.ts';
+import './recall.ts';
 
 let schema: GraphQLSchema | undefined;
 

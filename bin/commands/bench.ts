@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { positiveInt } from './seed.ts';
 
 interface BenchFlags {
@@ -11,9 +11,17 @@ interface BenchFlags {
   perMessage: string;
   connections: number;
   ingestRuns: number;
+  recallClients: number;
+  recallRequests: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
+
+const nonNegativeInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+};
 
 export function benchCommand(): Command {
   return new Command('bench')
@@ -29,11 +37,25 @@ export function benchCommand(): Command {
     .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
     .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
     .option('--ingest-runs <n>', 'ingest runs per figure (the median is quoted)', positiveInt, 3)
+    .option(
+      '--recall-clients <n>',
+      'concurrent HTTP clients timing recallScope on the embedded store (0: skip)',
+      nonNegativeInt,
+      20,
+    )
+    .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
     .action(async (opts: BenchFlags) => {
       const sections = list(opts.sections);
       if (sections.includes('traces')) {
         const { runBench } = await import('../../bench/run.ts');
-        await runBench({ units: opts.units, runs: opts.runs, stores: list(opts.stores), out: opts.out });
+        await runBench({
+          units: opts.units,
+          runs: opts.runs,
+          stores: list(opts.stores),
+          out: opts.out,
+          recallClients: opts.recallClients,
+          recallRequests: opts.recallRequests,
+        });
       }
       if (sections.includes('ingest')) {
         const { runIngestBench } = await import('../../bench/ingest.ts');

@@ -3,7 +3,7 @@ import { normaliseId } from '../../core/ids.ts';
 import type { TraceResult } from '../../cypher/port.ts';
 import { dataOption, jsonOption, printJson, withStore } from '../common.ts';
 
-function print(direction: string, ids: string[], t: TraceResult): void {
+function print(direction: string, ids: string[], t: TraceResult, events?: string[]): void {
   const lines = [`${direction} trace from ${ids.join(', ')}`];
   const sections: [string, string[]][] = [
     ['lots', t.lots],
@@ -11,6 +11,7 @@ function print(direction: string, ids: string[], t: TraceResult): void {
     ['containers', t.containers],
     ['shipments', t.shipments],
     ['customers', t.customers],
+    ...(events ? ([['events', events]] as [string, string[]][]) : []),
   ];
   for (const [name, list] of sections) {
     lines.push(`${name} (${list.length})`);
@@ -26,7 +27,8 @@ function traceSub(direction: 'forward' | 'backward', what: string): Command {
     .argument('<ids...>', 'lot or unit ids (EPC URN, GS1 Digital Link or plant id)')
     .addOption(dataOption())
     .addOption(jsonOption())
-    .action(async (raw: string[], opts: { data?: string; json?: boolean }) => {
+    .option('--events', 'also list the ids of the events that make up the trace (EPCIS eventIDs where there are)')
+    .action(async (raw: string[], opts: { data?: string; json?: boolean; events?: boolean }) => {
       const ids = raw.map(normaliseId);
       await withStore(opts, async (store) => {
         const t = direction === 'forward' ? await store.traceForward(ids) : await store.traceBackward(ids);
@@ -34,8 +36,12 @@ function traceSub(direction: 'forward' | 'backward', what: string): Command {
           process.stderr.write(
             `tracegraph: nothing reached ${direction} from ${ids.join(', ')}: the id is unknown (ids are case-sensitive) or nothing links to it yet\n`,
           );
-        if (opts.json) printJson(t);
-        else print(direction, ids, t);
+        const events = opts.events ? await store.traceEvents(ids, direction) : undefined;
+        if (opts.json) {
+          // Quantities only in JSON: how much of each item went into each output, and units per shipment.
+          const q = await store.traceQuantities(ids, direction);
+          printJson({ ...t, flows: q.flows, shipmentUnits: q.shipments, ...(events ? { events } : {}) });
+        } else print(direction, ids, t, events);
       });
     });
 }

@@ -17,7 +17,21 @@ import { FlowIndex, eventHash } from '../flow-index.ts';
 import type { LinkRow, Projection, ReceiveRow } from '../projection.ts';
 import { CsvStage, type Cell } from './csv-stage.ts';
 import { PROFILE, profile } from '../profile.ts';
-import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
+import type {
+  ApplyResult,
+  FlowQuantity,
+  GraphStore,
+  MassBalance,
+  RecallCriteria,
+  RecallRecord,
+  RecallScopeResult,
+  StoreStats,
+  TraceQuantities,
+  TraceResult,
+} from '../port.ts';
+import { computeRecallScope, type OpFacts, type RecallFacts } from '../recall.ts';
+import { balance, type LotFlows } from '../mass-balance.ts';
+import { flowsInTrace, newRecallRecord, parseRecallRow, shipmentUnits, traceEventItems } from '../recall.ts';
 import { query, statements } from '../queries.ts';
 
 type Row = Record<string, kuzu.KuzuValue>;
@@ -363,6 +377,7 @@ export class KuzuStore implements GraphStore {
       ['`OF`', p.inspections.map((i) => ({ from: i.id, to: i.item })), ''],
       ['`ON`', p.maintenance.map((m) => ({ from: m.id, to: m.equipment })), ", from='Maintenance', to='Equipment'"],
       ['MEASURED_ON', p.readings.map((r) => ({ from: r.id, to: r.equipment })), ''],
+      ['MENTIONS', p.mentions, ''],
     ];
     for (const [rel, rows, options] of links)
       await this.copy(
@@ -386,6 +401,7 @@ export class KuzuStore implements GraphStore {
     for (const r of p.packs) ix.addEdge(ix.lookup('lot', r.child)!, ix.lookup('lot', r.parent)!, r.eventId);
     for (const r of p.shipped) ix.addEdge(ix.lookup('lot', r.item)!, ix.lookup('shipment', r.shipment)!, r.eventId);
     for (const l of p.shipTo) ix.addEdge(ix.lookup('shipment', l.from)!, ix.lookup('party', l.to)!, '');
+    this.learnOperations(p);
   }
 
   private forget(drawn: Projection, eventId: string): void {
@@ -427,6 +443,218 @@ export class KuzuStore implements GraphStore {
       return out;
     });
   }
+
+  // ---- Recall scope, quantities, mass balance, trace events (issue 4 item 1, issue 7 item 6) ----
+  // Set lookups by id are slow in Kuzu (`id IN $list` and UNWIND + MATCH scan), so these answer
+  // from the trace index and an operation cache, and query Kuzu per id only for small sets.
+
+  /** Every operation's station, times and context; loaded on the first recall, then kept up to date by `learn`. */
+  private ops: Map<string, OpFacts & { key: string }> | undefined;
+  /** The cache's operations per station, by end time (rebuilt when an operation changes). */
+  private opsByStation: Map<string, OpFacts[]> | undefined;
+
+  private stationIndex(ops: Map<string, OpFacts>): Map<string, OpFacts[]> {
+    if (this.opsByStation) return this.opsByStation;
+    const m = new Map<string, OpFacts[]>();
+    for (const op of ops.values()) (m.get(op.station) ?? m.set(op.station, []).get(op.station)!).push(op);
+    for (const list of m.values()) list.sort((a, b) => a.end - b.end);
+    return (this.opsByStation = m);
+  }
+
+  private async operationCache(): Promise<Map<string, OpFacts & { key: string }>> {
+    if (this.ops) return this.ops;
+    const ops = new Map<string, OpFacts & { key: string }>();
+    for (const r of await this.run(query('kuzu', 'recall-operations'))) {
+      const end = Date.parse(r.endTime as string);
+      ops.set(r.id as string, {
+        id: r.id as string,
+        step: r.step as string,
+        station: r.station as string,
+        start: r.startTime ? Date.parse(r.startTime as string) : end,
+        end,
+        equipment: (r.equipment as string | null) ?? null,
+        operator: (r.operator as string | null) ?? null,
+        recipe: (r.recipe as string | null) ?? null,
+        key: '',
+      });
+    }
+    this.ops = ops;
+    return ops;
+  }
+
+  private learnOperations(p: Projection): void {
+    const ops = this.ops;
+    if (!ops) return;
+    if (p.operations.size) this.opsByStation = undefined;
+    for (const o of p.operations.values()) {
+      const prev = ops.get(o.id);
+      if (prev && prev.key > o.key) continue;
+      const end = Date.parse(o.endTime);
+      ops.set(o.id, {
+        id: o.id,
+        step: o.step,
+        station: o.station,
+        start: o.startTime ? Date.parse(o.startTime) : end,
+        end,
+        equipment: prev?.equipment ?? null,
+        operator: prev?.operator ?? null,
+        recipe: prev?.recipe ?? null,
+        key: o.key,
+      });
+    }
+    for (const l of p.opOn) ops.get(l.from)!.equipment = l.to;
+    for (const l of p.opBy) ops.get(l.from)!.operator = l.to;
+    for (const l of p.opFollows) ops.get(l.from)!.recipe = l.to;
+  }
+
+  private recallFacts(ops: Map<string, OpFacts>): RecallFacts {
+    const ix = this.index;
+    return {
+      traceForward: (ids) => Promise.resolve(ix.trace(ids, 'forward')),
+      kinds: (items) => {
+        const m = new Map<string, 'lot' | 'unit' | 'container'>();
+        for (const id of items) {
+          const k = ix.kindOf(id);
+          if (k) m.set(id, k);
+        }
+        return Promise.resolve(m);
+      },
+      lotsOfMaterial: async (material) =>
+        (await this.run(query('kuzu', 'recall-material'), { material })).map((r) => r.id as string),
+      operationsBy: (who) =>
+        Promise.resolve(
+          [...ops.values()].filter(
+            (o) =>
+              (who.equipment === undefined || o.equipment === who.equipment) &&
+              (who.operator === undefined || o.operator === who.operator),
+          ),
+        ),
+      outputsOf: (operations) => Promise.resolve(operations.flatMap((op) => ix.neighbours('operation', op, 'out', 'item'))),
+      readings: async (equipment, name) =>
+        (await this.run(query('kuzu', 'recall-readings'), { equipment: equipment ?? '', name })).map((r) => ({
+          equipment: r.equipment as string,
+          value: Number(r.value),
+          time: Date.parse(r.time as string),
+        })),
+      failedWith: async (code) =>
+        (await this.run(query('kuzu', 'recall-defect'), { quoted: JSON.stringify(code) })).map((r) => r.id as string),
+      producers: (units) => {
+        const m = new Map<string, OpFacts>();
+        for (const u of units) {
+          let best: OpFacts | undefined;
+          for (const id of ix.neighbours('item', u, 'in', 'operation')) {
+            const op = ops.get(id);
+            if (op && (!best || op.end > best.end)) best = op;
+          }
+          if (best) m.set(u, best);
+        }
+        return Promise.resolve(m);
+      },
+      unitsMadeAt: (station, from, to) => {
+        const list = this.stationIndex(ops).get(station) ?? [];
+        // First operation ending at or after `from` (binary search), then up to `to`.
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]!.end < from) lo = mid + 1;
+          else hi = mid;
+        }
+        const out: { op: OpFacts; units: string[] }[] = [];
+        for (let i = lo; i < list.length && list[i]!.end <= to; i++) {
+          const op = list[i]!;
+          out.push({ op, units: ix.neighbours('operation', op.id, 'out', 'item').filter((id) => ix.kindOf(id) === 'unit') });
+        }
+        return Promise.resolve(out);
+      },
+      shipmentsOf: (items) => Promise.resolve(new Map(items.map((id) => [id, ix.shipmentsOf(id)]))),
+    };
+  }
+
+  recallScope(criteria: RecallCriteria): Promise<RecallScopeResult> {
+    return this.exclusive(async () => computeRecallScope(this.recallFacts(await this.operationCache()), criteria));
+  }
+
+  traceQuantities(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceQuantities> {
+    return this.exclusive(async () => {
+      const t = this.index.trace(ids, direction);
+      const inTrace = new Set([...ids, ...t.lots, ...t.units, ...t.containers]);
+      const side = direction === 'forward' ? 'out' : 'in';
+      const ops = new Set<string>();
+      for (const id of inTrace) for (const op of this.index.neighbours('item', id, side, 'operation')) ops.add(op);
+      const rows: FlowQuantity[] = [];
+      for (const op of [...ops].sort())
+        for (const r of await this.run(query('kuzu', 'recall-flows'), { id: op }))
+          rows.push({
+            from: r.from as string,
+            operation: op,
+            to: r.to as string,
+            qty: r.qty === null ? null : Number(r.qty),
+            uom: (r.uom as string | null) ?? null,
+            outQty: r.outQty === null ? null : Number(r.outQty),
+            outUom: (r.outUom as string | null) ?? null,
+          });
+      const units = direction === 'forward' ? [...ids, ...t.units].filter((id) => this.index.kindOf(id) === 'unit') : [];
+      return {
+        flows: flowsInTrace(rows, inTrace, direction),
+        shipments: shipmentUnits(new Map(units.map((u) => [u, this.index.shipmentsOf(u)]))),
+      };
+    });
+  }
+
+  traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
+    return this.exclusive(async () => {
+      const t = this.index.trace(ids, direction);
+      const items = await traceEventItems(ids, t, direction, (all) =>
+        Promise.resolve(all.flatMap((id) => this.index.containersOf(id))),
+      );
+      const events = new Set<string>();
+      for (const id of items) for (const r of await this.run(query('kuzu', 'trace-events'), { id })) events.add(r.id as string);
+      return [...events].sort();
+    });
+  }
+
+  massBalance(lots: readonly string[]): Promise<MassBalance[]> {
+    return this.exclusive(async () => {
+      const out: MassBalance[] = [];
+      for (const id of lots) {
+        const l: LotFlows = { id, received: null, produced: [], consumed: [] };
+        let found = false;
+        for (const text of statements('kuzu', 'mass-balance'))
+          for (const r of await this.run(text, { id })) {
+            found = true;
+            if (r.receiveKey) l.received = { qty: Number(r.qty), uom: r.uom as string };
+            if (r.op === null) continue;
+            const flow = {
+              qty: r.flowQty === null ? null : Number(r.flowQty),
+              uom: (r.flowUom as string | null) ?? null,
+              op: r.op as string,
+            };
+            (r.dir === 'in' ? l.produced : l.consumed).push(flow);
+          }
+        if (found) out.push(balance(l));
+      }
+      return out;
+    });
+  }
+
+  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+    return this.exclusive(async () => {
+      const r = newRecallRecord(recall);
+      await this.run(query('kuzu', 'recall-save'), {
+        ...r,
+        criteria: JSON.stringify(r.criteria),
+        counts: JSON.stringify(r.counts),
+        createdBy: r.createdBy ?? '',
+      });
+      return r;
+    });
+  }
+
+  listRecalls(): Promise<RecallRecord[]> {
+    return this.exclusive(async () => (await this.run(query('kuzu', 'recall-list'))).map((r) => parseRecallRow(r)));
+  }
+  // ---- end of recall block ----
 
   ping(): Promise<void> {
     return this.exclusive(async () => {

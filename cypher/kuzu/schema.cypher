@@ -26,3 +26,6 @@ CREATE REL TABLE IF NOT EXISTS `BY`(FROM Operation TO Operator);
 CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM Operation TO Recipe);
 CREATE REL TABLE IF NOT EXISTS `OF`(FROM Inspection TO Item);
 CREATE REL TABLE IF NOT EXISTS MEASURED_ON(FROM Reading TO Equipment);
+// Recall, traceback events (issue 4, issue 7): every item a live event names, and saved recall scopes.
+CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Event TO Item);
+CREATE NODE TABLE IF NOT EXISTS Recall(id STRING PRIMARY KEY, name STRING, criteria STRING, counts STRING, createdAt STRING, createdBy STRING)

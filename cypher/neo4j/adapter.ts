@@ -10,7 +10,21 @@ import type { Neo4jConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { planBatch, type Stored } from '../batch.ts';
 import type { Projection } from '../projection.ts';
-import type { ApplyResult, GraphStore, StoreStats, TraceResult } from '../port.ts';
+import type {
+  ApplyResult,
+  FlowQuantity,
+  GraphStore,
+  MassBalance,
+  RecallCriteria,
+  RecallRecord,
+  RecallScopeResult,
+  StoreStats,
+  TraceQuantities,
+  TraceResult,
+} from '../port.ts';
+import { computeRecallScope, flowsInTrace, newRecallRecord, parseRecallRow, shipmentUnits, traceEventItems } from '../recall.ts';
+import type { OpFacts, RecallFacts } from '../recall.ts';
+import { balance } from '../mass-balance.ts';
 import { query, statements } from '../queries.ts';
 import { PROFILE, profile } from '../profile.ts';
 
@@ -184,6 +198,144 @@ export class Neo4jStore implements GraphStore {
     }
   }
 
+  // ---- Recall scope, quantities, mass balance, trace events (issue 4 item 1, issue 7 item 6) ----
+
+  private async rows(text: string, params: Params = {}): Promise<Record<string, unknown>[]> {
+    return this.tx('READ', async (tx) =>
+      (await tx.run(text, params)).records.map((r) => r.toObject() as Record<string, unknown>),
+    );
+  }
+
+  private async shipmentsOfItems(
+    items: readonly string[],
+  ): Promise<Map<string, { shipment: string; customer: string | null }[]>> {
+    const m = new Map<string, { shipment: string; customer: string | null }[]>(items.map((id) => [id, []]));
+    for (const r of await this.rows(query('neo4j', 'recall-shipments'), { ids: [...items] }))
+      m.get(r.item as string)!.push({ shipment: r.shipment as string, customer: (r.customer as string | null) ?? null });
+    return m;
+  }
+
+  private recallFacts(): RecallFacts {
+    const facts = (r: Record<string, unknown>): OpFacts => {
+      const end = Date.parse(r.endTime as string);
+      return {
+        id: r.id as string,
+        step: r.step as string,
+        station: r.station as string,
+        start: r.startTime ? Date.parse(r.startTime as string) : end,
+        end,
+        equipment: (r.equipment as string | null | undefined) ?? null,
+        operator: (r.operator as string | null | undefined) ?? null,
+        recipe: (r.recipe as string | null | undefined) ?? null,
+      };
+    };
+    return {
+      traceForward: (ids) => this.traceForward(ids),
+      kinds: async (items) => {
+        const m = new Map<string, 'lot' | 'unit' | 'container'>();
+        for (const r of await this.rows(query('neo4j', 'recall-kinds'), { ids: [...items] }))
+          m.set(r.id as string, r.container ? 'container' : r.kind === 'unit' ? 'unit' : 'lot');
+        return m;
+      },
+      lotsOfMaterial: async (material) =>
+        (await this.rows(query('neo4j', 'recall-material'), { material })).map((r) => r.id as string),
+      operationsBy: async (who) => {
+        const [rel, label, id] =
+          who.equipment !== undefined ? ['ON', 'Equipment', who.equipment] : ['BY', 'Operator', who.operator!];
+        return (await this.rows(query('neo4j', 'recall-operations-by', { Rel: rel, Label: label }), { id })).map(facts);
+      },
+      outputsOf: async (ops) => (await this.rows(query('neo4j', 'recall-outputs'), { ids: [...ops] })).map((r) => r.id as string),
+      readings: async (equipment, name) =>
+        (await this.rows(query('neo4j', 'recall-readings'), { equipment: equipment ?? '', name })).map((r) => ({
+          equipment: r.equipment as string,
+          value: Number(r.value),
+          time: Date.parse(r.time as string),
+        })),
+      failedWith: async (code) => (await this.rows(query('neo4j', 'recall-defect'), { code })).map((r) => r.id as string),
+      producers: async (units) => {
+        const m = new Map<string, OpFacts>();
+        for (const r of await this.rows(query('neo4j', 'recall-producers'), { ids: [...units] })) {
+          const op = facts(r);
+          const prev = m.get(r.unit as string);
+          if (!prev || op.end > prev.end) m.set(r.unit as string, op);
+        }
+        return m;
+      },
+      unitsMadeAt: async (station, from, to) =>
+        (await this.rows(query('neo4j', 'recall-made-at'), { station }))
+          .map((r) => ({ op: facts(r), units: r.units as string[] }))
+          .filter(({ op }) => op.end >= from && op.end <= to),
+      shipmentsOf: (items) => this.shipmentsOfItems(items),
+    };
+  }
+
+  recallScope(criteria: RecallCriteria): Promise<RecallScopeResult> {
+    return computeRecallScope(this.recallFacts(), criteria);
+  }
+
+  async traceQuantities(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceQuantities> {
+    const t = await this.trace(ids, direction);
+    const inTrace = new Set([...ids, ...t.lots, ...t.units, ...t.containers]);
+    const rows = (await this.rows(query('neo4j', `recall-flows-${direction}`), { ids: [...inTrace] })).map((r): FlowQuantity => ({
+      from: r.from as string,
+      operation: r.operation as string,
+      to: r.to as string,
+      qty: (r.qty as number | null) ?? null,
+      uom: (r.uom as string | null) ?? null,
+      outQty: (r.outQty as number | null) ?? null,
+      outUom: (r.outUom as string | null) ?? null,
+    }));
+    let shipments: TraceQuantities['shipments'] = [];
+    if (direction === 'forward') {
+      const kinds = await this.recallFacts().kinds([...ids, ...t.units]);
+      shipments = shipmentUnits(await this.shipmentsOfItems([...kinds].filter(([, k]) => k === 'unit').map(([id]) => id)));
+    }
+    return { flows: flowsInTrace(rows, inTrace, direction), shipments };
+  }
+
+  async traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
+    const t = await this.trace(ids, direction);
+    const items = await traceEventItems(ids, t, direction, async (all) =>
+      (await this.rows(query('neo4j', 'recall-containers'), { ids: all })).map((r) => r.id as string),
+    );
+    return (await this.rows(query('neo4j', 'trace-events'), { ids: [...items] })).map((r) => r.id as string).sort();
+  }
+
+  async massBalance(lots: readonly string[]): Promise<MassBalance[]> {
+    const rows = await this.rows(query('neo4j', 'mass-balance'), { ids: [...lots] });
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    type Flow = { qty: number | null; uom: string | null; op: string | null };
+    const flows = (v: unknown) =>
+      (v as Flow[])
+        .filter((f): f is Flow & { op: string } => f.op !== null)
+        .map((f) => ({ qty: f.qty ?? null, uom: f.uom ?? null, op: f.op }));
+    return lots.flatMap((id) => {
+      const r = byId.get(id);
+      if (!r) return [];
+      return [
+        balance({
+          id,
+          received: r.receiveKey ? { qty: Number(r.qty), uom: r.uom as string } : null,
+          produced: flows(r.produced),
+          consumed: flows(r.consumed),
+        }),
+      ];
+    });
+  }
+
+  async saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+    const r = newRecallRecord(recall);
+    await this.tx('WRITE', (tx) =>
+      tx.run(query('neo4j', 'recall-save'), { ...r, criteria: JSON.stringify(r.criteria), counts: JSON.stringify(r.counts) }),
+    );
+    return r;
+  }
+
+  async listRecalls(): Promise<RecallRecord[]> {
+    return (await this.rows(query('neo4j', 'recall-list'))).map(parseRecallRow);
+  }
+  // ---- end of recall block ----
+
   ping(): Promise<void> {
     return this.tx('READ', async (tx) => {
       await tx.run(query('neo4j', 'ping'));
@@ -248,6 +400,7 @@ async function writeProjection(tx: ManagedTransaction, p: Projection): Promise<v
   await runSliced(tx, q('create-inspections'), 'rows', p.inspections);
   await runSliced(tx, q('create-maintenance'), 'rows', p.maintenance);
   await runSliced(tx, q('create-readings'), 'rows', p.readings);
+  await runSliced(tx, q('trace-events-mentions'), 'rows', p.mentions);
 }
 
 function wrapError(e: unknown, uri: string): TracegraphError {

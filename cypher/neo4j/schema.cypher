@@ -16,3 +16,9 @@ CREATE INDEX input_to_event IF NOT EXISTS FOR ()-[r:INPUT_TO]-() ON (r.eventId);
 CREATE INDEX output_event IF NOT EXISTS FOR ()-[r:OUTPUT]-() ON (r.eventId);
 CREATE INDEX packed_in_event IF NOT EXISTS FOR ()-[r:PACKED_IN]-() ON (r.eventId);
 CREATE INDEX shipped_in_event IF NOT EXISTS FOR ()-[r:SHIPPED_IN]-() ON (r.eventId)
+;
+// Recall, traceback events (issue 4, issue 7).
+CREATE CONSTRAINT recall_id IF NOT EXISTS FOR (n:Recall) REQUIRE n.id IS UNIQUE;
+CREATE INDEX item_material IF NOT EXISTS FOR (n:Item) ON (n.material);
+CREATE INDEX operation_station IF NOT EXISTS FOR (n:Operation) ON (n.station);
+CREATE INDEX reading_parameter IF NOT EXISTS FOR (n:Reading) ON (n.parameter)

@@ -7,7 +7,7 @@
  * the log after the "applied up to" checkpoint.
  */
 import { parseEvent, type CanonicalEvent } from '../../core/events.ts';
-import type { ApplyResult, GraphStore } from '../../cypher/port.ts';
+import type { ApplyResult, EventWriter } from '../../cypher/port.ts';
 import { DEFAULT_BATCH } from '../batches.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { DeadLetterStore } from './dead-letters.ts';
@@ -15,7 +15,7 @@ import { EventLog, readLog, type LogPosition, type Warn } from './event-log.ts';
 
 export interface PipelineOptions {
   dataDir: string;
-  store: GraphStore;
+  store: EventWriter;
   /** Events per store write (default DEFAULT_BATCH). */
   batchSize?: number;
   /** How long the writer waits for a batch to fill before writing what it has (default 200 ms). */

@@ -183,6 +183,12 @@ function failingStore(error: Error): GraphStore {
     traceBackward: fail,
     stats: fail,
     ping: fail,
+    traceQuantities: fail,
+    traceEvents: fail,
+    recallScope: fail,
+    saveRecall: fail,
+    listRecalls: fail,
+    massBalance: fail,
     close: async () => {},
   };
 }

@@ -39,11 +39,29 @@ for (const backend of backends()) {
         containers: ['CASE-1'],
         shipments: ['SHP-1'],
         customers: ['Contoso'],
+        flows: ['PCB-1', 'PCB-2'].map((to) => ({
+          from: 'LOT-A',
+          operation: 'PRINT-1',
+          to,
+          qty: 0.1,
+          uom: 'kg',
+          outQty: null,
+          outUom: null,
+        })),
+        shipmentUnits: [{ shipment: 'SHP-1', customer: 'Contoso', units: 2 }],
       });
       const back = JSON.parse(cli(['trace', 'backward', 'CASE-1', '--json'], env).out);
       expect(back).toMatchObject({ lots: ['LOT-A'], units: ['PCB-1', 'PCB-2'] });
       const unknown = cli(['trace', 'forward', '--json', 'lot-a'], env);
-      expect(JSON.parse(unknown.out)).toEqual({ lots: [], units: [], containers: [], shipments: [], customers: [] });
+      expect(JSON.parse(unknown.out)).toEqual({
+        lots: [],
+        units: [],
+        containers: [],
+        shipments: [],
+        customers: [],
+        flows: [],
+        shipmentUnits: [],
+      });
       expect(unknown.err).toMatch(/nothing reached forward from lot-a/);
     });
 

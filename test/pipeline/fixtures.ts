@@ -54,6 +54,13 @@ export class FlakyStore implements GraphStore {
   ping() {
     return this.inner.ping();
   }
+  // Recall, quantities, mass balance, trace events: passed through.
+  traceQuantities: GraphStore['traceQuantities'] = (ids, direction) => this.inner.traceQuantities(ids, direction);
+  traceEvents: GraphStore['traceEvents'] = (ids, direction) => this.inner.traceEvents(ids, direction);
+  recallScope: GraphStore['recallScope'] = (criteria) => this.inner.recallScope(criteria);
+  saveRecall: GraphStore['saveRecall'] = (recall) => this.inner.saveRecall(recall);
+  listRecalls: GraphStore['listRecalls'] = () => this.inner.listRecalls();
+  massBalance: GraphStore['massBalance'] = (lots) => this.inner.massBalance(lots);
   stats() {
     return this.inner.stats();
   }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../core/events.ts';
-import type { ApplyResult, GraphStore } from '../../cypher/port.ts';
+import type { ApplyResult, EventWriter, GraphStore } from '../../cypher/port.ts';
 import { EventLog, readLog } from '../../ingest/pipeline/event-log.ts';
 import { Pipeline, sourceFamily } from '../../ingest/pipeline/pipeline.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
@@ -13,7 +13,7 @@ import { scan } from './fixtures.ts';
 const kuzu = backends().find((b) => b.name === 'kuzu')!;
 
 /** The real store, counting its write transactions. */
-class CountingStore implements GraphStore {
+class CountingStore implements EventWriter {
   calls: number[] = [];
   constructor(private readonly inner: GraphStore) {}
   get backend() {

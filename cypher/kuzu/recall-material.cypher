@@ -1,0 +1,2 @@
+// Received lots of a material.
+MATCH (i:Item) WHERE i.material = $material RETURN i.id AS id

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (:Operation {id: id})-[:OUTPUT]->(x:Item)
+RETURN DISTINCT x.id AS id

@@ -1,0 +1,114 @@
+/**
+ * Recall scope, trace quantities, mass balance, traceback events and saved recalls: the same
+ * answers on every backend.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphStore, RecallCriteria } from '../../cypher/port.ts';
+import { backends } from '../helpers/stores.ts';
+import { at } from '../helpers/events.ts';
+import { recallPlant } from './recall-fixtures.ts';
+
+for (const backend of backends()) {
+  describe.skipIf(backend.skip)(`recall scope and quantities on ${backend.name}`, () => {
+    let store: GraphStore;
+    beforeAll(async () => {
+      store = await backend.open();
+      await store.applyEvents(recallPlant());
+    });
+    afterAll(() => backend.release());
+
+    const units = async (c: RecallCriteria) => (await store.recallScope(c)).units;
+
+    it('recallScope from a supplier lot counts units, lots, shipments, customers, stock, and the naive scope it spares', async () => {
+      const s = await store.recallScope({ supplierLots: ['L1'] });
+      expect(s.units).toEqual(['U1', 'U2', 'U5']);
+      expect(s.lots).toEqual(['L1', 'M1', 'M3']);
+      expect(s.containers).toEqual(['CASE1']);
+      expect(s.shipments).toEqual([
+        { shipment: 'SHP1', customer: 'CUST-A', units: 1 },
+        { shipment: 'SHP2', customer: 'CUST-B', units: 1 },
+      ]);
+      expect(s.customers).toEqual(['CUST-A', 'CUST-B']);
+      expect(s.shippedUnits).toEqual(['U1', 'U5']);
+      expect(s.counts).toEqual({ units: 3, lots: 3, shipments: 2, customers: 2, inStock: 1, shipped: 2 });
+      // Without genealogy: every RCP-A unit made at ASM-1 from minute 30 to 50 (U1..U5).
+      expect(s.naive.units).toBe(5);
+      expect(s.naive.description).toContain('ASM-1');
+      expect(s.precision).toBeCloseTo(0.6);
+      expect(s.spared).toBe(2);
+    });
+
+    it('recallScope by material, equipment window, out-of-spec parameter, operator and defect code', async () => {
+      expect(await units({ material: 'hardener' })).toEqual(['U1', 'U2', 'U3', 'U4', 'U5']);
+      expect(await units({ equipment: { id: 'MIXER-1', from: at(18), to: at(30) } })).toEqual(['U3', 'U4']);
+      expect(await units({ parameter: { equipmentId: 'MIXER-1', name: 'temperature', min: 55, max: 70 } })).toEqual(['U3', 'U4']);
+      expect(await units({ parameter: { name: 'temperature', max: 90 } })).toEqual([]);
+      expect(await units({ operator: 'OPR-2' })).toEqual(['U1', 'U2', 'U5']);
+      expect(await units({ defectCode: 'D-SEAL' })).toEqual(['U3']);
+    });
+
+    it('recallScope combines criteria with AND and narrows by production date', async () => {
+      expect(await units({ supplierLots: ['L3'], operator: 'OPR-3' })).toEqual(['U3', 'U4']);
+      expect(await units({ supplierLots: ['L3'], from: at(35) })).toEqual(['U3', 'U4', 'U5']);
+      expect(await units({ supplierLots: ['L3'], from: at(35), to: at(45) })).toEqual(['U3', 'U4']);
+    });
+
+    it('recallScope refuses criteria without a suspect and dates that are not dates', async () => {
+      await expect(store.recallScope({ from: at(0) })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+      await expect(store.recallScope({ supplierLots: ['L1'], from: 'yesterday' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    });
+
+    it('traceQuantities says how much of each lot went into each output and how many units each shipment carried', async () => {
+      const t = await store.traceQuantities(['L1'], 'forward');
+      expect(t.flows).toEqual([
+        { from: 'L1', operation: 'OP-mix1', to: 'M1', qty: 60, uom: 'kg', outQty: 70, outUom: 'kg' },
+        { from: 'L1', operation: 'OP-mix3', to: 'M3', qty: 5, uom: 'lb', outQty: 2, outUom: 'kg' },
+        { from: 'M1', operation: 'OP-asm1', to: 'U1', qty: 10, uom: 'kg', outQty: 1, outUom: 'ea' },
+        { from: 'M1', operation: 'OP-asm1', to: 'U2', qty: 10, uom: 'kg', outQty: 1, outUom: 'ea' },
+        { from: 'M1', operation: 'OP-asm3', to: 'U5', qty: 5, uom: 'kg', outQty: 1, outUom: 'ea' },
+      ]);
+      expect(t.shipments).toEqual([
+        { shipment: 'SHP1', customer: 'CUST-A', units: 1 },
+        { shipment: 'SHP2', customer: 'CUST-B', units: 1 },
+      ]);
+      const back = await store.traceQuantities(['U3'], 'backward');
+      expect(back.flows.map((f) => `${f.from}>${f.to}:${f.qty}`)).toEqual(['L2>M2:80', 'L3>M2:45', 'M2>U3:10']);
+      expect(back.shipments).toEqual([]);
+    });
+
+    it('massBalance flags a lot that consumed more than it received and a consumption in another unit', async () => {
+      const [l1, l2, l3, m1, none] = await store.massBalance(['L1', 'L2', 'L3', 'M1', 'NOPE']);
+      expect(none).toBeUndefined();
+      expect(l2).toEqual({
+        lot: 'L2',
+        received: 100,
+        source: 'received',
+        uom: 'kg',
+        consumed: 80,
+        remaining: 20,
+        unquantified: 0,
+        discrepancy: false,
+        reasons: [],
+      });
+      expect(l1).toMatchObject({ received: 100, consumed: 60, remaining: 40, discrepancy: true });
+      expect(l1!.reasons[0]).toMatch(/5 lb .*kg/);
+      expect(l3).toMatchObject({ received: 50, consumed: 55, remaining: -5, discrepancy: true });
+      expect(l3!.reasons[0]).toMatch(/consumed 55 kg but only 50 kg received/);
+      expect(m1).toMatchObject({ received: 70, source: 'produced', consumed: 15, remaining: 55, discrepancy: false });
+    });
+
+    it('traceEvents lists the live events of a trace, with the containers a backward trace was packed in', async () => {
+      expect(await store.traceEvents(['U3'], 'backward')).toEqual(['asm2', 'i3', 'mix1', 'mix2', 'p1', 'r2', 'r3', 's1']);
+      expect(await store.traceEvents(['M3'], 'forward')).toEqual(['mix3']);
+      expect(await store.traceEvents(['NOPE'], 'backward')).toEqual([]);
+    });
+
+    it('saveRecall keeps a scope with its criteria and counts; listRecalls returns it', async () => {
+      const criteria: RecallCriteria = { supplierLots: ['L1'] };
+      const { counts } = await store.recallScope(criteria);
+      const saved = await store.saveRecall({ name: 'L1 resin', criteria, counts, createdBy: 'qe@plant' });
+      expect(saved.id).toMatch(/^RCL-/);
+      expect(await store.listRecalls()).toEqual([saved]);
+    });
+  });
+}
