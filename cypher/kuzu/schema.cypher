@@ -26,3 +26,7 @@ CREATE REL TABLE IF NOT EXISTS `BY`(FROM Operation TO Operator);
 CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM Operation TO Recipe);
 CREATE REL TABLE IF NOT EXISTS `OF`(FROM Inspection TO Item);
 CREATE REL TABLE IF NOT EXISTS MEASURED_ON(FROM Reading TO Equipment);
+// --- holds (api/schema/holds.ts): a hold keeps suspect lots and units from moving on until a
+// signed release. status is 'active' or 'released'; release fields are null while active.
+CREATE NODE TABLE IF NOT EXISTS Hold(id STRING PRIMARY KEY, reason STRING, placedBy STRING, placedAt STRING, releasedBy STRING, releasedAt STRING, releaseMeaning STRING, status STRING);
+CREATE REL TABLE IF NOT EXISTS HOLDS(FROM Hold TO Item);

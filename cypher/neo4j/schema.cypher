@@ -15,4 +15,7 @@ CREATE INDEX event_epcis_id IF NOT EXISTS FOR (n:Event) ON (n.epcisEventId);
 CREATE INDEX input_to_event IF NOT EXISTS FOR ()-[r:INPUT_TO]-() ON (r.eventId);
 CREATE INDEX output_event IF NOT EXISTS FOR ()-[r:OUTPUT]-() ON (r.eventId);
 CREATE INDEX packed_in_event IF NOT EXISTS FOR ()-[r:PACKED_IN]-() ON (r.eventId);
-CREATE INDEX shipped_in_event IF NOT EXISTS FOR ()-[r:SHIPPED_IN]-() ON (r.eventId)
+CREATE INDEX shipped_in_event IF NOT EXISTS FOR ()-[r:SHIPPED_IN]-() ON (r.eventId);
+// --- holds (api/schema/holds.ts)
+CREATE CONSTRAINT hold_id IF NOT EXISTS FOR (n:Hold) REQUIRE n.id IS UNIQUE;
+CREATE INDEX hold_status IF NOT EXISTS FOR (n:Hold) ON (n.status)

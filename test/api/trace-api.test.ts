@@ -183,6 +183,11 @@ function failingStore(error: Error): GraphStore {
     traceBackward: fail,
     stats: fail,
     ping: fail,
+    // --- holds ---
+    placeHold: fail,
+    releaseHold: fail,
+    holds: fail,
+    // --- end holds ---
     close: async () => {},
   };
 }
