@@ -4,6 +4,8 @@ import { builder } from '../builder.ts';
 import './trace.ts';
 import './auth.ts';
 import './audit.ts';
+import './holds.ts';
+import './live.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -14,7 +14,7 @@ interface Named {
 
 // Object types (not bare strings) so that later increments can add fields (quantities, status)
 // without breaking clients that select `{ id }`.
-const Item = builder.objectRef<Named>('Item').implement({
+export const Item = builder.objectRef<Named>('Item').implement({
   description: 'A lot or a unit (a container is a unit other items were packed into).',
   fields: (t) => ({ id: t.exposeID('id') }),
 });
