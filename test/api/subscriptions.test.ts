@@ -3,6 +3,7 @@
  * on `ws`): holdChanged from the hold mutations, readings from a real Pipeline committing to the
  * same embedded store, alarmRaised from raiseAlarm.
  */
+import { printSchema } from 'graphql/index.js';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -10,6 +11,7 @@ import { AuditTrail } from '../../api/audit/trail.ts';
 import { UserStore } from '../../api/auth/users.ts';
 import { createLiveBus, publishCommitted, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
+import { buildSchema } from '../../api/schema/index.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
@@ -115,6 +117,18 @@ async function firstAfter(inbox: Inbox, trigger: () => Promise<unknown> | void):
 const HOLD_SUB = 'subscription { holdChanged { id status reason releasedBy releaseMeaning items { id } } }';
 const PLACE = 'mutation($r: String!) { placeHold(items: ["L1"], reason: $r) { id } }';
 const RELEASE = 'mutation($id: ID!, $pw: String!) { releaseHold(id: $id, meaning: "cleared", password: $pw) { id } }';
+
+describe('subscription and hold names (DESIGN.md: clients depend on them)', () => {
+  it('declares holds, placeHold, releaseHold, holdChanged, alarmRaised and readings(equipmentId)', () => {
+    const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
+    expect(sdl).toMatch(/holds\(\s*status: HoldStatus\s*item: ID\s*\): \[Hold!\]!/);
+    expect(sdl).toMatch(/placeHold\(\s*items: \[ID!\]!\s*reason: String!\s*includeDownstream: Boolean = false\s*\): Hold!/);
+    expect(sdl).toMatch(/releaseHold\(\s*id: ID!\s*meaning: String!\s*password: String!\s*\): Hold!/);
+    expect(sdl).toMatch(/type Subscription \{[^}]*holdChanged: Hold!/);
+    expect(sdl).toMatch(/type Subscription \{[^}]*alarmRaised: Alarm!/);
+    expect(sdl).toMatch(/type Subscription \{[^}]*readings\(equipmentId: ID!\): LiveReading!/);
+  });
+});
 
 describe('subscriptions', () => {
   let store: GraphStore;
