@@ -12,6 +12,7 @@ import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos
 import type { GraphStore } from '../cypher/port.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type { AuditTrail } from './audit/trail.ts';
+import type { LiveBus } from './live/bus.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import { hasScope, rolesWith, SCOPES, type Principal, type Scope } from './auth/roles.ts';
 
@@ -25,6 +26,8 @@ export interface ApiContext {
   /** The hash-chained audit trail of the data directory. */
   audit: AuditTrail;
   dataDir: string;
+  /** Subscriptions' events (api/live); the server always sets it, bare-schema tests may not. */
+  live?: LiveBus;
 }
 
 /** The context inside a field that required a scope: a principal is certain there. */

@@ -55,5 +55,14 @@ export function useTracegraphErrors(): Plugin {
           }),
       };
     },
+    // Subscriptions (SSE and WebSocket): a refused subscribe and errors in later events alike.
+    onSubscribe() {
+      return {
+        onSubscribeResult: (payload) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            if (result.errors?.length) setResult({ ...result, errors: result.errors.map((e) => toClientError(e, logger)) });
+          }),
+      };
+    },
   };
 }

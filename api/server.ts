@@ -21,6 +21,8 @@ import { UserStore } from './auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
 import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
+import { createLiveBus, type LiveBus } from './live/bus.ts';
+import { attachWebSocket } from './live/websocket.ts';
 
 export interface ApiServerOptions {
   store: GraphStore;
@@ -42,6 +44,8 @@ export interface ApiServerOptions {
   maxCaptureBytes?: number;
   /** What `GET /metrics` serves (default: the process's metrics from api/metrics.ts). */
   metrics?: IngestMetrics;
+  /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
+  live?: LiveBus;
 }
 
 export interface ApiServer {
@@ -90,10 +94,18 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const audit = new AuditTrail(opts.dataDir);
   const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, { devKey: opts.devKey });
   const gate = useAuthGate(auth);
+  const live = opts.live ?? createLiveBus();
   const yoga = createYoga<object, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
-    context: ({ request }): ApiContext => ({ store, principal: gate.principalOf(request), auth, audit, dataDir: opts.dataDir }),
+    context: ({ request }): ApiContext => ({
+      store,
+      principal: gate.principalOf(request),
+      auth,
+      audit,
+      dataDir: opts.dataDir,
+      live,
+    }),
     graphiql: process.env.NODE_ENV !== 'production',
     landingPage: false,
     // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."
@@ -170,6 +182,13 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     });
   });
 
+  // GraphQL over WebSocket (graphql-ws) on the same port and path; it authenticates in connection_init.
+  const ws = attachWebSocket(server, yoga, {
+    path: '/graphql',
+    auth,
+    context: (principal) => ({ store, principal, auth, audit, dataDir: opts.dataDir, live }),
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, host, () => {
@@ -182,6 +201,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   return {
     url: `http://${shownHost}:${port}/graphql`,
     async close() {
+      await ws.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // keep-alive clients would otherwise hold close() open until they time out
       server.closeAllConnections();

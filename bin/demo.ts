@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createLiveBus, publishCommitted } from '../api/live/bus.ts';
 import { IngestMetrics } from '../api/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { TracegraphError } from '../core/errors.ts';
@@ -57,7 +58,9 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     closers.push(() => store.close());
     // Its own registry (not the process's), so two demos in one process (tests) count apart.
     const metrics = new IngestMetrics();
-    const pipeline = new Pipeline({ dataDir: o.dataDir, store, warn, observer: metrics });
+    // Readings the pipeline commits reach `readings(equipmentId)` subscribers through this bus.
+    const live = createLiveBus();
+    const pipeline = new Pipeline({ dataDir: o.dataDir, store, warn, observer: metrics, onCommitted: publishCommitted(live) });
     const unwatch = metrics.watch(pipeline);
     closers.push(async () => unwatch());
     await pipeline.start();
@@ -71,7 +74,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     let api: ApiServer;
     try {
-      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics });
+      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics, live });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE')

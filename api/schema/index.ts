@@ -5,6 +5,8 @@ import './trace.ts';
 import './auth.ts';
 import './audit.ts';
 import './recall.ts';
+import './holds.ts';
+import './live.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -32,6 +32,8 @@ import type {
 import { computeRecallScope, type OpFacts, type RecallFacts } from '../recall.ts';
 import { balance, type LotFlows } from '../mass-balance.ts';
 import { flowsInTrace, newRecallRecord, parseRecallRow, shipmentUnits, traceEventItems } from '../recall.ts';
+import type { HoldFilter, HoldRecord, PlaceHold, ReleaseHold } from '../port.ts';
+import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
 import { query, statements } from '../queries.ts';
 
 type Row = Record<string, kuzu.KuzuValue>;
@@ -655,6 +657,50 @@ export class KuzuStore implements GraphStore {
     return this.exclusive(async () => (await this.run(query('kuzu', 'recall-list'))).map((r) => parseRecallRow(r)));
   }
   // ---- end of recall block ----
+  // --- holds ---
+  async placeHold(req: PlaceHold): Promise<HoldRecord> {
+    const items = await holdItems(this, req);
+    // The trace index knows every lot and unit in the graph: no query needed to check the ids.
+    const missing = items.filter((id) => !this.index.itemState(id));
+    if (missing.length) throw unknownItems(missing);
+    await this.exclusive(async () => {
+      await this.raw('BEGIN TRANSACTION');
+      let committed = false;
+      try {
+        await this.run(query('kuzu', 'hold-create'), { id: req.id, reason: req.reason, by: req.by, at: req.at });
+        await this.copy(
+          'HOLDS',
+          items.map((id) => [req.id, id]),
+        );
+        await this.raw('COMMIT');
+        committed = true;
+      } finally {
+        if (!committed) await this.raw('ROLLBACK').catch(() => undefined);
+      }
+    });
+    return (await this.holds({ id: req.id }))[0]!;
+  }
+
+  async releaseHold(req: ReleaseHold): Promise<HoldRecord> {
+    const rows = await this.exclusive(() =>
+      this.run(query('kuzu', 'hold-release'), { id: req.id, by: req.by, at: req.at, meaning: req.meaning }),
+    );
+    const [found] = await this.holds({ id: req.id });
+    if (!rows.length) throw holdNotReleasable(req.id, found);
+    return found!;
+  }
+
+  holds(filter: HoldFilter = {}): Promise<HoldRecord[]> {
+    return this.exclusive(async () => {
+      const rows = await this.run(query('kuzu', 'hold-list'), {
+        id: filter.id ?? '',
+        status: filter.status ?? '',
+        item: filter.item ?? '',
+      });
+      return rows.map((r) => holdFromRow((k) => r[k]));
+    });
+  }
+  // --- end holds ---
 
   ping(): Promise<void> {
     return this.exclusive(async () => {

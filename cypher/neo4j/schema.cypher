@@ -21,4 +21,7 @@ CREATE INDEX shipped_in_event IF NOT EXISTS FOR ()-[r:SHIPPED_IN]-() ON (r.event
 CREATE CONSTRAINT recall_id IF NOT EXISTS FOR (n:Recall) REQUIRE n.id IS UNIQUE;
 CREATE INDEX item_material IF NOT EXISTS FOR (n:Item) ON (n.material);
 CREATE INDEX operation_station IF NOT EXISTS FOR (n:Operation) ON (n.station);
-CREATE INDEX reading_parameter IF NOT EXISTS FOR (n:Reading) ON (n.parameter)
+CREATE INDEX reading_parameter IF NOT EXISTS FOR (n:Reading) ON (n.parameter);
+// --- holds (api/schema/holds.ts)
+CREATE CONSTRAINT hold_id IF NOT EXISTS FOR (n:Hold) REQUIRE n.id IS UNIQUE;
+CREATE INDEX hold_status IF NOT EXISTS FOR (n:Hold) ON (n.status)

@@ -20,6 +20,11 @@ export interface PipelineOptions {
   batchSize?: number;
   /** How long the writer waits for a batch to fill before writing what it has (default 200 ms). */
   batchWindowMs?: number;
+  /**
+   * Called with each batch the writer has committed to the store (live subscriptions publish
+   * readings from it). Must not throw; a throw is logged and ignored.
+   */
+  onCommitted?: (events: readonly CanonicalEvent[]) => void;
   /** Events held in memory for the store; beyond this `submit` waits (default 5 batches). */
   maxQueued?: number;
   /** Retry backoff when the store fails: doubling from min to max (default 100 ms .. 10 s). */
@@ -133,6 +138,7 @@ export class Pipeline {
       maxRawBytes: opts.maxRawBytes ?? 64 * 1024,
       segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
       warn: opts.warn ?? ((m) => process.stderr.write(`tracegraph: ${m}\n`)),
+      onCommitted: opts.onCommitted ?? (() => undefined),
     };
   }
 
@@ -302,6 +308,7 @@ export class Pipeline {
       }
       this.queue.splice(0, batch.length);
       this.drained += batch.length;
+      this.committed(batch);
       this.flushWaiters = this.flushWaiters.filter((w) => (w.target <= this.drained ? (w.resolve(), false) : true));
       for (const w of this.spaceWaiters.splice(0)) w.resolve();
     }
@@ -340,6 +347,14 @@ export class Pipeline {
     }
     const last = batch.at(-1);
     if (last) await writeCheckpoint(this.opts.dataDir, this.opts.store.backend, last.end);
+  }
+
+  private committed(batch: readonly Queued[]): void {
+    try {
+      this.o.onCommitted(batch.map((q) => q.event));
+    } catch (e) {
+      this.o.warn(`onCommitted failed (${(e as Error).message}); the events are in the store`);
+    }
   }
 
   private get closed(): boolean {

@@ -189,6 +189,11 @@ function failingStore(error: Error): GraphStore {
     saveRecall: fail,
     listRecalls: fail,
     massBalance: fail,
+    // --- holds ---
+    placeHold: fail,
+    releaseHold: fail,
+    holds: fail,
+    // --- end holds ---
     close: async () => {},
   };
 }

@@ -68,6 +68,28 @@ describe('tracegraph demo', () => {
     expect((await trace()).map((l) => l.id)).toContain('urn:epc:class:lgtin:4012345.011111.4444');
   });
 
+  it('streams the oven readings live over SSE to readings(equipmentId)', async () => {
+    const ac = new AbortController();
+    const res = await fetch(demo.apiUrl, {
+      method: 'POST',
+      signal: ac.signal,
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${demo.devKey}` },
+      body: JSON.stringify({ query: 'subscription { readings(equipmentId: "REFLOW-1") { equipmentId parameter value } }' }),
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    const deadline = Date.now() + 30_000;
+    while (!/^data: \{"data"/m.test(text) && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    ac.abort();
+    const first = JSON.parse(/^data: (\{"data".*)$/m.exec(text)![1]!) as { data: { readings: { equipmentId: string } } };
+    expect(first.data.readings.equipmentId).toBe('REFLOW-1');
+  });
+
   it('counts what the plant sent per source on /metrics', async () => {
     const text = await (await fetch(demo.apiUrl.replace(/\/graphql$/, '/metrics'))).text();
     const ingested = (source: string) =>

@@ -1,6 +1,7 @@
 /** Events and a fault-injecting store wrapper shared by the pipeline tests. */
 import type { CanonicalEvent, CanonicalEventInput } from '../../core/events.ts';
 import type { GraphStore } from '../../cypher/port.ts';
+import type { HoldFilter, PlaceHold, ReleaseHold } from '../../cypher/port.ts';
 
 export const scan = (i: number) =>
   ({ kind: 'scan', eventId: `s${i}`, eventTime: '2026-03-01T08:00:00Z', id: `SN-${i}`, station: 'S1' }) as const;
@@ -51,6 +52,17 @@ export class FlakyStore implements GraphStore {
   traceBackward(ids: readonly string[]) {
     return this.inner.traceBackward(ids);
   }
+  // --- holds ---
+  placeHold(req: PlaceHold) {
+    return this.inner.placeHold(req);
+  }
+  releaseHold(req: ReleaseHold) {
+    return this.inner.releaseHold(req);
+  }
+  holds(filter?: HoldFilter) {
+    return this.inner.holds(filter);
+  }
+  // --- end holds ---
   ping() {
     return this.inner.ping();
   }

@@ -1,0 +1,73 @@
+/**
+ * The in-process bus behind the GraphQL subscriptions: holds placed and released, alarms raised,
+ * and readings committed to the store. One bus per process, shared by the API server (which
+ * subscribes) and whatever publishes (the hold mutations, the ingest pipeline, the monitor).
+ * In-process only: with several API instances each serves the events of its own process.
+ */
+import { createPubSub, type PubSub } from 'graphql-yoga';
+import type { CanonicalEvent } from '../../core/events.ts';
+import type { HoldRecord } from '../../cypher/port.ts';
+
+/** A process parameter reading as committed to the store. */
+export interface LiveReading {
+  eventId: string;
+  equipmentId: string;
+  parameter: string;
+  value: number;
+  uom: string | null;
+  eventTime: string;
+}
+
+/** A parameter outside its limit on a piece of equipment. */
+export interface Alarm {
+  id: string;
+  equipmentId: string;
+  parameter: string;
+  value: number;
+  limit: number;
+  /** ISO 8601. */
+  raisedAt: string;
+  message: string;
+}
+
+type Topics = {
+  holdChanged: [hold: HoldRecord];
+  alarmRaised: [alarm: Alarm];
+  /** Keyed by equipment id, so a subscriber hears only its own equipment. */
+  readings: [equipmentId: string, reading: LiveReading];
+};
+
+export type LiveBus = PubSub<Topics>;
+
+export function createLiveBus(): LiveBus {
+  return createPubSub<Topics>();
+}
+
+export function publishHoldChanged(bus: LiveBus, hold: HoldRecord): void {
+  bus.publish('holdChanged', hold);
+}
+
+/** Raises an alarm to `alarmRaised` subscribers (the monitor calls this; nothing else raises alarms yet). */
+export function raiseAlarm(bus: LiveBus, alarm: Alarm): void {
+  bus.publish('alarmRaised', alarm);
+}
+
+/**
+ * Publishes the readings among events the store has committed: give it to the pipeline as
+ * `onCommitted`. An event re-delivered after a restart may be published twice.
+ */
+export function publishCommitted(bus: LiveBus): (events: readonly CanonicalEvent[]) => void {
+  return (events) => {
+    for (const e of events) {
+      if (e.kind !== 'reading') continue;
+      bus.publish('readings', e.equipmentId, {
+        eventId: e.eventId,
+        equipmentId: e.equipmentId,
+        parameter: e.parameter,
+        value: e.value,
+        uom: e.uom ?? null,
+        eventTime: e.eventTime,
+      });
+    }
+  };
+}
