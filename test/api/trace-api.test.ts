@@ -206,6 +206,11 @@ function failingStore(error: Error): GraphStore {
     stats: fail,
     ping: fail,
     close: async () => {},
+    itemRecord: fail,
+    neighbours: fail,
+    itemStatus: fail,
+    readings: fail,
+    qualityFacts: fail,
   };
 }
 
