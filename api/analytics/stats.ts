@@ -25,8 +25,7 @@ export function fisherExact(a: number, b: number, c: number, d: number): number 
   const n = r1 + r2;
   if (n === 0) return 1;
   const base = logFactorial(r1) + logFactorial(r2) + logFactorial(c1) + logFactorial(n - c1) - logFactorial(n);
-  const logP = (x: number) =>
-    base - logFactorial(x) - logFactorial(r1 - x) - logFactorial(c1 - x) - logFactorial(r2 - c1 + x);
+  const logP = (x: number) => base - logFactorial(x) - logFactorial(r1 - x) - logFactorial(c1 - x) - logFactorial(r2 - c1 + x);
   const observed = logP(a);
   const lo = Math.max(0, c1 - r2);
   const hi = Math.min(r1, c1);

@@ -2,6 +2,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import './trace.ts';
+import './history.ts';
+import './item.ts';
+import './genealogy.ts';
+import './quality.ts';
 
 let schema: GraphQLSchema | undefined;
 
