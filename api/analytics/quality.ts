@@ -208,9 +208,10 @@ export function equipmentCorrelation(facts: QualityFacts, opts: CorrelationOptio
       const end = doneAt(m);
       const prev = events[i - 1];
       const next = events[i + 1];
-      // Equal windows either side, each stopping at the neighbouring event.
-      const roomBefore = prev ? start - doneAt(prev) : maxWindow;
-      const roomAfter = next ? ms(next.startTime) - end : maxWindow;
+      // Equal windows either side, each at most half-way to the neighbouring event, so that the
+      // windows of successive events never overlap (a whole cycle either side would compare like with like).
+      const roomBefore = prev ? (start - doneAt(prev)) / 2 : maxWindow;
+      const roomAfter = next ? (ms(next.startTime) - end) / 2 : maxWindow;
       const w = Math.max(0, Math.min(maxWindow, roomBefore, roomAfter));
       if (!within(start, opts.from, opts.to) && !within(end, opts.from, opts.to)) return;
       effects.push({ maintenance: m, ...compare(list, [start - w, start], [end, end + w], w / HOUR) });
