@@ -1,5 +1,7 @@
 /** Serial history over real HTTP on every backend: unitHistory, unitHistoryByBarcode, parseBarcode, unit, lot, and bad input. */
+import { printSchema } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSchema } from '../../api/schema/index.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { at, ev } from '../helpers/events.ts';
 import { gql } from '../helpers/graphql.ts';
@@ -279,3 +281,21 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('history, genealogy and analytics schema', () => {
+  it('declares unit, lot, unitHistory, genealogy and equipmentCorrelation as DESIGN.md names them', () => {
+    const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
+    expect(sdl).toMatch(/\bunit\(\s*id: ID!\s*\): Unit\n/);
+    expect(sdl).toMatch(/\blot\(\s*id: ID!\s*\): Lot\n/);
+    expect(sdl).toMatch(/\bunitHistory\(\s*id: ID!\s*\): UnitHistory!/);
+    expect(sdl).toMatch(/\bunitHistoryByBarcode\(\s*barcode: String!\s*\): UnitHistory!/);
+    expect(sdl).toMatch(
+      /\bgenealogy\(\s*id: ID!\s*direction: GenealogyDirection = BOTH\s*depth: Int = 3\s*maxNodes: Int = 500\s*\): Genealogy!/,
+    );
+    expect(sdl).toMatch(
+      /\bequipmentCorrelation\(\s*equipmentId: ID\s*from: String\s*to: String\s*windowHours: Float = 168\s*bucketHours: \[Float!\]\s*\): \[EquipmentCorrelation!\]!/,
+    );
+    expect(sdl).toMatch(/\bqualityStats\(\s*groupBy: QualityGroupBy!/);
+    expect(sdl).toContain('enum GenealogyDirection {\n  UP\n  DOWN\n  BOTH\n}');
+  });
+});
