@@ -97,25 +97,21 @@ export async function buildGenealogy(
     const seen = new Set([start]);
     for (let level = 1; frontier.length > 0; level++) {
       const facts = await store.neighbours(frontier, dir);
+      if (level > depth) {
+        // One look past the bound, only to say whether it cut anything.
+        for (const f of facts) if (hasUnseen(f, seen)) cutByDepth = true;
+        return;
+      }
       const next: string[] = [];
       const reach = (ref: string): string | undefined => {
         const id = nodeId('item', ref);
         if (!seen.has(ref)) {
-          if (level > depth) {
-            cutByDepth = true;
-            return undefined;
-          }
           if (!addNode(id, ref, 'lot', level)) return undefined;
           seen.add(ref);
           next.push(ref);
         }
         return id;
       };
-      if (level > depth) {
-        // One look past the bound, only to say whether it cut anything.
-        for (const f of facts) if (hasUnseen(f, seen)) cutByDepth = true;
-        return;
-      }
       for (const f of facts) {
         const from = nodeId('item', f.from);
         for (const flow of f.flows) {

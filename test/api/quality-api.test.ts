@@ -10,7 +10,7 @@ import { generatePlant } from '../../ingest/seed/plant.ts';
 import { gql } from '../helpers/graphql.ts';
 import { backends } from '../helpers/stores.ts';
 
-const UNITS = 2000;
+const UNITS = 1000;
 const raw: CanonicalEventInput[] = [...generatePlant({ units: UNITS })];
 const fails = raw.filter(
   (e): e is Extract<CanonicalEventInput, { kind: 'inspection' }> => e.kind === 'inspection' && e.result === 'fail',
@@ -115,7 +115,7 @@ for (const backend of backends()) {
       for (const c of asm) {
         expect(c.processed).toBe(UNITS / 4);
         expect(c.defectRate).toBeCloseTo(c.defective / c.processed, 12);
-        expect(c.maintenanceEvents.length).toBeGreaterThanOrEqual(4);
+        expect(c.maintenanceEvents.length).toBeGreaterThanOrEqual(2);
         expect(c.maintenanceEvents.every((m) => m.type === 'maintenance' && m.comparison.windowHours > 0)).toBe(true);
         const p = c.pooled!;
         expect(p.processedBefore).toBe(sum(c.maintenanceEvents.map((m) => m.comparison.processedBefore)));
@@ -143,7 +143,7 @@ for (const backend of backends()) {
       }
       // every failed unit failed after assembly on one of the four stations
       expect(sum(asm.map((c) => c.defective))).toBe(failedUnits.size);
-      expect(Math.min(...asm.map((c) => c.pooled!.pValue))).toBeLessThan(0.001);
+      expect(Math.min(...asm.map((c) => c.pooled!.pValue))).toBeLessThan(0.01);
       // no maintenance on the SMT lines: nothing to compare
       expect(by['SMT-1']).toMatchObject({ maintenanceEvents: [], pooled: null, defective: 0 });
       // mixers are calibrated: their lots fall into the calibration buckets
@@ -200,9 +200,11 @@ for (const backend of backends()) {
         'ASM-3',
         'ASM-4',
       ]);
-      // the run starts at midnight UTC and lasts a few hours: night, then early shift; at UTC+8 it is early then late
-      expect((await stats('groupBy: SHIFT')).groups.map((g) => g.group)).toEqual(['early', 'night']);
-      expect((await stats('groupBy: SHIFT, utcOffsetMinutes: 480')).groups.map((g) => g.group)).toEqual(['early', 'late']);
+      // the run starts at midnight UTC and lasts about four hours: all night shift in UTC, night then
+      // early at UTC+4, early then late at UTC+10
+      expect((await stats('groupBy: SHIFT')).groups.map((g) => g.group)).toEqual(['night']);
+      expect((await stats('groupBy: SHIFT, utcOffsetMinutes: 240')).groups.map((g) => g.group)).toEqual(['early', 'night']);
+      expect((await stats('groupBy: SHIFT, utcOffsetMinutes: 600')).groups.map((g) => g.group)).toEqual(['early', 'late']);
       const lots = await stats('groupBy: MATERIAL_LOT, step: "assembly"');
       expect(lots.groups.every((g) => /^LOT-[SG]-/.test(g.group))).toBe(true);
       expect(sum(lots.groups.map((g) => g.units))).toBeGreaterThanOrEqual(UNITS);
