@@ -7,6 +7,10 @@ import './audit.ts';
 import './recall.ts';
 import './holds.ts';
 import './live.ts';
+import './history.ts';
+import './item.ts';
+import './genealogy.ts';
+import './quality.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -14,7 +14,12 @@ import type {
   ApplyResult,
   FlowQuantity,
   GraphStore,
+  ItemRecord,
+  ItemStatusFacts,
   MassBalance,
+  NeighbourFacts,
+  QualityFacts,
+  ReadingFacts,
   RecallCriteria,
   RecallRecord,
   RecallScopeResult,
@@ -27,6 +32,20 @@ import type { OpFacts, RecallFacts } from '../recall.ts';
 import { balance } from '../mass-balance.ts';
 import type { HoldFilter, HoldRecord, PlaceHold, ReleaseHold } from '../port.ts';
 import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
+import {
+  flowFacts,
+  inspectionFacts,
+  itemFacts,
+  maintenanceFacts,
+  neighbourFacts,
+  packFacts,
+  readingFacts,
+  shipmentFacts,
+  statusFacts,
+  uniqueBy,
+  uniqueOperations,
+  type RawRow,
+} from '../history-rows.ts';
 import { query, statements } from '../queries.ts';
 import { PROFILE, profile } from '../profile.ts';
 
@@ -376,6 +395,72 @@ export class Neo4jStore implements GraphStore {
     });
   }
   // --- end holds ---
+
+  // --- Serial history, genealogy and quality analytics (history-, genealogy-, equipment-*.cypher) ---
+
+  /** Rows of every statement in a query file, as plain objects, in one read transaction. */
+  private rowsOf(tx: ManagedTransaction, name: string, params: Params): Promise<RawRow[][]> {
+    return Promise.all(
+      statements('neo4j', name).map(async (text) => (await tx.run(text, params)).records.map((r) => r.toObject() as RawRow)),
+    );
+  }
+
+  itemRecord(id: string): Promise<ItemRecord | null> {
+    return this.tx('READ', async (tx) => {
+      const item = (await this.rowsOf(tx, 'history-item', { id }))[0]?.[0];
+      if (!item) return null;
+      const [ops] = await this.rowsOf(tx, 'history-operations', { id });
+      const [flows] = await this.rowsOf(tx, 'history-flows', { id });
+      const [inspections] = await this.rowsOf(tx, 'history-inspections', { id });
+      const [containers] = await this.rowsOf(tx, 'history-containers', { id });
+      const [shipments] = await this.rowsOf(tx, 'history-shipments', { id });
+      return {
+        item: itemFacts(item),
+        operations: uniqueOperations(ops!),
+        flows: flows!.map(flowFacts),
+        inspections: inspections!.map(inspectionFacts),
+        containers: uniqueBy(containers!.map(packFacts), (p) => `${p.child}\u0000${p.parent}`),
+        shipments: uniqueBy(shipments!.map(shipmentFacts), (s) => `${s.item}\u0000${s.shipment}`),
+      };
+    });
+  }
+
+  neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
+    const unique = [...new Set(ids)];
+    return this.tx('READ', async (tx) => {
+      const [flows, packed, shipped] = await this.rowsOf(tx, `genealogy-${direction}`, { ids: unique });
+      return neighbourFacts(unique, flows!, packed!, shipped ?? []);
+    });
+  }
+
+  itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
+    return this.tx('READ', async (tx) =>
+      (await this.rowsOf(tx, 'genealogy-status', { ids: [...new Set(ids)] }))[0]!.map(statusFacts),
+    );
+  }
+
+  readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]> {
+    return this.tx('READ', async (tx) =>
+      (await this.rowsOf(tx, 'history-readings', { equipment, from, to }))[0]!.map(readingFacts),
+    );
+  }
+
+  qualityFacts(from: string, to: string): Promise<QualityFacts> {
+    return this.tx('READ', async (tx) => {
+      const [ops] = await this.rowsOf(tx, 'equipment-operations', { from, to });
+      const [flows] = await this.rowsOf(tx, 'equipment-flows', { from, to });
+      const [inspections] = await this.rowsOf(tx, 'equipment-inspections', { from, to });
+      const [maintenance] = await this.rowsOf(tx, 'equipment-maintenance', {});
+      return {
+        operations: uniqueOperations(ops!),
+        flows: flows!.map(flowFacts),
+        inspections: inspections!.map(inspectionFacts),
+        maintenance: maintenance!.map(maintenanceFacts),
+      };
+    });
+  }
+
+  // --- end of history, genealogy and analytics ---
 
   ping(): Promise<void> {
     return this.tx('READ', async (tx) => {

@@ -12,7 +12,8 @@
  *   supplier lots (6 materials) --mix--> mix lot --split--> 2..4 sub-lots --(merge)--> feed lots
  *   PCB + IC supplier lots --subassembly--> 10 sub-assembly units (SA-...) per operation
  *   feed lot + one sub-assembly --assembly--> 5 units (SN-...)
- *   unit --(inspection fail, rework: same unit in and out, inspection pass)-->
+ *   unit --(inspection fail, more often the longer since its station's maintenance; rework: same
+ *   unit in and out, inspection pass)-->
  *   20 units -> CASE, 20 cases -> PAL, 2 pallets (or 3 loose cases) -> SHP to a CUST
  *
  * Every supplier lot of a material is consumed by a contiguous window of consumers (a lot is
@@ -40,7 +41,16 @@ const CASES_PER_PALLET = 20;
 const PALLETS_PER_SHIPMENT = 2;
 const LOOSE_CASES_PER_SHIPMENT = 3;
 const LOOSE_CASE_RATE = 0.05;
-const REWORK_RATE = 0.03;
+/**
+ * Assembly stations wear: each gets maintenance after this many of its operations, and its units
+ * fail end-of-line test more often the longer since (from ASM_FAIL_FRESH to ASM_FAIL_FRESH +
+ * ASM_FAIL_WORN, quadratic in operations since; ~3.9% on average), so the equipment analytics
+ * have a real signal to find.
+ */
+const ASM_MAINTENANCE_EVERY = 20;
+const ASM_MAINTENANCE_MS = 10 * 60_000;
+const ASM_FAIL_FRESH = 0.005;
+const ASM_FAIL_WORN = 0.11;
 const SAMPLE_INSPECTION_RATE = 0.1;
 const MERGE_RATE = 0.2;
 const KG_PER_UNIT = 0.25;
@@ -259,9 +269,9 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
     }
   };
 
-  const finish = (unit: string, wo: string) => {
+  const finish = (unit: string, wo: string, failRate: number) => {
     const r = rng();
-    if (r < REWORK_RATE) {
+    if (r < failRate) {
       // Fails end-of-line test, is reworked (the same unit in and out: a loop), then passes.
       emit({
         kind: 'inspection',
@@ -285,7 +295,7 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
         result: 'pass',
       });
       emit({ kind: 'inspection', id: unit, result: 'pass', station: 'EOL-1', inspectorId: operator(5) });
-    } else if (r < REWORK_RATE + SAMPLE_INSPECTION_RATE) {
+    } else if (r < failRate + SAMPLE_INSPECTION_RATE) {
       emit({
         kind: 'inspection',
         id: unit,
@@ -299,6 +309,8 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
     dispatch(false);
   };
 
+  /** Assembly operations per station since its last maintenance, staggered so that stations are not serviced together. */
+  const asmSince = [0, 1, 2, 3].map((s) => (s * ASM_MAINTENANCE_EVERY) / 4);
   let pendingMerge: string | undefined;
   for (let j = 0; j < shape.mixes; j++) {
     const mixer = `MIXER-${(j % 3) + 1}`;
@@ -311,8 +323,9 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
       const startTime = new Date(clock - 3_600_000).toISOString(); // an hour's calibration, just finished
       emit({ kind: 'maintenance', equipmentId: mixer, type: 'calibration', startTime, endTime: now(), result: 'ok' });
     }
-    emit({ kind: 'reading', equipmentId: mixer, parameter: 'temperature', value: +(60 + rng() * 5).toFixed(2), uom: 'Cel' });
+    // The temperature is read while the mix runs (between its start and its end).
     const mixStart = now();
+    emit({ kind: 'reading', equipmentId: mixer, parameter: 'temperature', value: +(60 + rng() * 5).toFixed(2), uom: 'Cel' });
     emit({
       kind: 'operation',
       operationId: opId(),
@@ -377,6 +390,23 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
     for (let i = opsFrom; i < opsTo; i++) {
       if (saPool.length === 0) subassemble();
       const feed = feeds[Math.floor(((i - opsFrom) * feeds.length) / count)]!;
+      const station = i % 4;
+      if (asmSince[station]! >= ASM_MAINTENANCE_EVERY) {
+        const startTime = now();
+        clock += ASM_MAINTENANCE_MS;
+        emit({
+          kind: 'maintenance',
+          equipmentId: `ASM-${station + 1}`,
+          type: 'maintenance',
+          startTime,
+          endTime: now(),
+          result: 'ok',
+        });
+        asmSince[station] = 0;
+      }
+      const worn = asmSince[station]! / ASM_MAINTENANCE_EVERY;
+      const failRate = ASM_FAIL_FRESH + ASM_FAIL_WORN * worn * worn;
+      asmSince[station]!++;
       const n = Math.min(UNITS_PER_ASSEMBLY, U - serial);
       const wo = `WO-${pad(Math.floor(serial / 1000) + 1, 5)}`;
       const units: string[] = [];
@@ -394,7 +424,8 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
         workOrder: wo,
         equipmentId: `ASM-${(i % 4) + 1}`,
         operatorId: operator(i % 4),
-        recipeId: 'RCP-ASM-1',
+        // The assembly recipe moves to its second version halfway through the run.
+        recipeId: i < shape.assemblyOps / 2 ? 'RCP-ASM-1' : 'RCP-ASM-2',
         inputs: [
           { id: feed, qty: +(n * KG_PER_UNIT).toFixed(3), uom: 'kg' },
           { id: saPool.shift()!, qty: 1, uom: 'ea' },
@@ -402,7 +433,7 @@ export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInpu
         outputs,
         result: 'pass',
       });
-      for (const unit of units) finish(unit, wo);
+      for (const unit of units) finish(unit, wo, failRate);
     }
     yield* buf;
     buf.length = 0;

@@ -4,20 +4,20 @@ import { createServer } from 'node:net';
 /** The key tests start servers with (`devKey`): an admin named `dev`. */
 export const DEV_KEY = 'test-dev-key-0123456789abcdef';
 
-export interface GqlResponse {
+export interface GqlResponse<D = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  data?: Record<string, unknown> | null;
+  data?: D | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
 /** POSTs a query; `key` goes into `Authorization: Bearer` (null sends no header). */
-export async function gql(
+export async function gql<D = Record<string, unknown>>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
   key: string | null = DEV_KEY,
-): Promise<GqlResponse> {
+): Promise<GqlResponse<D>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: {
@@ -28,7 +28,7 @@ export async function gql(
     body: JSON.stringify({ query, variables }),
   });
   const text = await res.text();
-  let body: Omit<GqlResponse, 'status' | 'headers'>;
+  let body: Omit<GqlResponse<D>, 'status' | 'headers'>;
   try {
     body = JSON.parse(text) as typeof body;
   } catch {

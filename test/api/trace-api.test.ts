@@ -195,6 +195,11 @@ function failingStore(error: Error): GraphStore {
     holds: fail,
     // --- end holds ---
     close: async () => {},
+    itemRecord: fail,
+    neighbours: fail,
+    itemStatus: fail,
+    readings: fail,
+    qualityFacts: fail,
   };
 }
 

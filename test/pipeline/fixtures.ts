@@ -79,4 +79,20 @@ export class FlakyStore implements GraphStore {
   close() {
     return this.inner.close();
   }
+  // history, genealogy and analytics reads pass straight through
+  itemRecord(id: string) {
+    return this.inner.itemRecord(id);
+  }
+  neighbours(ids: readonly string[], direction: 'up' | 'down') {
+    return this.inner.neighbours(ids, direction);
+  }
+  itemStatus(ids: readonly string[]) {
+    return this.inner.itemStatus(ids);
+  }
+  readings(equipment: string, from: string, to: string) {
+    return this.inner.readings(equipment, from, to);
+  }
+  qualityFacts(from: string, to: string) {
+    return this.inner.qualityFacts(from, to);
+  }
 }

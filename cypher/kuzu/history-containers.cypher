@@ -1,0 +1,7 @@
+// Packing edges from the item up through every container above it (two statements: Kuzu's
+// SHORTEST needs a lower bound of 1).
+MATCH (i:Item {id: $id})-[r:PACKED_IN]->(c:Item)
+RETURN i.id AS child, c.id AS parent, r.eventTime AS eventTime;
+MATCH (i:Item {id: $id})-[:PACKED_IN* SHORTEST 1..50]->(x:Item)
+MATCH (x)-[r:PACKED_IN]->(c:Item)
+RETURN x.id AS child, c.id AS parent, r.eventTime AS eventTime

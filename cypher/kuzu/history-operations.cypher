@@ -1,0 +1,9 @@
+// Operations the item went into or came out of, with what ran them.
+MATCH (i:Item {id: $id})-[:INPUT_TO|OUTPUT]-(o:Operation)
+WITH DISTINCT o
+OPTIONAL MATCH (o)-[:`ON`]->(e:Equipment)
+OPTIONAL MATCH (o)-[:`BY`]->(p:Operator)
+OPTIONAL MATCH (o)-[:FOLLOWS]->(r:Recipe)
+OPTIONAL MATCH (o)-[:`FOR`]->(w:WorkOrder)
+RETURN o.id AS id, o.step AS step, o.station AS station, o.startTime AS startTime, o.endTime AS endTime,
+       o.result AS result, e.id AS equipment, p.id AS operator, r.id AS recipe, w.id AS workOrder

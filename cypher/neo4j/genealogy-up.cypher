@@ -1,0 +1,9 @@
+// One step up from each item (what it came from): operations that output it and their inputs;
+// the contents of a container.
+UNWIND $ids AS id
+MATCH (o:Operation)-[b:OUTPUT]->(i:Item {id: id})
+OPTIONAL MATCH (x:Item)-[a:INPUT_TO]->(o)
+RETURN id AS from, o.id AS op, o.step AS step, o.result AS result, x.id AS item, a.qty AS qtyIn, b.qty AS qtyOut, a.uom AS uom;
+UNWIND $ids AS id
+MATCH (c:Item)-[:PACKED_IN]->(i:Item {id: id})
+RETURN DISTINCT id AS from, c.id AS item

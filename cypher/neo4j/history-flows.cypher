@@ -1,0 +1,6 @@
+// Every input and output of the operations the item went into or came out of.
+MATCH (i:Item {id: $id})-[:INPUT_TO|OUTPUT]-(o:Operation)
+WITH DISTINCT o
+MATCH (o)-[r:INPUT_TO|OUTPUT]-(x:Item)
+RETURN o.id AS op, x.id AS item, CASE type(r) WHEN 'INPUT_TO' THEN 'in' ELSE 'out' END AS direction,
+       r.qty AS qty, r.uom AS uom, x.kind AS kind, x.container AS container

@@ -1,0 +1,3 @@
+MATCH (n:Inspection)-[:OF]->(i:Item {id: $id})
+RETURN n.id AS id, i.id AS item, n.result AS result, n.defects AS defects, n.measurements AS measurements,
+       n.station AS station, n.inspectorId AS inspectorId, n.eventTime AS eventTime
