@@ -41,8 +41,7 @@ export function parseItemId(raw: string, name = 'id'): string {
 }
 
 export const ItemStatusEnum = builder.enumType('ItemStatus', {
-  description:
-    'held: under an active hold; failed: its latest inspection failed; shipped: it or a container holding it left.',
+  description: 'held: under an active hold; failed: its latest inspection failed; shipped: it or a container holding it left.',
   values: { HELD: { value: 'held' }, FAILED: { value: 'failed' }, SHIPPED: { value: 'shipped' } } as const,
 });
 
