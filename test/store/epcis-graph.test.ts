@@ -8,6 +8,7 @@ import { importEpcisFile } from '../../ingest/files.ts';
 import { backends } from '../helpers/stores.ts';
 
 const GS1 = resolve(import.meta.dirname, '../../../shared/external/gs1-epcis');
+const GS1_XML = resolve(import.meta.dirname, '../../../shared/external/gs1-epcis-xml');
 const have = existsSync(GS1);
 
 function jsonFiles(dir: string): string[] {
@@ -62,6 +63,19 @@ for (const backend of backends()) {
       expect(r.voided).toBe(1);
       const t = await s.traceForward(['urn:epc:class:lgtin:4012345.022222.87545GHGH']);
       expect(t.units).toEqual(['urn:epc:id:sgtin:4012345.033333.AGHFG']);
+      expect((await s.stats()).events).toBe(2);
+    });
+
+    it('the GS1 XML correction: quantities come from the corrective event (500 KGM, not 452); the erroneous event stays in the record', async () => {
+      const s = await backend.open();
+      const r = await importEpcisFile(s, join(GS1_XML, 'WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml'));
+      expect(r.voided).toBe(1);
+      const q = await s.traceQuantities(['urn:epc:class:lgtin:4012345.022222.87545GHGH'], 'forward');
+      const toClass = q.flows.filter((f) => f.to.includes('4012345.044444'));
+      expect(toClass.map((f) => [f.outQty, f.outUom])).toEqual([[500, 'KGM']]);
+      const events = await s.traceEvents(['urn:epc:class:lgtin:4012345.022222.87545GHGH'], 'forward');
+      expect(events).toContain('urn:uuid:404d95fc-9457-4a51-bd6a-0bba133845a8');
+      expect(events).not.toContain('urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8');
       expect((await s.stats()).events).toBe(2);
     });
 
