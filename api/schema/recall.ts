@@ -1,7 +1,10 @@
 /** Recall scope, saved recalls and mass balance (issue 4 item 1). */
 import { TracegraphError } from '../../core/errors.ts';
+import type { AuditTrail } from '../audit/trail.ts';
 import type { MassBalance, RecallCounts, RecallCriteria, RecallRecord, RecallScopeResult } from '../../cypher/port.ts';
+import { requireSignature, type Signature } from '../auth/signatures.ts';
 import { builder } from '../builder.ts';
+import { SignatureType } from './auth.ts';
 import { Item, Party, ShipmentUnitsRef, named, traceIds } from './trace.ts';
 
 const MAX_PAGE = 1000;
@@ -161,8 +164,39 @@ const Recall = builder.objectRef<RecallRecord>('Recall').implement({
     counts: t.field({ type: Counts, resolve: (r) => r.counts }),
     createdAt: t.exposeString('createdAt'),
     createdBy: t.exposeString('createdBy', { nullable: true }),
+    approvals: t.field({
+      type: [SignatureType],
+      description: 'The signed approvals of this recall (approveRecall), oldest first, as the audit trail records them.',
+      resolve: (r, _args, ctx) => approvalsOf(ctx.audit, r.id),
+    }),
   }),
 });
+
+/** The target a recall approval signs: the audit trail is where the signature lives. */
+const approvalTarget = (id: string) => `recall:${id}`;
+
+async function approvalsOf(audit: AuditTrail, id: string): Promise<Signature[]> {
+  const out: Signature[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await audit.query({ first: 1000, after, action: 'signature' });
+    for (const e of page.entries)
+      if (e.target === approvalTarget(id)) {
+        const d = e.details as { meaning: string; role: Signature['role'] };
+        out.push({
+          signer: e.actor,
+          role: d.role,
+          signedAt: e.time,
+          meaning: d.meaning,
+          target: e.target,
+          auditSeq: e.seq,
+          auditHash: e.hash,
+        });
+      }
+    if (!page.hasNextPage) return out;
+    after = page.entries.at(-1)?.seq;
+  }
+}
 
 const MassBalanceRef = builder.objectRef<MassBalance>('MassBalance').implement({
   description: 'Received (or produced) vs consumed vs remaining for one lot; discrepancies are flagged with their reason.',
@@ -206,6 +240,27 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  approveRecall: t.field({
+    authScopes: { recall: true },
+    type: SignatureType,
+    description:
+      'Approves a saved recall with an electronic signature: re-enter your password. The signature is kept in the audit trail.',
+    args: {
+      id: t.arg.id({ required: true }),
+      password: t.arg.string({ required: true, description: 'your password, entered again for this signature' }),
+      meaning: t.arg.string({ description: 'what the signature means (default "approved")' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const recall = (await ctx.store.listRecalls()).find((r) => r.id === args.id);
+      if (!recall)
+        throw new TracegraphError('NOT_FOUND', `no recall ${JSON.stringify(args.id)}: list them with { recalls { id name } }`);
+      return requireSignature(ctx, {
+        password: args.password,
+        meaning: args.meaning ?? 'approved',
+        target: approvalTarget(recall.id),
+      });
+    },
+  }),
   createRecall: t.field({
     authScopes: { recall: true },
     type: Recall,

@@ -1,5 +1,7 @@
 /** Recall scope, saved recalls, mass balance, and trace quantities and events over real HTTP, on every backend. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditTrail } from '../../api/audit/trail.ts';
+import { UserStore } from '../../api/auth/users.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { DEV_KEY, gql } from './client.ts';
@@ -23,10 +25,11 @@ const SCOPE = `query($c: RecallCriteria!, $first: Int, $after: String) {
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`recall API on ${backend.name}`, () => {
     let server: ApiServer;
+    const dataDir = tempDir();
     beforeAll(async () => {
       const store = await backend.open();
       await store.applyEvents(recallPlant());
-      server = await createApiServer({ store, port: 0, dataDir: tempDir(), devKey: DEV_KEY });
+      server = await createApiServer({ store, port: 0, dataDir, devKey: DEV_KEY });
     });
     afterAll(async () => {
       await server?.close();
@@ -88,6 +91,39 @@ for (const backend of backends()) {
       expect(saved).toMatchObject({ name: 'Hardener lot L3', counts: { units: 5 }, createdBy: 'dev' });
       const list = await gql(server.url, `{ recalls { id name criteria } }`);
       expect(list.data?.recalls).toEqual([{ id: saved.id, name: 'Hardener lot L3', criteria: '{"supplierLots":["L3"]}' }]);
+    });
+
+    it('approveRecall needs the approver to re-enter the password; the signed approval is listed on the recall', async () => {
+      const users = new UserStore(dataDir, new AuditTrail(dataDir));
+      const qa = await users.add({ name: 'qa-lead', role: 'quality', password: 'correct horse battery', by: 'test' });
+      const cs = await users.add({ name: 'cs-agent', role: 'service', by: 'test' });
+      const created = await gql<{ createRecall: { id: string } }>(
+        server.url,
+        `mutation { createRecall(criteria: { supplierLots: ["L1"] }, name: "Resin L1") { id } }`,
+        {},
+        qa,
+      );
+      const id = created.data!.createRecall.id;
+      const approve = (password: string, key: string) =>
+        gql<{ approveRecall: { signer: string; meaning: string } }>(
+          server.url,
+          `mutation($id: ID!, $p: String!) { approveRecall(id: $id, password: $p, meaning: "approved for customer notice") { signer meaning } }`,
+          { id, p: password },
+          key,
+        );
+      expect((await approve('wrong', qa)).errors?.[0]?.extensions?.code).toBe('SIGNATURE_INVALID');
+      expect((await approve('correct horse battery', cs)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const ok = await approve('correct horse battery', qa);
+      expect(ok.data?.approveRecall).toEqual({ signer: 'qa-lead', meaning: 'approved for customer notice' });
+      const unknown = await gql(server.url, `mutation { approveRecall(id: "no-such-recall", password: "x") { signer } }`, {}, qa);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const list = await gql<{ recalls: { id: string; approvals: { signer: string }[] }[] }>(
+        server.url,
+        '{ recalls { id approvals { signer } } }',
+        {},
+        qa,
+      );
+      expect(list.data!.recalls.find((r) => r.id === id)!.approvals).toEqual([{ signer: 'qa-lead' }]);
     });
 
     it('massBalance flags a lot that consumed more than it received', async () => {
