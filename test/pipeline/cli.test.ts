@@ -38,7 +38,7 @@ describe('tracegraph replay / deadletters', () => {
     const again = cli(['replay'], dir);
     expect(again.err).toContain('replayed 5 events: 0 new, 5 already present');
     const fwd = cli(['trace', 'forward', '--json', 'LOT-A'], dir);
-    expect(JSON.parse(fwd.out)).toEqual(before);
+    expect(JSON.parse(fwd.out)).toMatchObject(before);
 
     const dl = cli(['deadletters', '--json'], dir);
     expect(dl.code).toBe(0);
