@@ -4,7 +4,7 @@
  * the pipeline itself cannot store (closed, disk failure): then the message must not be acknowledged.
  */
 import { isTracegraphError } from '../../core/errors.ts';
-import { parseEpcisJson } from '../epcis/parse-json.ts';
+import { readEpcisDocument } from '../epcis/document.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { topicKind } from './topics.ts';
 
@@ -44,11 +44,14 @@ export async function handleMessage(
   }
 }
 
-/** An EPCIS document is taken or rejected as a whole, like an imported file: half a document would be a wrong graph. */
+/**
+ * An EPCIS document (JSON-LD or XML, told apart by its first character) is taken or rejected as a
+ * whole, like an imported file: half a document would be a wrong graph.
+ */
 async function submitEpcis(pipeline: Pipeline, source: string, topic: string, text: string): Promise<Handled> {
   let events;
   try {
-    events = parseEpcisJson(text, { file: topic }).events;
+    events = (await readEpcisDocument(text, { file: topic })).events;
   } catch (e) {
     // A bug in the mapper must not stop the worker either: it becomes a dead letter with its message.
     const reason = isTracegraphError(e) ? e.message : `EPCIS document could not be read: ${(e as Error).message}`;

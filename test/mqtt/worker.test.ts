@@ -18,6 +18,10 @@ const GS1_964 = resolve(import.meta.dirname, '../../../shared/external/gs1-epcis
 const OPS = 'tracegraph/v1/site1/line1/st1/operation';
 const SCANS = 'tracegraph/v1/site1/line1/st2/scan';
 const EPCIS = 'tracegraph/v1/site1/epcis';
+const GS1_XML_CORRECTION = resolve(
+  import.meta.dirname,
+  '../../../shared/external/gs1-epcis-xml/WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml',
+);
 const LIMIT = 4096;
 
 const missing = `${MOSQUITTO} not found: MQTT worker tests skipped (apt-get install mosquitto)`;
@@ -110,6 +114,16 @@ describe.skipIf(!haveMosquitto)('MQTT worker with mosquitto and the embedded sto
     expect(t.lots).toEqual(
       expect.arrayContaining(['urn:epc:class:lgtin:4012345.011111.4444', 'urn:epc:class:lgtin:0614141.077777.987']),
     );
+  });
+
+  it.skipIf(!existsSync(GS1_XML_CORRECTION))('takes an EPCIS XML document on the same topic', async () => {
+    const before = counts(EPCIS).accepted;
+    await send(EPCIS, readFileSync(GS1_XML_CORRECTION, 'utf8'));
+    await waitFor('the XML events', () => counts(EPCIS).accepted > before);
+    await pipeline.flush();
+    expect((await store.traceForward(['urn:epc:class:lgtin:4012345.022222.87545GHGH'])).units).toEqual([
+      'urn:epc:id:sgtin:4012345.033333.AGHFG',
+    ]);
   });
 
   it('dead-letters bad messages with the reason and keeps going', async () => {
