@@ -1,11 +1,11 @@
 /**
  * Appends to a JSON-lines file that more than one process writes (`tracegraph serve` and a
- * `tracegraph user add` beside it): under a lock file (file-lock.ts), with a torn last line (a writer that died
+ * `tracegraph user add` beside it): under a lock file (core/file-lock.ts), with a torn last line (a writer that died
  * mid-write, never acknowledged) cut off first, and fsynced before the caller is told it is done.
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { acquireFileLock } from './file-lock.ts';
+import { acquireFileLock } from '../../core/file-lock.ts';
 
 /** What the file ends with, read under the lock. */
 export interface FileTail {

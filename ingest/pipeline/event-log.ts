@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, statSync, createReadStream, existsSync } from '
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CanonicalEvent } from '../../core/events.ts';
-import { acquireDirLock } from './lock.ts';
+import { acquireFileLock } from '../../core/file-lock.ts';
 
 /** Segments roll at about this size, so no single file grows without bound. */
 export const SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -91,18 +91,19 @@ export class EventLog {
   private constructor(
     readonly dataDir: string,
     private readonly segmentBytes: number,
-    private readonly unlock: () => void,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
   static async open(dataDir: string, opts: { segmentBytes?: number; warn?: Warn } = {}): Promise<EventLog> {
     const dir = logDir(dataDir);
     mkdirSync(dir, { recursive: true });
-    const unlock = acquireDirLock(join(dir, 'LOCK'), `event log ${dir}`);
+    // Held for the log's lifetime: a second writer is refused at once, not queued.
+    const unlock = await acquireFileLock(join(dir, 'LOCK'), `event log ${dir}`, 0);
     const log = new EventLog(dataDir, opts.segmentBytes ?? SEGMENT_BYTES, unlock);
     try {
       await log.openLast(opts.warn ?? stderrWarn);
     } catch (e) {
-      unlock();
+      await unlock();
       throw e;
     }
     return log;
@@ -214,6 +215,6 @@ export class EventLog {
     const h = this.handle;
     this.handle = undefined;
     await h?.close();
-    this.unlock();
+    await this.unlock();
   }
 }

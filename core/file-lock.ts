@@ -1,14 +1,15 @@
 /**
- * A short-held lock between processes (`tracegraph serve` and the CLI appending to the same user
- * file or audit trail). ingest/pipeline/lock.ts is meant for one long-lived writer: under
- * contention a waiter can read its lock file in the instant between creation and the pid being
- * written, take it for a dead writer's and remove it (measured: two processes appending at once
- * broke the audit chain). Here the lock file is complete before it exists: the pid is written
- * to a private file which is then hard-linked into place, atomically, failing if a lock is held.
+ * The one lock between processes: short-held (`tracegraph serve` and the CLI appending to the same
+ * user file or audit trail, waiting their turn) or long-held (the event log's single writer,
+ * `waitMs` 0: a second writer is refused at once). A lock left by a dead process is taken over.
+ * The lock file is complete before it exists: the pid is written to a private file which is then
+ * hard-linked into place, atomically, failing if a lock is held. (Creating the file and then
+ * writing the pid let a waiter read it empty in between, take it for a dead writer's and remove
+ * it: measured, two processes appending at once broke the audit chain.)
  */
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { TracegraphError } from '../../core/errors.ts';
+import { TracegraphError } from './errors.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -59,10 +60,12 @@ export async function acquireFileLock(file: string, what: string, waitMs = 10_00
         }
         continue;
       }
-      if (Date.now() > deadline)
+      if (Date.now() >= deadline)
         throw new TracegraphError(
           'CONFIG',
-          `${what} is locked by process ${owner ?? '?'} (lock file ${file}) for over ${waitMs} ms`,
+          waitMs === 0
+            ? `${what} is in use by process ${owner ?? '?'} (lock file ${file}); stop it first`
+            : `${what} is locked by process ${owner ?? '?'} (lock file ${file}) for over ${waitMs} ms`,
         );
       await new Promise((r) => setTimeout(r, wait));
     }
