@@ -21,6 +21,7 @@
  * one too, as on a real line. Window size sets how far a supplier lot reaches.
  */
 import type { CanonicalEventInput } from '../../core/events.ts';
+import { seededRandom } from '../../core/random.ts';
 
 export interface PlantOptions {
   units: number;
@@ -106,18 +107,6 @@ export function plantShape(units: number): PlantShape {
   };
 }
 
-/** mulberry32: tiny, fast, good enough for a synthetic plant, and the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ZEROS = '0000000000';
 /** Zero-padded decimal; cheaper than padStart, and it runs several times per event. */
 const pad = (n: number, width: number) => {
@@ -156,7 +145,7 @@ function lotWindow(j: number, consumers: number, lots: number): number[] {
 export function* generatePlant(opts: PlantOptions): Generator<CanonicalEventInput> {
   const shape = plantShape(opts.units);
   const U = shape.units;
-  const rng = mulberry32(opts.seed ?? 1);
+  const rng = seededRandom(opts.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
 
   // Events are buffered per step and yielded between steps; eventTime only ever moves forward.

@@ -18,18 +18,6 @@ export interface Fault {
   frozen?: number;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same plant. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Standard normal sample (Box-Muller). */
 function gauss(random: () => number): number {
   const u = Math.max(random(), 1e-12);

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { parseOpcuaMapping, type OpcuaMapping } from '../opcua/config.ts';
 import type { FaultKind } from './faults.ts';
-import { rng } from './faults.ts';
+import { seededRandom as rng } from '../../core/random.ts';
 import { SimulatedLine } from './line.ts';
 import { connectPublisher, type StationPublisher } from './publishers.ts';
 import { defaultRouting, type Routing } from './routing.ts';
