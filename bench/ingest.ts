@@ -99,15 +99,6 @@ class DiscardStore implements EventWriter {
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
     return Promise.resolve({ applied: events.length, duplicates: 0, voided: 0 });
   }
-  traceForward(): Promise<never> {
-    return Promise.reject(new Error('the discard store holds nothing'));
-  }
-  traceBackward(): Promise<never> {
-    return Promise.reject(new Error('the discard store holds nothing'));
-  }
-  stats(): Promise<never> {
-    return Promise.reject(new Error('the discard store holds nothing'));
-  }
   ping() {
     return Promise.resolve();
   }

@@ -1,7 +1,6 @@
 /** Events and a fault-injecting store wrapper shared by the pipeline tests. */
 import type { CanonicalEvent, CanonicalEventInput } from '../../core/events.ts';
-import type { GraphStore } from '../../cypher/port.ts';
-import type { HoldFilter, PlaceHold, ReleaseHold } from '../../cypher/port.ts';
+import type { EventWriter, GraphStore } from '../../cypher/port.ts';
 
 export const scan = (i: number) =>
   ({ kind: 'scan', eventId: `s${i}`, eventTime: '2026-03-01T08:00:00Z', id: `SN-${i}`, station: 'S1' }) as const;
@@ -32,10 +31,10 @@ export const PLANT: CanonicalEventInput[] = [
  * A real store behind a switch: while `failing`, writes throw as an unreachable server would.
  * A fault injector around the real thing, not a mock: what gets through is really stored.
  */
-export class FlakyStore implements GraphStore {
+export class FlakyStore implements EventWriter {
   failing = true;
   failures = 0;
-  constructor(private readonly inner: GraphStore) {}
+  constructor(readonly inner: GraphStore) {}
   get backend() {
     return this.inner.backend;
   }
@@ -45,54 +44,5 @@ export class FlakyStore implements GraphStore {
       throw new Error('connection refused (injected)');
     }
     return this.inner.applyEvents(events);
-  }
-  traceForward(ids: readonly string[]) {
-    return this.inner.traceForward(ids);
-  }
-  traceBackward(ids: readonly string[]) {
-    return this.inner.traceBackward(ids);
-  }
-  // --- holds ---
-  placeHold(req: PlaceHold) {
-    return this.inner.placeHold(req);
-  }
-  releaseHold(req: ReleaseHold) {
-    return this.inner.releaseHold(req);
-  }
-  holds(filter?: HoldFilter) {
-    return this.inner.holds(filter);
-  }
-  // --- end holds ---
-  ping() {
-    return this.inner.ping();
-  }
-  // Recall, quantities, mass balance, trace events: passed through.
-  traceQuantities: GraphStore['traceQuantities'] = (ids, direction) => this.inner.traceQuantities(ids, direction);
-  traceEvents: GraphStore['traceEvents'] = (ids, direction) => this.inner.traceEvents(ids, direction);
-  recallScope: GraphStore['recallScope'] = (criteria) => this.inner.recallScope(criteria);
-  saveRecall: GraphStore['saveRecall'] = (recall) => this.inner.saveRecall(recall);
-  listRecalls: GraphStore['listRecalls'] = () => this.inner.listRecalls();
-  massBalance: GraphStore['massBalance'] = (lots) => this.inner.massBalance(lots);
-  stats() {
-    return this.inner.stats();
-  }
-  close() {
-    return this.inner.close();
-  }
-  // history, genealogy and analytics reads pass straight through
-  itemRecord(id: string) {
-    return this.inner.itemRecord(id);
-  }
-  neighbours(ids: readonly string[], direction: 'up' | 'down') {
-    return this.inner.neighbours(ids, direction);
-  }
-  itemStatus(ids: readonly string[]) {
-    return this.inner.itemStatus(ids);
-  }
-  readings(equipment: string, from: string, to: string) {
-    return this.inner.readings(equipment, from, to);
-  }
-  qualityFacts(from: string, to: string) {
-    return this.inner.qualityFacts(from, to);
   }
 }

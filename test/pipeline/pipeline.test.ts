@@ -84,7 +84,7 @@ for (const backend of backends()) {
       await pending;
       await flushed;
       await p.flush();
-      expect((await store.stats()).events).toBe(101);
+      expect((await store.inner.stats()).events).toBe(101);
       expect(p.counters.s).toMatchObject({ accepted: 101, applied: 101, duplicates: 0 });
       await p.close();
     });
@@ -107,7 +107,7 @@ for (const backend of backends()) {
       expect(second.counters[FROM_LOG]).toMatchObject({ applied: 60, duplicates: 0 });
       await second.submit('s', scan(5)); // old news
       await second.flush();
-      expect((await store.stats()).events).toBe(100);
+      expect((await store.inner.stats()).events).toBe(100);
       await second.close();
 
       // A clean stop leaves nothing to redo.
