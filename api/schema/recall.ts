@@ -167,7 +167,7 @@ const Recall = builder.objectRef<RecallRecord>('Recall').implement({
     approvals: t.field({
       type: [SignatureType],
       description: 'The signed approvals of this recall (approveRecall), oldest first, as the audit trail records them.',
-      resolve: (r, _args, ctx) => approvalsOf(ctx.audit, r.id),
+      resolve: (r, _args, ctx) => approvalsOf(ctx, r.id),
     }),
   }),
 });
@@ -175,15 +175,21 @@ const Recall = builder.objectRef<RecallRecord>('Recall').implement({
 /** The target a recall approval signs: the audit trail is where the signature lives. */
 const approvalTarget = (id: string) => `recall:${id}`;
 
-async function approvalsOf(audit: AuditTrail, id: string): Promise<Signature[]> {
-  const out: Signature[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const page = await audit.query({ first: 1000, after, action: 'signature' });
-    for (const e of page.entries)
-      if (e.target === approvalTarget(id)) {
+/**
+ * Every recall approval by recall id, read from the audit trail once per request (a `recalls` list
+ * asks for each recall's approvals; one pass over the trail answers them all).
+ */
+const approvalsByRequest = new WeakMap<object, Promise<Map<string, Signature[]>>>();
+
+function approvalsOf(ctx: { audit: AuditTrail }, id: string): Promise<Signature[]> {
+  let all = approvalsByRequest.get(ctx);
+  if (!all) {
+    all = ctx.audit.query({ first: Infinity, action: 'signature' }).then(({ entries }) => {
+      const byTarget = new Map<string, Signature[]>();
+      for (const e of entries) {
+        if (!e.target) continue;
         const d = e.details as { meaning: string; role: Signature['role'] };
-        out.push({
+        const signature: Signature = {
           signer: e.actor,
           role: d.role,
           signedAt: e.time,
@@ -191,11 +197,14 @@ async function approvalsOf(audit: AuditTrail, id: string): Promise<Signature[]> 
           target: e.target,
           auditSeq: e.seq,
           auditHash: e.hash,
-        });
+        };
+        byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), signature]);
       }
-    if (!page.hasNextPage) return out;
-    after = page.entries.at(-1)?.seq;
+      return byTarget;
+    });
+    approvalsByRequest.set(ctx, all);
   }
+  return all.then((m) => m.get(approvalTarget(id)) ?? []);
 }
 
 const MassBalanceRef = builder.objectRef<MassBalance>('MassBalance').implement({
