@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { positiveInt } from './seed.ts';
+import { Command } from 'commander';
+import { nonNegativeInt, positiveInt } from '../common.ts';
 
 interface BenchFlags {
   units: number;
@@ -16,12 +16,6 @@ interface BenchFlags {
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
-
-const nonNegativeInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
-  return n;
-};
 
 export function benchCommand(): Command {
   return new Command('bench')

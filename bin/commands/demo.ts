@@ -1,13 +1,6 @@
 import { Command, Option } from 'commander';
 import { TracegraphError } from '../../core/errors.ts';
-import { shutdownSignal } from '../common.ts';
-
-function portNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new TracegraphError('BAD_INPUT', `port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
-  return n;
-}
+import { portNumber, shutdownSignal } from '../common.ts';
 
 function speedNumber(v: string): number {
   const n = Number(v);

@@ -8,9 +8,7 @@ import { describeStore } from '../../cypher/open-store.ts';
 import { startMqttWorkers, type MqttWorkers } from '../../ingest/mqtt/workers.ts';
 import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
-import { dataOption, shutdownSignal, withStore } from '../common.ts';
-import { positiveInt } from './seed.ts';
-import { portNumber } from './serve.ts';
+import { dataOption, portNumber, positiveInt, shutdownSignal, withStore } from '../common.ts';
 
 interface IngestFlags {
   mqttUrl?: string;

@@ -1,16 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { CanonicalEvent } from '../../core/events.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
 import { generatePlant, plantShape } from '../../ingest/seed/plant.ts';
 import type { GraphStore } from '../../cypher/port.ts';
-import { dataOption, jsonOption, printJson, withStore } from '../common.ts';
+import { dataOption, jsonOption, positiveInt, printJson, withStore } from '../common.ts';
 import { progressBar } from '../progress.ts';
-
-export const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-};
 
 /** Seeds through the same validation and batch path as every other source. */
 export async function seedPlant(store: GraphStore, units: number, seed: number) {

@@ -2,19 +2,12 @@ import { Command, Option } from 'commander';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
-import { dataOption, shutdownSignal, withStore } from '../common.ts';
+import { dataOption, portNumber, shutdownSignal, withStore } from '../common.ts';
 import { AuditTrail } from '../../api/audit/trail.ts';
 import { UserStore } from '../../api/auth/users.ts';
 
 async function hasUsers(dataDir: string): Promise<boolean> {
   return (await new UserStore(dataDir, new AuditTrail(dataDir)).list()).some((u) => !u.revoked);
-}
-
-export function portNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new TracegraphError('BAD_INPUT', `a port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 export function serveCommand(): Command {
