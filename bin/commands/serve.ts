@@ -14,7 +14,8 @@ export function serveCommand(): Command {
   return (
     new Command('serve')
       .description(
-        'serve the GraphQL API (POST /graphql, GraphiQL on GET /graphql unless NODE_ENV=production) and GET /healthz; ' +
+        'serve the GraphQL API (POST /graphql, GraphiQL on GET /graphql unless NODE_ENV=production, WebSocket and SSE ' +
+          'subscriptions), EPCIS 2.0 REST (POST /epcis/capture, GET /epcis/events), GET /healthz and GET /metrics; ' +
           'requests need `Authorization: Bearer <api key>` (tracegraph user add; TRACEGRAPH_DEV_KEY sets an admin key for development)',
       )
       .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').default(4000).argParser(portNumber))
