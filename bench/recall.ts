@@ -39,13 +39,20 @@ interface Scope {
 /** The bench's own admin key: a dev key, never written to disk. */
 const BENCH_KEY = `bench-${randomBytes(16).toString('hex')}`;
 
-/** One place for the HTTP call, so a header (an API key) is added here once authentication exists. */
+/** One place for the HTTP call and its bench key. */
 async function post(url: string, body: unknown): Promise<{ data?: { recallScope: Scope }; errors?: { message: string }[] }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${BENCH_KEY}` },
-    body: JSON.stringify(body),
-  });
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+      body: JSON.stringify(body),
+    });
+  } catch (e) {
+    // undici says only "fetch failed"; the reason (a reset, a timeout) is in its cause.
+    const cause = (e as Error & { cause?: Error }).cause;
+    throw new Error(`recallScope request to ${url} failed: ${cause?.message ?? (e as Error).message}`, { cause: e });
+  }
   return (await res.json()) as { data?: { recallScope: Scope }; errors?: { message: string }[] };
 }
 
