@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AuditTrail } from '../../api/audit/trail.ts';
 import { UserStore } from '../../api/auth/users.ts';
-import { createLiveBus, publishCommitted, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
+import { createLiveBus, publishCommitted, raiseAlarm, type Alarm, type LiveBus } from '../../api/live/bus.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
@@ -18,6 +18,21 @@ import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { receive } from '../helpers/events.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { DEV_KEY, gql } from './client.ts';
+
+/** An alarm as the monitor stores it, from the fields a test cares about. */
+const alarmOf = (a: Pick<Alarm, 'id' | 'equipmentId' | 'parameter' | 'value' | 'limit' | 'raisedAt' | 'message'>): Alarm => ({
+  rule: 'spec',
+  status: 'open',
+  lsl: null,
+  usl: a.limit,
+  uom: null,
+  recipeId: null,
+  specVersion: 1,
+  readingEventId: 'rd-0',
+  clearedAt: null,
+  clearValue: null,
+  ...a,
+});
 
 type Payload = { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
 
@@ -241,15 +256,18 @@ describe('subscriptions', () => {
     }
     const viaToken = wsSubscribe(client({ token: DEV_KEY }), 'subscription { alarmRaised { id } }');
     const got = await firstAfter(viaToken.inbox, () =>
-      raiseAlarm(bus, {
-        id: 'A-0',
-        equipmentId: 'EQ-1',
-        parameter: 'p',
-        value: 1,
-        limit: 0,
-        raisedAt: '2026-03-01T08:00:00Z',
-        message: 'm',
-      }),
+      raiseAlarm(
+        bus,
+        alarmOf({
+          id: 'A-0',
+          equipmentId: 'EQ-1',
+          parameter: 'p',
+          value: 1,
+          limit: 0,
+          raisedAt: '2026-03-01T08:00:00Z',
+          message: 'm',
+        }),
+      ),
     );
     expect(got.data).toEqual({ alarmRaised: { id: 'A-0' } });
     viaToken.stop();
@@ -310,7 +328,7 @@ describe('subscriptions', () => {
       raisedAt: '2026-03-01T08:00:00Z',
       message: 'temp 212 over limit 200',
     };
-    const got = await firstAfter(sub.inbox, () => raiseAlarm(bus, alarm));
+    const got = await firstAfter(sub.inbox, () => raiseAlarm(bus, alarmOf(alarm)));
     expect(got.data).toEqual({ alarmRaised: alarm });
     sub.stop();
   });
