@@ -77,7 +77,7 @@ const Parameter = builder.objectRef<ParameterSummary>('ParameterSummary').implem
     spec: t.field({
       type: SpecType,
       nullable: true,
-      description: 'The spec of the operation\'s equipment and recipe in force when it ended; null when none applied',
+      description: "The spec of the operation's equipment and recipe in force when it ended; null when none applied",
       resolve: (p) => p.spec,
     }),
     inSpec: t.exposeBoolean('inSpec', {

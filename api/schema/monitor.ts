@@ -49,7 +49,8 @@ const SpecInputType = builder.inputType('SpecInput', {
 builder.queryFields((t) => ({
   specs: t.field({
     type: [SpecType],
-    description: 'The current spec of every key (parameter, equipment, recipe), or with history every version, oldest first per key.',
+    description:
+      'The current spec of every key (parameter, equipment, recipe), or with history every version, oldest first per key.',
     authScopes: { readMonitor: true, spec: true },
     args: {
       parameter: t.arg.string(),
@@ -81,8 +82,7 @@ builder.queryFields((t) => ({
       if (from !== undefined && to !== undefined && from > to)
         throw new TracegraphError('BAD_INPUT', '`from` is after `to`: swap them');
       const limit = args.limit ?? DEFAULT_ALARM_LIMIT;
-      if (limit < 1 || limit > MAX_ALARM_LIMIT)
-        throw new TracegraphError('BAD_INPUT', `limit must be 1 to ${MAX_ALARM_LIMIT}`);
+      if (limit < 1 || limit > MAX_ALARM_LIMIT) throw new TracegraphError('BAD_INPUT', `limit must be 1 to ${MAX_ALARM_LIMIT}`);
       return ctx.store.alarms({
         status: args.status ?? undefined,
         equipmentId: args.equipmentId ?? undefined,

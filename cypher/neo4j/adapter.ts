@@ -430,7 +430,10 @@ export class Neo4jStore implements GraphStore {
   }
 
   async clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
-    const cleared = await this.tx('WRITE', async (tx) => (await tx.run(query('neo4j', 'alarm-clear'), { ...req })).records.length > 0);
+    const cleared = await this.tx(
+      'WRITE',
+      async (tx) => (await tx.run(query('neo4j', 'alarm-clear'), { ...req })).records.length > 0,
+    );
     if (!cleared) return null;
     return (await this.alarmList({ id: req.id }))[0] ?? null;
   }

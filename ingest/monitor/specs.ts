@@ -66,8 +66,7 @@ export type SpecInput = z.input<typeof SpecInput>;
 /** A checked spec ready to store, or BAD_INPUT naming every problem. */
 export function newSpec(input: SpecInput, by: string, at: string): NewSpec {
   const r = SpecInput.safeParse(input);
-  if (!r.success)
-    throw new TracegraphError('BAD_INPUT', `spec not changed: ${r.error.issues.map((i) => i.message).join('; ')}`);
+  if (!r.success) throw new TracegraphError('BAD_INPUT', `spec not changed: ${r.error.issues.map((i) => i.message).join('; ')}`);
   const s = r.data;
   return {
     parameter: s.parameter,

@@ -281,14 +281,40 @@ describe('specs and alarms over the GraphQL API', () => {
         inputs: [{ id: 'BOARD-1' }],
         outputs: [{ id: 'BOARD-1R', type: 'unit' }],
       }),
-      ev({ kind: 'reading', eventId: 'h1', eventTime: '2026-04-01T08:05:00Z', equipmentId: 'OVEN-H', parameter: 'zone1_temp', value: 151 }),
-      ev({ kind: 'reading', eventId: 'h2', eventTime: '2026-04-01T08:06:00Z', equipmentId: 'OVEN-H', parameter: 'zone1_temp', value: 157 }),
+      ev({
+        kind: 'reading',
+        eventId: 'h1',
+        eventTime: '2026-04-01T08:05:00Z',
+        equipmentId: 'OVEN-H',
+        parameter: 'zone1_temp',
+        value: 151,
+      }),
+      ev({
+        kind: 'reading',
+        eventId: 'h2',
+        eventTime: '2026-04-01T08:06:00Z',
+        equipmentId: 'OVEN-H',
+        parameter: 'zone1_temp',
+        value: 157,
+      }),
     ]);
     const base = { parameter: 'zone1_temp', lsl: 145, target: null, uom: 'Cel', changedBy: 'eng', reason: 'r' };
     // the recipe's spec on this oven (in force), a plant-wide one (less specific), and a later version (not yet in force)
-    await store.saveSpec({ ...base, equipmentId: 'OVEN-H', recipeId: 'PROFILE-2', usl: 155, changedAt: '2026-03-01T00:00:00.000Z' });
+    await store.saveSpec({
+      ...base,
+      equipmentId: 'OVEN-H',
+      recipeId: 'PROFILE-2',
+      usl: 155,
+      changedAt: '2026-03-01T00:00:00.000Z',
+    });
     await store.saveSpec({ ...base, equipmentId: null, recipeId: null, usl: 200, changedAt: '2026-03-01T00:00:00.000Z' });
-    await store.saveSpec({ ...base, equipmentId: 'OVEN-H', recipeId: 'PROFILE-2', usl: 160, changedAt: '2026-05-01T00:00:00.000Z' });
+    await store.saveSpec({
+      ...base,
+      equipmentId: 'OVEN-H',
+      recipeId: 'PROFILE-2',
+      usl: 160,
+      changedAt: '2026-05-01T00:00:00.000Z',
+    });
     const r = await gql<{ unitHistory: { operations: { parameters: Record<string, unknown>[] }[] } }>(
       server.url,
       `{ unitHistory(id: "BOARD-1R") { operations { parameters { parameter min max spec { recipeId usl version } inSpec } } } }`,

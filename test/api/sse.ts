@@ -79,4 +79,3 @@ export async function firstAfter(inbox: Inbox, trigger: () => Promise<unknown> |
   }
   throw new Error('the subscription never yielded');
 }
-

@@ -108,7 +108,9 @@ describe('tracegraph demo', () => {
     const q = '{ alarms(equipmentId: "REFLOW-1") { parameter status limit rule } }';
     await waitFor('an alarm on the drifting oven zone', async () => (await ask<A>(q)).alarms.length > 0, 60_000);
     const { alarms } = await ask<A>(q);
-    expect(alarms).toEqual([{ parameter: 'zone3_temp', status: expect.stringMatching(/^(open|cleared)$/), limit: 225, rule: 'spec' }]);
+    expect(alarms).toEqual([
+      { parameter: 'zone3_temp', status: expect.stringMatching(/^(open|cleared)$/), limit: 225, rule: 'spec' },
+    ]);
   });
 
   it('counts what the plant sent per source on /metrics', async () => {
