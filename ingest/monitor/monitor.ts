@@ -15,13 +15,11 @@ import { randomBytes } from 'node:crypto';
 import { publishAlarmCleared, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import { MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
-import type { AlarmRecord, GraphStore, SpecRecord } from '../../cypher/port.ts';
+import type { AlarmRecord, MonitorStore, SpecRecord } from '../../cypher/port.ts';
 import { applicableSpec, checkValue, describeKey, SpecBook } from './specs.ts';
 
-export type MonitorStore = Pick<GraphStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
-
 export interface MonitorOptions {
-  store: MonitorStore;
+  store: Pick<MonitorStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
   /** Where alarms are announced, and where spec changes are heard (changeSpec publishes them). */
   live?: LiveBus;
   warn?: (message: string) => void;
