@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { AuditTrail } from '../api/audit/trail.ts';
 import { createLiveBus, publishCommitted } from '../api/live/bus.ts';
 import { IngestMetrics } from '../api/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
@@ -13,9 +14,12 @@ import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import type { GraphStore, StoreStats } from '../cypher/port.ts';
 import { startMqttWorker, type MqttWorker } from '../ingest/mqtt/worker.ts';
 import { startOpcuaWorker, type OpcuaWorker } from '../ingest/opcua/worker.ts';
-import { Pipeline } from '../ingest/pipeline/pipeline.ts';
+import { Monitor } from '../ingest/monitor/monitor.ts';
+import { seedRoutingSpecs } from '../ingest/monitor/seed.ts';
+import { allCommitted, Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../ingest/simulator/broker.ts';
 import { startSimulatedPlant, type SimulatedPlant } from '../ingest/simulator/plant.ts';
+import { defaultRouting } from '../ingest/simulator/routing.ts';
 
 export interface DemoOptions {
   /** API port (0: a free one). */
@@ -36,6 +40,8 @@ export interface Demo {
   opcuaEndpoints: string[];
   devKey: string;
   plant: SimulatedPlant;
+  /** Checks committed readings against the specs (seeded from the plant's routing) and raises alarms. */
+  monitor: Monitor;
   stats(): Promise<StoreStats>;
   /** Events accepted and dead-lettered so far (all sources). */
   counts(): { accepted: number; rejected: number };
@@ -58,9 +64,20 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     closers.push(() => store.close());
     // Its own registry (not the process's), so two demos in one process (tests) count apart.
     const metrics = new IngestMetrics();
-    // Readings the pipeline commits reach `readings(equipmentId)` subscribers through this bus.
+    // Readings the pipeline commits reach `readings(equipmentId)` subscribers through this bus,
+    // and the monitor, which raises alarms on it.
     const live = createLiveBus();
-    const pipeline = new Pipeline({ dataDir: o.dataDir, store, warn, observer: metrics, onCommitted: publishCommitted(live) });
+    const routing = defaultRouting();
+    await seedRoutingSpecs(store, routing, new AuditTrail(o.dataDir));
+    const monitor = await Monitor.start({ store, live, warn });
+    closers.push(() => monitor.close());
+    const pipeline = new Pipeline({
+      dataDir: o.dataDir,
+      store,
+      warn,
+      observer: metrics,
+      onCommitted: allCommitted(publishCommitted(live), monitor.onCommitted),
+    });
     const unwatch = metrics.watch(pipeline);
     closers.push(async () => unwatch());
     await pipeline.start();
@@ -110,7 +127,13 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       }
       await mqtt.close();
     });
-    const plant = await startSimulatedPlant({ mqttUrl: broker.url, dir: join(o.dataDir, 'simulator'), speed: o.speed, warn });
+    const plant = await startSimulatedPlant({
+      mqttUrl: broker.url,
+      dir: join(o.dataDir, 'simulator'),
+      speed: o.speed,
+      routing,
+      warn,
+    });
     // Registered before the OPC UA worker so that it closes after it (closers run in reverse).
     closers.push(() => plant.close());
     const opcua: OpcuaWorker = startOpcuaWorker({ config: plant.opcuaConfig, pipeline, warn });
@@ -122,6 +145,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       opcuaEndpoints: plant.opcuaEndpoints,
       devKey,
       plant,
+      monitor,
       stats: () => store.stats(),
       counts: () =>
         Object.values(pipeline.counters).reduce(

@@ -13,7 +13,9 @@ import type {
   PackFacts,
   ReadingFacts,
   ShipmentFacts,
+  SpecRecord,
 } from '../../cypher/port.ts';
+import { applicableSpec } from '../../ingest/monitor/specs.ts';
 import { looseBounds, ms } from './time.ts';
 
 export type ItemStatus = 'held' | 'failed' | 'shipped';
@@ -58,8 +60,13 @@ export interface ParameterSummary {
   min: number;
   max: number;
   mean: number;
-  /** Recipe specs are not modelled yet: always null. */
-  spec: null;
+  /**
+   * The spec that applied to the operation (ingest/monitor/specs.ts: its equipment and recipe),
+   * in the version in force when it ended; null when none did.
+   */
+  spec: SpecRecord | null;
+  /** Whether every reading (min and max) was inside the spec's limits; null without a spec. */
+  inSpec: boolean | null;
 }
 
 const byTime =
@@ -169,6 +176,7 @@ export function summariseReadings(readings: ReadingFacts[], from: number, to: nu
         mean: r.value,
         sum: r.value,
         spec: null,
+        inSpec: null,
       });
       continue;
     }
@@ -181,12 +189,23 @@ export function summariseReadings(readings: ReadingFacts[], from: number, to: nu
   return [...by.values()].map(({ sum: _sum, ...s }) => s).sort((a, b) => a.parameter.localeCompare(b.parameter));
 }
 
-/** Readings on the operation's equipment while it ran (start to end; an instant when no start is recorded). */
-export async function operationParameters(store: GraphStore, o: OperationFacts): Promise<ParameterSummary[]> {
+/**
+ * Readings on the operation's equipment while it ran (start to end; an instant when no start is
+ * recorded), each parameter beside its spec. `specs` is every spec version (specs({ history: true })).
+ */
+export async function operationParameters(
+  store: GraphStore,
+  o: OperationFacts,
+  specs: readonly SpecRecord[] = [],
+): Promise<ParameterSummary[]> {
   if (!o.equipment) return [];
   const from = ms(o.startTime ?? o.endTime);
   const to = ms(o.endTime);
   if (Number.isNaN(from) || Number.isNaN(to)) return [];
   const [lo, hi] = looseBounds(from, to);
-  return summariseReadings(await store.readings(o.equipment, lo, hi), from, to);
+  return summariseReadings(await store.readings(o.equipment, lo, hi), from, to).map((p) => {
+    const spec = applicableSpec(specs, { parameter: p.parameter, equipmentId: o.equipment, recipeId: o.recipe }, to);
+    const inSpec = spec ? (spec.lsl === null || p.min >= spec.lsl) && (spec.usl === null || p.max <= spec.usl) : null;
+    return { ...p, spec, inSpec };
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { CanonicalEvent } from '../../core/events.ts';
-import type { HoldRecord } from '../../cypher/port.ts';
+import type { AlarmRecord, HoldRecord, SpecRecord } from '../../cypher/port.ts';
 
 /** A process parameter reading as committed to the store. */
 export interface LiveReading {
@@ -18,21 +18,20 @@ export interface LiveReading {
   eventTime: string;
 }
 
-/** A parameter outside its limit on a piece of equipment. */
-export interface Alarm {
-  id: string;
-  equipmentId: string;
-  parameter: string;
-  value: number;
-  limit: number;
-  /** ISO 8601. */
-  raisedAt: string;
-  message: string;
-}
+/**
+ * A parameter outside its limit on a piece of equipment (the graph's Alarm node). The first fields
+ * (id, equipmentId, parameter, value, limit, raisedAt, message) are the original contract; the rest
+ * (rule, status, lsl/usl, specVersion, clearedAt...) came with the monitor (ingest/monitor).
+ */
+export type Alarm = AlarmRecord;
 
 type Topics = {
   holdChanged: [hold: HoldRecord];
   alarmRaised: [alarm: Alarm];
+  /** An alarm a reading back inside its limits cleared. */
+  alarmCleared: [alarm: Alarm];
+  /** A new spec version (changeSpec): the monitor reloads its cached specs. */
+  specChanged: [spec: SpecRecord];
   /** Keyed by equipment id, so a subscriber hears only its own equipment. */
   readings: [equipmentId: string, reading: LiveReading];
 };
@@ -47,9 +46,17 @@ export function publishHoldChanged(bus: LiveBus, hold: HoldRecord): void {
   bus.publish('holdChanged', hold);
 }
 
-/** Raises an alarm to `alarmRaised` subscribers (the monitor calls this; nothing else raises alarms yet). */
+/** Raises an alarm to `alarmRaised` subscribers (the monitor calls this once the alarm is stored). */
 export function raiseAlarm(bus: LiveBus, alarm: Alarm): void {
   bus.publish('alarmRaised', alarm);
+}
+
+export function publishAlarmCleared(bus: LiveBus, alarm: Alarm): void {
+  bus.publish('alarmCleared', alarm);
+}
+
+export function publishSpecChanged(bus: LiveBus, spec: SpecRecord): void {
+  bus.publish('specChanged', spec);
 }
 
 /**

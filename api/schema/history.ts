@@ -5,7 +5,7 @@
 import { TracegraphError } from '../../core/errors.ts';
 import { parseGs1Barcode, type ParsedBarcode } from '../../core/gs1-barcode.ts';
 import { digitalLinkToUrn, normaliseId } from '../../core/ids.ts';
-import type { FlowFacts, InspectionFacts, PackFacts, ShipmentFacts } from '../../cypher/port.ts';
+import type { FlowFacts, InspectionFacts, PackFacts, ShipmentFacts, SpecRecord } from '../../cypher/port.ts';
 import {
   loadHistory,
   operationParameters,
@@ -15,9 +15,18 @@ import {
   type ParameterSummary,
   type TimelineEntry,
 } from '../analytics/history.ts';
-import { builder } from '../builder.ts';
+import { builder, type ApiContext } from '../builder.ts';
+import { SpecType } from './monitor.ts';
 
 export const MAX_ID_LENGTH = 512;
+
+/** Every spec version, read once per request however many operations a history shows. */
+const specsByRequest = new WeakMap<object, Promise<SpecRecord[]>>();
+function specVersions(ctx: ApiContext): Promise<SpecRecord[]> {
+  let all = specsByRequest.get(ctx);
+  if (!all) specsByRequest.set(ctx, (all = ctx.store.specs({ history: true })));
+  return all;
+}
 
 /** One lot or unit id from a client, checked and normalised here at the boundary (Digital Link -> EPC URN). */
 export function parseItemId(raw: string, name = 'id'): string {
@@ -57,7 +66,7 @@ const Flow = builder.objectRef<FlowFacts>('HistoryFlow').implement({
 
 const Parameter = builder.objectRef<ParameterSummary>('ParameterSummary').implement({
   description:
-    'Readings of one parameter on the equipment while the operation ran. `spec` is null: recipe specs are not modelled yet.',
+    'Readings of one parameter on the equipment while the operation ran, beside the spec that applied (the version in force when it ended).',
   fields: (t) => ({
     parameter: t.exposeString('parameter'),
     uom: t.exposeString('uom', { nullable: true }),
@@ -65,7 +74,16 @@ const Parameter = builder.objectRef<ParameterSummary>('ParameterSummary').implem
     min: t.exposeFloat('min'),
     max: t.exposeFloat('max'),
     mean: t.exposeFloat('mean'),
-    spec: t.string({ nullable: true, resolve: () => null }),
+    spec: t.field({
+      type: SpecType,
+      nullable: true,
+      description: "The spec of the operation's equipment and recipe in force when it ended; null when none applied",
+      resolve: (p) => p.spec,
+    }),
+    inSpec: t.exposeBoolean('inSpec', {
+      nullable: true,
+      description: 'Whether min and max were inside the spec limits; null without a spec',
+    }),
   }),
 });
 
@@ -88,7 +106,7 @@ export const HistoryOperationRef = builder.objectRef<HistoryOperation>('HistoryO
     parameters: t.field({
       type: [Parameter],
       description: 'min/max/mean per parameter of the equipment readings between startTime and endTime',
-      resolve: (o, _args, ctx) => operationParameters(ctx.store, o),
+      resolve: async (o, _args, ctx) => operationParameters(ctx.store, o, await specVersions(ctx)),
     }),
   }),
 });

@@ -11,6 +11,7 @@ import './history.ts';
 import './item.ts';
 import './genealogy.ts';
 import './quality.ts';
+import './monitor.ts';
 
 let schema: GraphQLSchema | undefined;
 

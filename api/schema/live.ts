@@ -1,6 +1,6 @@
 /**
  * Subscriptions (over SSE at /graphql and over WebSocket with graphql-ws): `holdChanged`,
- * `alarmRaised` and `readings(equipmentId)`, fed by the in-process bus in api/live/bus.ts.
+ * `alarmRaised`, `alarmCleared` and `readings(equipmentId)`, fed by the in-process bus in api/live/bus.ts.
  */
 import { TracegraphError } from '../../core/errors.ts';
 import { builder, type ApiContext } from '../builder.ts';
@@ -22,16 +22,36 @@ const LiveReadingType = builder.objectRef<LiveReading>('LiveReading').implement(
   }),
 });
 
+export const AlarmStatusEnum = builder.enumType('AlarmStatus', { values: ['open', 'cleared'] as const });
+export const AlarmRuleEnum = builder.enumType('AlarmRule', {
+  description: 'What raised an alarm: spec = a reading outside its spec limits (SPC rules will add theirs).',
+  values: ['spec'] as const,
+});
+
 export const AlarmType = builder.objectRef<Alarm>('Alarm').implement({
-  description: 'A process parameter outside its limit on a piece of equipment.',
+  description:
+    'A process parameter outside its limit on a piece of equipment: one alarm per equipment and parameter, open until a reading is back inside.',
   fields: (t) => ({
     id: t.exposeID('id'),
     equipmentId: t.exposeID('equipmentId'),
     parameter: t.exposeString('parameter'),
-    value: t.exposeFloat('value'),
-    limit: t.exposeFloat('limit'),
-    raisedAt: t.exposeString('raisedAt', { description: 'ISO 8601' }),
+    value: t.exposeFloat('value', { description: 'The reading that raised it' }),
+    limit: t.exposeFloat('limit', { description: 'The limit it crossed: usl when above, lsl when below' }),
+    raisedAt: t.exposeString('raisedAt', { description: 'ISO 8601, UTC: the time of the reading that raised it' }),
     message: t.exposeString('message'),
+    rule: t.field({ type: AlarmRuleEnum, resolve: (a) => a.rule }),
+    status: t.field({ type: AlarmStatusEnum, resolve: (a) => a.status }),
+    lsl: t.exposeFloat('lsl', { nullable: true }),
+    usl: t.exposeFloat('usl', { nullable: true }),
+    uom: t.exposeString('uom', { nullable: true }),
+    recipeId: t.exposeString('recipeId', { nullable: true, description: 'The recipe of the spec it was checked against' }),
+    specVersion: t.exposeInt('specVersion', { nullable: true, description: 'The version of that spec' }),
+    readingEventId: t.exposeID('readingEventId', { description: 'The eventId of the reading that raised it' }),
+    clearedAt: t.exposeString('clearedAt', {
+      nullable: true,
+      description: 'ISO 8601, UTC: the time of the first reading back inside; null while open',
+    }),
+    clearValue: t.exposeFloat('clearValue', { nullable: true, description: 'The reading that cleared it' }),
   }),
 });
 
@@ -53,6 +73,13 @@ builder.subscriptionFields((t) => ({
     description: 'Alarms as they are raised.',
     authScopes: { readMonitor: true },
     subscribe: (_root, _args, ctx) => bus(ctx).subscribe('alarmRaised'),
+    resolve: (alarm) => alarm,
+  }),
+  alarmCleared: t.field({
+    type: AlarmType,
+    description: 'Alarms as a reading back inside their limits clears them.',
+    authScopes: { readMonitor: true },
+    subscribe: (_root, _args, ctx) => bus(ctx).subscribe('alarmCleared'),
     resolve: (alarm) => alarm,
   }),
   readings: t.field({

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { TracegraphError } from '../../core/errors.ts';
-import { portNumber, shutdownSignal } from '../common.ts';
+import { portNumber, positiveInt, shutdownSignal } from '../common.ts';
 
 function speedNumber(v: string): number {
   const n = Number(v);
@@ -30,9 +30,15 @@ export function demoCommand(): Command {
           .default(1)
           .argParser(speedNumber),
       )
+      .addOption(
+        new Option(
+          '--drift-after <seconds>',
+          'after this many seconds, drift the oven zone 3 temperature of REFLOW-1 out of spec (the monitor raises an alarm)',
+        ).argParser(positiveInt),
+      )
       .addHelpText('after', '\nThe development API key is TRACEGRAPH_DEV_KEY when set, else a random one printed at start.')
       // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
-      .action(async (opts: { port: number; mqttPort?: number; data: string; speed: number }) => {
+      .action(async (opts: { port: number; mqttPort?: number; data: string; speed: number; driftAfter?: number }) => {
         // node-opcua prints its own warnings to stdout (reconnect chatter, certificate creation); the
         // workers report what matters, so they are kept for TRACEGRAPH_DEBUG.
         // Loaded here, not at the top: node-opcua takes seconds to import and other commands never need it.
@@ -82,11 +88,19 @@ export function demoCommand(): Command {
             const s = await demo.stats();
             const c = demo.counts();
             process.stdout.write(
-              `${new Date().toISOString().slice(11, 19)}  units ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  dead letters ${c.rejected}\n`,
+              `${new Date().toISOString().slice(11, 19)}  units ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  open alarms ${demo.monitor.openAlarms().length}  dead letters ${c.rejected}\n`,
             );
           })().catch(() => undefined);
         }, 15_000);
+        const drift =
+          opts.driftAfter === undefined
+            ? undefined
+            : setTimeout(() => {
+                demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift' });
+                process.stdout.write('Injected a drift on REFLOW-1 zone3_temp: watch { alarms { message status } }\n');
+              }, opts.driftAfter * 1000);
         const signal = await stop;
+        clearTimeout(drift);
         clearInterval(status);
         process.stderr.write(`tracegraph: ${signal}, stopping the demo ...\n`);
         await demo.close();

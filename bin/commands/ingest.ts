@@ -7,6 +7,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { startMqttWorkers, type MqttWorkers } from '../../ingest/mqtt/workers.ts';
 import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
+import { Monitor } from '../../ingest/monitor/monitor.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { dataOption, portNumber, positiveInt, shutdownSignal, withStore } from '../common.ts';
 
@@ -75,7 +76,10 @@ export function ingestCommand(): Command {
           // Validated before anything starts, so a typo in the mapping is one message, not a half-started worker.
           const mapping = config.opcua ? loadOpcuaMapping(config.opcua.mappingFile) : undefined;
           const stop = shutdownSignal();
-          const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics });
+          // Alarms go to the graph (the `alarms` query of a `serve` on the same store lists them);
+          // this process has no API, so no live bus: specs changed elsewhere are reloaded within a minute.
+          const monitor = await Monitor.start({ store });
+          const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics, onCommitted: monitor.onCommitted });
           const unwatch = metrics.watch(pipeline);
           const { reapplied } = await pipeline.start();
           const metricsServer =
@@ -127,6 +131,7 @@ export function ingestCommand(): Command {
             new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
           ]);
           await pipeline.close();
+          await monitor.close();
           unwatch();
           await metricsServer?.close();
           if (!flushed)

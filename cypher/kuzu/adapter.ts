@@ -39,6 +39,8 @@ import { balance, type LotFlows } from '../mass-balance.ts';
 import { flowsInTrace, newRecallRecord, parseRecallRow, shipmentUnits, traceEventItems } from '../recall.ts';
 import type { HoldFilter, HoldRecord, PlaceHold, ReleaseHold } from '../port.ts';
 import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
+import type { AlarmFilter, AlarmRecord, ClearAlarm, NewSpec, SpecFilter, SpecRecord } from '../port.ts';
+import { alarmFromRow, alarmLimit, alarmParams, selectSpecs, specFromRow, specKey, specParams } from '../monitor.ts';
 import {
   flowFacts,
   inspectionFacts,
@@ -720,6 +722,68 @@ export class KuzuStore implements GraphStore {
     });
   }
   // --- end holds ---
+  // --- specs and alarms ---
+  saveSpec(spec: NewSpec): Promise<SpecRecord> {
+    // Inside the one queue, so two changes of a key cannot take the same version.
+    return this.exclusive(async () => {
+      const [row] = await this.run(query('kuzu', 'spec-version'), { key: specKey(spec) });
+      const saved: SpecRecord = { ...spec, version: Number(row?.version ?? 0) + 1 };
+      await this.run(query('kuzu', 'spec-create'), specParams(saved) as Params);
+      return saved;
+    });
+  }
+
+  specs(filter: SpecFilter = {}): Promise<SpecRecord[]> {
+    return this.exclusive(async () =>
+      selectSpecs(
+        (await this.run(query('kuzu', 'spec-list'))).map((r) => specFromRow((k) => r[k])),
+        filter,
+      ),
+    );
+  }
+
+  openAlarm(alarm: AlarmRecord): Promise<AlarmRecord> {
+    return this.exclusive(async () => {
+      await this.raw('BEGIN TRANSACTION');
+      let committed = false;
+      try {
+        await this.run(query('kuzu', 'alarm-create'), alarmParams(alarm) as Params);
+        await this.run(query('kuzu', 'alarm-link'), { id: alarm.id, equipmentId: alarm.equipmentId });
+        await this.raw('COMMIT');
+        committed = true;
+      } finally {
+        if (!committed) await this.raw('ROLLBACK').catch(() => undefined);
+      }
+      return alarm;
+    });
+  }
+
+  async clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
+    const rows = await this.exclusive(() => this.run(query('kuzu', 'alarm-clear'), { ...req }));
+    if (!rows.length) return null;
+    return (await this.alarmList({ id: req.id }))[0] ?? null;
+  }
+
+  alarms(filter: AlarmFilter = {}): Promise<AlarmRecord[]> {
+    return this.alarmList(filter);
+  }
+
+  private alarmList(filter: AlarmFilter & { id?: string }): Promise<AlarmRecord[]> {
+    return this.exclusive(async () =>
+      (
+        await this.run(query('kuzu', 'alarm-list'), {
+          id: filter.id ?? '',
+          status: filter.status ?? '',
+          equipmentId: filter.equipmentId ?? '',
+          parameter: filter.parameter ?? '',
+          from: filter.from ?? '',
+          to: filter.to ?? '',
+          limit: alarmLimit(filter),
+        })
+      ).map((r) => alarmFromRow((k) => r[k])),
+    );
+  }
+  // --- end specs and alarms ---
 
   // --- Serial history, genealogy and quality analytics (history-, genealogy-, equipment-*.cypher) ---
 

@@ -33,3 +33,9 @@ CREATE NODE TABLE IF NOT EXISTS Recall(id STRING PRIMARY KEY, name STRING, crite
 // signed release. status is 'active' or 'released'; release fields are null while active.
 CREATE NODE TABLE IF NOT EXISTS Hold(id STRING PRIMARY KEY, reason STRING, placedBy STRING, placedAt STRING, releasedBy STRING, releasedAt STRING, releaseMeaning STRING, status STRING);
 CREATE REL TABLE IF NOT EXISTS HOLDS(FROM Hold TO Item);
+;
+// --- specs and alarms (ingest/monitor): every version of a spec is a node (specKey names its
+// parameter/equipment/recipe, '' = any); an alarm is open until a reading is back inside its limits.
+CREATE NODE TABLE IF NOT EXISTS Spec(id STRING PRIMARY KEY, specKey STRING, parameter STRING, equipmentId STRING, recipeId STRING, lsl DOUBLE, usl DOUBLE, target DOUBLE, uom STRING, version INT64, changedBy STRING, changedAt STRING, reason STRING);
+CREATE NODE TABLE IF NOT EXISTS Alarm(id STRING PRIMARY KEY, rule STRING, status STRING, equipmentId STRING, parameter STRING, value DOUBLE, crossed DOUBLE, lsl DOUBLE, usl DOUBLE, uom STRING, recipeId STRING, specVersion INT64, raisedAt STRING, readingEventId STRING, clearedAt STRING, clearValue DOUBLE, message STRING);
+CREATE REL TABLE IF NOT EXISTS RAISED_AT(FROM Alarm TO Equipment, FROM Alarm TO Operation);

@@ -25,3 +25,9 @@ CREATE INDEX reading_parameter IF NOT EXISTS FOR (n:Reading) ON (n.parameter);
 // --- holds (api/schema/holds.ts)
 CREATE CONSTRAINT hold_id IF NOT EXISTS FOR (n:Hold) REQUIRE n.id IS UNIQUE;
 CREATE INDEX hold_status IF NOT EXISTS FOR (n:Hold) ON (n.status)
+;
+// --- specs and alarms (ingest/monitor)
+CREATE CONSTRAINT spec_id IF NOT EXISTS FOR (n:Spec) REQUIRE n.id IS UNIQUE;
+CREATE INDEX spec_key IF NOT EXISTS FOR (n:Spec) ON (n.specKey);
+CREATE CONSTRAINT alarm_id IF NOT EXISTS FOR (n:Alarm) REQUIRE n.id IS UNIQUE;
+CREATE INDEX alarm_raised_at IF NOT EXISTS FOR (n:Alarm) ON (n.raisedAt)

@@ -13,6 +13,27 @@ import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { DeadLetterStore } from './dead-letters.ts';
 import { EventLog, readLog, type LogPosition, type Warn } from './event-log.ts';
 
+/** What the pipeline calls with each committed batch (`PipelineOptions.onCommitted`). */
+export type CommittedHook = (events: readonly CanonicalEvent[]) => void;
+
+/**
+ * Several onCommitted hooks as one (the live readings and the monitor, say): each runs even when
+ * one before it throws; the first error is rethrown once all have run, for the pipeline to log.
+ */
+export function allCommitted(...hooks: CommittedHook[]): CommittedHook {
+  return (events) => {
+    let first: unknown;
+    for (const hook of hooks) {
+      try {
+        hook(events);
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    if (first !== undefined) throw first;
+  };
+}
+
 export interface PipelineOptions {
   dataDir: string;
   store: EventWriter;
@@ -24,7 +45,7 @@ export interface PipelineOptions {
    * Called with each batch the writer has committed to the store (live subscriptions publish
    * readings from it). Must not throw; a throw is logged and ignored.
    */
-  onCommitted?: (events: readonly CanonicalEvent[]) => void;
+  onCommitted?: CommittedHook;
   /** Events held in memory for the store; beyond this `submit` waits (default 5 batches). */
   maxQueued?: number;
   /** Retry backoff when the store fails: doubling from min to max (default 100 ms .. 10 s). */

@@ -26,7 +26,7 @@ const plant = () => [
 ];
 
 const OPERATION = `{ id role step station startTime endTime result equipment operator recipe workOrder
-  inputs { id kind qty uom } outputs { id kind qty uom } parameters { parameter uom count min max mean spec } }`;
+  inputs { id kind qty uom } outputs { id kind qty uom } parameters { parameter uom count min max mean spec { version } inSpec } }`;
 const INSPECTION = '{ id result defects measurements { name value uom } station inspectorId eventTime }';
 const SHIPMENT = '{ id item customer eventTime }';
 const HISTORY = `{ id kind status scanned { id gtin serial lot expiry sscc }
@@ -122,14 +122,14 @@ for (const backend of backends()) {
       expect(h.shipments).toEqual([{ id: 'SHP1', item: 'PAL1', customer: 'CUST-A', eventTime: at(30) }]);
     });
 
-    it('the parameter summary of an operation covers the readings on its equipment while it ran; spec is null', async () => {
+    it('the parameter summary of an operation covers the readings on its equipment while it ran; spec is null without specs', async () => {
       const r = await gql<{ unitHistory: History }>(server.url, `{ unitHistory(id: "L1") ${HISTORY} }`);
       expect(r.errors).toBeUndefined();
       const [mix] = r.data!.unitHistory.operations;
       expect(mix).toMatchObject({ id: 'OP-MIX', role: 'consumed', equipment: 'MIXER-1', startTime: at(10), workOrder: 'WO-1' });
       // 60 and 64 were read during the mix (10..15); 99 at minute 30 was not
       expect(mix?.parameters).toEqual([
-        { parameter: 'temperature', uom: 'Cel', count: 2, min: 60, max: 64, mean: 62, spec: null },
+        { parameter: 'temperature', uom: 'Cel', count: 2, min: 60, max: 64, mean: 62, spec: null, inSpec: null },
       ]);
       expect(r.data!.unitHistory).toMatchObject({ kind: 'lot', status: [], materials: [], subAssemblies: [] });
     });

@@ -39,6 +39,8 @@ const FIELDS: Record<string, { scopes: Scope[]; query: string }> = {
   'Query.genealogy': { scopes: ['readTrace'], query: '{ genealogy(id: "U-X") { truncated } }' },
   'Query.equipmentCorrelation': { scopes: ['readMonitor'], query: '{ equipmentCorrelation { __typename } }' },
   'Query.qualityStats': { scopes: ['readMonitor'], query: '{ qualityStats(groupBy: LINE) { __typename } }' },
+  'Query.specs': { scopes: ['readMonitor', 'spec'], query: '{ specs { version } }' },
+  'Query.alarms': { scopes: ['readMonitor'], query: '{ alarms(status: open) { id } }' },
   'Mutation.signRecord': {
     scopes: ['sign'],
     query: 'mutation { signRecord(target: "R-1", meaning: "reviewed", password: "not-it") { signer } }',
@@ -48,6 +50,10 @@ const FIELDS: Record<string, { scopes: Scope[]; query: string }> = {
     query: 'mutation { createRecall(criteria: { supplierLots: ["L-X"] }, name: "matrix") { id } }',
   },
   'Mutation.approveRecall': { scopes: ['recall'], query: 'mutation { approveRecall(id: "no-such", password: "x") { signer } }' },
+  'Mutation.changeSpec': {
+    scopes: ['spec'],
+    query: 'mutation { changeSpec(spec: { parameter: "p", usl: 1, reason: "matrix" }, password: "not-it") { version } }',
+  },
   'Mutation.placeHold': { scopes: ['hold'], query: 'mutation { placeHold(items: ["L-X"], reason: "matrix") { id } }' },
   'Mutation.releaseHold': {
     scopes: ['hold'],

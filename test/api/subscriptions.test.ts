@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AuditTrail } from '../../api/audit/trail.ts';
 import { UserStore } from '../../api/auth/users.ts';
-import { createLiveBus, publishCommitted, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
+import { createLiveBus, publishCommitted, raiseAlarm, type Alarm, type LiveBus } from '../../api/live/bus.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
@@ -18,72 +18,22 @@ import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { receive } from '../helpers/events.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { DEV_KEY, gql } from './client.ts';
+import { firstAfter, Inbox, sse, type Payload } from './sse.ts';
 
-type Payload = { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] };
-
-/** A subscription's results as they come, from either transport. */
-class Inbox {
-  private readonly items: Payload[] = [];
-  private waiting: (() => void) | undefined;
-  closed = false;
-  push(p: Payload): void {
-    this.items.push(p);
-    this.waiting?.();
-  }
-  end(): void {
-    this.closed = true;
-    this.waiting?.();
-  }
-  /** The next result, or undefined if none comes within `ms`. */
-  async next(ms = 5_000): Promise<Payload | undefined> {
-    if (!this.items.length && !this.closed)
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        this.waiting = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    this.waiting = undefined;
-    return this.items.shift();
-  }
-}
-
-/** Subscribes over SSE (POST with Accept: text/event-stream); `stop` aborts the request. */
-async function sse(url: string, query: string, variables: Record<string, unknown> = {}, key = DEV_KEY) {
-  const abort = new AbortController();
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-    signal: abort.signal,
-  });
-  const inbox = new Inbox();
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const data = block
-            .split('\n')
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trim())
-            .join('\n');
-          if (/^event: next/m.test(block) && data) inbox.push(JSON.parse(data) as Payload);
-        }
-      }
-    } catch {
-      // aborted by stop()
-    }
-    inbox.end();
-  })();
-  return { res, inbox, stop: () => abort.abort() };
-}
+/** An alarm as the monitor stores it, from the fields a test cares about. */
+const alarmOf = (a: Pick<Alarm, 'id' | 'equipmentId' | 'parameter' | 'value' | 'limit' | 'raisedAt' | 'message'>): Alarm => ({
+  rule: 'spec',
+  status: 'open',
+  lsl: null,
+  usl: a.limit,
+  uom: null,
+  recipeId: null,
+  specVersion: 1,
+  readingEventId: 'rd-0',
+  clearedAt: null,
+  clearValue: null,
+  ...a,
+});
 
 function wsSubscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
   const inbox = new Inbox();
@@ -99,19 +49,6 @@ function wsSubscribe(client: Client, query: string, variables: Record<string, un
     },
   );
   return { inbox, stop };
-}
-
-/**
- * Repeats `trigger` until the subscription yields (a subscription has no "I am listening"
- * signal: the first triggers may come before the server subscribed), then returns the first result.
- */
-async function firstAfter(inbox: Inbox, trigger: () => Promise<unknown> | void): Promise<Payload> {
-  for (let i = 0; i < 50; i++) {
-    await trigger();
-    const got = await inbox.next(200);
-    if (got) return got;
-  }
-  throw new Error('the subscription never yielded');
 }
 
 const HOLD_SUB = 'subscription { holdChanged { id status reason releasedBy releaseMeaning items { id } } }';
@@ -241,15 +178,18 @@ describe('subscriptions', () => {
     }
     const viaToken = wsSubscribe(client({ token: DEV_KEY }), 'subscription { alarmRaised { id } }');
     const got = await firstAfter(viaToken.inbox, () =>
-      raiseAlarm(bus, {
-        id: 'A-0',
-        equipmentId: 'EQ-1',
-        parameter: 'p',
-        value: 1,
-        limit: 0,
-        raisedAt: '2026-03-01T08:00:00Z',
-        message: 'm',
-      }),
+      raiseAlarm(
+        bus,
+        alarmOf({
+          id: 'A-0',
+          equipmentId: 'EQ-1',
+          parameter: 'p',
+          value: 1,
+          limit: 0,
+          raisedAt: '2026-03-01T08:00:00Z',
+          message: 'm',
+        }),
+      ),
     );
     expect(got.data).toEqual({ alarmRaised: { id: 'A-0' } });
     viaToken.stop();
@@ -310,7 +250,7 @@ describe('subscriptions', () => {
       raisedAt: '2026-03-01T08:00:00Z',
       message: 'temp 212 over limit 200',
     };
-    const got = await firstAfter(sub.inbox, () => raiseAlarm(bus, alarm));
+    const got = await firstAfter(sub.inbox, () => raiseAlarm(bus, alarmOf(alarm)));
     expect(got.data).toEqual({ alarmRaised: alarm });
     sub.stop();
   });

@@ -194,6 +194,11 @@ function failingStore(error: Error): GraphStore {
     releaseHold: fail,
     holds: fail,
     // --- end holds ---
+    saveSpec: fail,
+    specs: fail,
+    openAlarm: fail,
+    clearAlarm: fail,
+    alarms: fail,
     close: async () => {},
     itemRecord: fail,
     neighbours: fail,

@@ -90,6 +90,29 @@ describe('tracegraph demo', () => {
     expect(first.data.readings.equipmentId).toBe('REFLOW-1');
   });
 
+  it('starts with the plant specs in place (seeded by system), and a drift fault on the oven raises one alarm', async () => {
+    const ask = async <T>(query: string): Promise<T> => {
+      const res = await fetch(demo.apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.devKey}` },
+        body: JSON.stringify({ query }),
+      });
+      return ((await res.json()) as { data: T }).data;
+    };
+    const { specs } = await ask<{ specs: { parameter: string; usl: number; changedBy: string }[] }>(
+      '{ specs(equipmentId: "REFLOW-1") { parameter usl changedBy } }',
+    );
+    expect(specs).toContainEqual({ parameter: 'zone3_temp', usl: 225, changedBy: 'system' });
+    demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift', durationMs: 30_000 });
+    type A = { alarms: { parameter: string; status: string; limit: number; rule: string }[] };
+    const q = '{ alarms(equipmentId: "REFLOW-1") { parameter status limit rule } }';
+    await waitFor('an alarm on the drifting oven zone', async () => (await ask<A>(q)).alarms.length > 0, 60_000);
+    const { alarms } = await ask<A>(q);
+    expect(alarms).toEqual([
+      { parameter: 'zone3_temp', status: expect.stringMatching(/^(open|cleared)$/), limit: 225, rule: 'spec' },
+    ]);
+  });
+
   it('counts what the plant sent per source on /metrics', async () => {
     const text = await (await fetch(demo.apiUrl.replace(/\/graphql$/, '/metrics'))).text();
     const ingested = (source: string) =>

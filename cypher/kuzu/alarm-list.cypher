@@ -1,0 +1,15 @@
+// Alarms matching the filters, newest first. An empty string means "any" (Kuzu cannot infer the
+// type of a null parameter).
+MATCH (a:Alarm)
+WHERE ($id = '' OR a.id = $id)
+  AND ($status = '' OR a.status = $status)
+  AND ($equipmentId = '' OR a.equipmentId = $equipmentId)
+  AND ($parameter = '' OR a.parameter = $parameter)
+  AND ($from = '' OR a.raisedAt >= $from)
+  AND ($to = '' OR a.raisedAt <= $to)
+RETURN a.id AS id, a.rule AS rule, a.status AS status, a.equipmentId AS equipmentId, a.parameter AS parameter,
+       a.value AS value, a.crossed AS crossed, a.lsl AS lsl, a.usl AS usl, a.uom AS uom, a.recipeId AS recipeId,
+       a.specVersion AS specVersion, a.raisedAt AS raisedAt, a.readingEventId AS readingEventId,
+       a.clearedAt AS clearedAt, a.clearValue AS clearValue, a.message AS message
+ORDER BY raisedAt DESC, id DESC
+LIMIT $limit

@@ -1,0 +1,5 @@
+// A new open alarm; alarm-link draws its RAISED_AT edge.
+CREATE (a:Alarm {id: $id, rule: $rule, status: $status, equipmentId: $equipmentId, parameter: $parameter,
+                 value: $value, crossed: $crossed, lsl: $lsl, usl: $usl, uom: $uom, recipeId: $recipeId,
+                 specVersion: $specVersion, raisedAt: $raisedAt, readingEventId: $readingEventId,
+                 clearedAt: $clearedAt, clearValue: $clearValue, message: $message})

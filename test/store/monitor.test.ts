@@ -1,0 +1,88 @@
+/** Specs and alarms in the graph: the same behaviour on the embedded store and on Neo4j. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlarmRecord, GraphStore, NewSpec } from '../../cypher/port.ts';
+import { backends } from '../helpers/stores.ts';
+import { ev } from '../helpers/events.ts';
+
+const ovenSpec = (lsl: number | null, usl: number | null, changedAt: string, reason = 'initial'): NewSpec => ({
+  parameter: 'zone1_temp',
+  equipmentId: 'OVEN-1',
+  recipeId: null,
+  lsl,
+  usl,
+  target: 150,
+  uom: 'Cel',
+  changedBy: 'eng',
+  changedAt,
+  reason,
+});
+
+const alarm = (id: string, raisedAt: string, equipmentId = 'OVEN-1'): AlarmRecord => ({
+  id,
+  rule: 'spec',
+  status: 'open',
+  equipmentId,
+  parameter: 'zone1_temp',
+  value: 161.5,
+  limit: 155,
+  lsl: 145,
+  usl: 155,
+  uom: 'Cel',
+  recipeId: null,
+  specVersion: 2,
+  raisedAt,
+  readingEventId: `r-${id}`,
+  clearedAt: null,
+  clearValue: null,
+  message: 'zone1_temp 161.5 Cel above usl 155 on OVEN-1',
+});
+
+for (const backend of backends()) {
+  describe.skipIf(backend.skip)(`specs and alarms on ${backend.name}`, () => {
+    let store: GraphStore;
+    beforeAll(async () => {
+      store = await backend.open();
+      // Alarms are RAISED_AT equipment that readings put in the graph.
+      await store.applyEvents([
+        ev({ kind: 'reading', eventId: 'rd1', equipmentId: 'OVEN-1', parameter: 'zone1_temp', value: 150 }),
+        ev({ kind: 'reading', eventId: 'rd2', equipmentId: 'OVEN-2', parameter: 'zone1_temp', value: 150 }),
+      ]);
+    });
+    afterAll(() => backend.release());
+
+    it('numbers the versions of a spec key and keeps every one', async () => {
+      const v1 = await store.saveSpec(ovenSpec(140, 160, '2026-03-01T08:00:00.000Z'));
+      const v2 = await store.saveSpec(ovenSpec(145, 155, '2026-03-02T08:00:00.000Z', 'tightened after audit'));
+      expect([v1.version, v2.version]).toEqual([1, 2]);
+      // A plant-wide spec of the same parameter and an upper-only spec are keys of their own.
+      const plant = await store.saveSpec({ ...ovenSpec(null, 300, '2026-03-01T09:00:00.000Z'), equipmentId: null, target: null });
+      expect(plant.version).toBe(1);
+      expect(await store.specs()).toEqual([plant, v2]);
+      expect(await store.specs({ equipmentId: 'OVEN-1', history: true })).toEqual([v1, v2]);
+      expect(await store.specs({ parameter: 'other' })).toEqual([]);
+      expect(v2).toMatchObject({ lsl: 145, usl: 155, target: 150, uom: 'Cel', reason: 'tightened after audit' });
+      expect(plant).toMatchObject({ lsl: null, usl: 300, target: null, equipmentId: null, recipeId: null });
+    });
+
+    it('stores an open alarm raised at its equipment, clears it once, and lists alarms newest first', async () => {
+      const a1 = await store.openAlarm(alarm('A-1', '2026-03-01T10:00:00.000Z'));
+      const a2 = await store.openAlarm(alarm('A-2', '2026-03-01T11:00:00.000Z', 'OVEN-2'));
+      expect(await store.alarms()).toEqual([a2, a1]);
+      const stats = await store.stats();
+      expect(stats.relationships.RAISED_AT).toBe(2);
+
+      const cleared = await store.clearAlarm({ id: 'A-1', at: '2026-03-01T10:05:00.000Z', value: 151 });
+      expect(cleared).toEqual({ ...a1, status: 'cleared', clearedAt: '2026-03-01T10:05:00.000Z', clearValue: 151 });
+      // Clearing twice or an unknown alarm changes nothing.
+      expect(await store.clearAlarm({ id: 'A-1', at: '2026-03-01T10:09:00.000Z', value: 150 })).toBeNull();
+      expect(await store.clearAlarm({ id: 'nope', at: '2026-03-01T10:09:00.000Z', value: 150 })).toBeNull();
+
+      expect((await store.alarms({ status: 'open' })).map((a) => a.id)).toEqual(['A-2']);
+      expect((await store.alarms({ status: 'cleared' })).map((a) => a.id)).toEqual(['A-1']);
+      expect((await store.alarms({ equipmentId: 'OVEN-1' })).map((a) => a.id)).toEqual(['A-1']);
+      expect((await store.alarms({ from: '2026-03-01T10:30:00.000Z' })).map((a) => a.id)).toEqual(['A-2']);
+      expect((await store.alarms({ to: '2026-03-01T10:30:00.000Z' })).map((a) => a.id)).toEqual(['A-1']);
+      expect((await store.alarms({ limit: 1 })).map((a) => a.id)).toEqual(['A-2']);
+    });
+  });
+}
