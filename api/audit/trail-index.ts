@@ -20,6 +20,8 @@ const MERGE_GAP = 16 * 1024;
 const NL = 0x0a;
 
 type Parse = (text: string) => AuditEntry | undefined;
+/** Accepts the same lines as Parse; only the fields the index keeps need to come back. */
+type Check = (text: string) => Pick<AuditEntry, 'seq' | 'time' | 'actor' | 'action' | 'target'> | undefined;
 
 /** The answer was read from a file that changed under the index: rebuild and ask again. */
 class Stale extends Error {}
@@ -56,20 +58,30 @@ export class TrailIndex {
   constructor(
     private readonly path: string,
     private readonly parse: Parse,
+    private readonly check: Check,
   ) {}
 
   /** One page, as a scan of the file from the start would give it. */
   async query(q: AuditQuery): Promise<AuditPage> {
     for (let attempt = 0; ; attempt++) {
-      await this.catchUp();
-      const { slots, tail, hasNextPage } = this.select(q);
+      // One handle for catching up and reading: both see the same file even if it is replaced meanwhile.
+      let fh: FileHandle | undefined;
       try {
-        const entries = await this.read(slots);
+        fh = await open(this.path, 'r');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      try {
+        await this.catchUp(fh);
+        const { slots, tail, hasNextPage } = this.select(q);
+        const entries = fh ? await this.read(fh, slots) : [];
         if (tail) entries.push(tail);
         return { entries, hasNextPage };
       } catch (e) {
         if (!(e instanceof Stale) || attempt > 0) throw e;
         this.stale = true;
+      } finally {
+        await fh?.close();
       }
     }
   }
@@ -80,8 +92,8 @@ export class TrailIndex {
   }
 
   /** Reads what was appended since the last call; one at a time, queries wait for it. */
-  private catchUp(): Promise<void> {
-    const run = this.catchingUp.then(() => this.readNew());
+  private catchUp(fh: FileHandle | undefined): Promise<void> {
+    const run = this.catchingUp.then(() => (fh ? this.readNew(fh) : this.reset()));
     this.catchingUp = run.catch(() => undefined);
     return run;
   }
@@ -106,24 +118,13 @@ export class TrailIndex {
     this.tail = undefined;
   }
 
-  private async readNew(): Promise<void> {
-    let fh: FileHandle;
-    try {
-      fh = await open(this.path, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      return this.reset();
-    }
-    try {
-      const st = await fh.stat();
-      const replaced = this.file !== undefined && (st.dev !== this.file.dev || st.ino !== this.file.ino);
-      if (this.stale || replaced || st.size < this.end || !(await this.lastLineIntact(fh))) this.reset();
-      this.stale = false;
-      this.file = { dev: st.dev, ino: st.ino };
-      await this.indexFrom(fh, st.size);
-    } finally {
-      await fh.close();
-    }
+  private async readNew(fh: FileHandle): Promise<void> {
+    const st = await fh.stat();
+    const replaced = this.file !== undefined && (st.dev !== this.file.dev || st.ino !== this.file.ino);
+    if (this.stale || replaced || st.size < this.end || !(await this.lastLineIntact(fh))) this.reset();
+    this.stale = false;
+    this.file = { dev: st.dev, ino: st.ino };
+    await this.indexFrom(fh, st.size);
   }
 
   private async lastLineIntact(fh: FileHandle): Promise<boolean> {
@@ -145,12 +146,16 @@ export class TrailIndex {
       pos += bytesRead;
       const buf = pending.length ? Buffer.concat([pending, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
       let start = 0;
+      let last: { offset: number; start: number; end: number } | undefined;
       for (let nl = buf.indexOf(NL, start); nl >= 0; nl = buf.indexOf(NL, start)) {
-        this.add(this.end, buf.subarray(start, nl));
+        this.add(this.end, buf.toString('utf8', start, nl), nl - start);
+        last = { offset: this.end, start, end: nl };
         this.end += nl - start + 1;
         start = nl + 1;
       }
-      pending = Buffer.from(buf.subarray(start)); // a copy: the chunk is not kept alive by it
+      // A copy: the chunk is not kept alive by it.
+      if (last) this.lastLine = { offset: last.offset, bytes: Buffer.from(buf.subarray(last.start, last.end)) };
+      pending = Buffer.from(buf.subarray(start));
     }
     this.tail = pending.length ? this.parse(pending.toString('utf8')) : undefined;
   }
@@ -161,9 +166,9 @@ export class TrailIndex {
     return id;
   }
 
-  private add(offset: number, line: Buffer): void {
-    this.lastLine = { offset, bytes: Buffer.from(line) };
-    const e = this.parse(line.toString('utf8'));
+  /** Indexes one line (`length` bytes, without its newline) found at `offset` in the file. */
+  private add(offset: number, text: string, length: number): void {
+    const e = this.check(text);
     if (!e) return; // a full scan skips what does not read as an entry; verify reports it
     const slot = this.seqs.length;
     if (slot > 0) {
@@ -171,7 +176,7 @@ export class TrailIndex {
       if (e.time < this.times[slot - 1]!) this.timeAscending = false;
     }
     this.offsets.push(offset);
-    this.lengths.push(line.length);
+    this.lengths.push(length);
     this.seqs.push(e.seq);
     this.times.push(e.time);
     const actor = this.id(e.actor);
@@ -241,7 +246,7 @@ export class TrailIndex {
   }
 
   /** The entries at these slots, read from the file (neighbours in one read). */
-  private async read(slots: number[]): Promise<AuditEntry[]> {
+  private async read(fh: FileHandle, slots: number[]): Promise<AuditEntry[]> {
     if (!slots.length) return [];
     // Offsets and lengths are taken now: a rebuild meanwhile must not change what is read.
     const spans = slots.map((s) => ({ slot: s, offset: this.offsets[s]!, length: this.lengths[s]!, seq: this.seqs[s]! }));
@@ -252,44 +257,33 @@ export class TrailIndex {
       target: this.targets[s]!,
     }));
     const ids = this.ids;
-    let fh: FileHandle;
-    try {
-      fh = await open(this.path, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Stale(); // removed since indexed
-      throw e;
-    }
-    try {
-      const out: AuditEntry[] = new Array<AuditEntry>(spans.length);
-      // Runs of spans close together in the file (slots are in file order).
-      for (let i = 0; i < spans.length;) {
-        let j = i + 1;
-        while (j < spans.length && spans[j]!.offset - (spans[j - 1]!.offset + spans[j - 1]!.length) <= MERGE_GAP) j++;
-        const start = spans[i]!.offset;
-        const buf = Buffer.alloc(spans[j - 1]!.offset + spans[j - 1]!.length - start);
-        const { bytesRead } = await fh.read(buf, 0, buf.length, start);
-        if (bytesRead < buf.length) throw new Stale();
-        for (let k = i; k < j; k++) {
-          const sp = spans[k]!;
-          const e = this.parse(buf.toString('utf8', sp.offset - start, sp.offset - start + sp.length));
-          const x = expected[k]!;
-          if (
-            !e ||
-            e.seq !== sp.seq ||
-            e.time !== x.time ||
-            ids.get(e.actor) !== x.actor ||
-            ids.get(e.action) !== x.action ||
-            (e.target === undefined ? -1 : ids.get(e.target)) !== x.target
-          )
-            throw new Stale();
-          out[k] = e;
-        }
-        i = j;
+    const out: AuditEntry[] = new Array<AuditEntry>(spans.length);
+    // Runs of spans close together in the file (slots are in file order).
+    for (let i = 0; i < spans.length;) {
+      let j = i + 1;
+      while (j < spans.length && spans[j]!.offset - (spans[j - 1]!.offset + spans[j - 1]!.length) <= MERGE_GAP) j++;
+      const start = spans[i]!.offset;
+      const buf = Buffer.alloc(spans[j - 1]!.offset + spans[j - 1]!.length - start);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+      if (bytesRead < buf.length) throw new Stale();
+      for (let k = i; k < j; k++) {
+        const sp = spans[k]!;
+        const e = this.parse(buf.toString('utf8', sp.offset - start, sp.offset - start + sp.length));
+        const x = expected[k]!;
+        if (
+          !e ||
+          e.seq !== sp.seq ||
+          e.time !== x.time ||
+          ids.get(e.actor) !== x.actor ||
+          ids.get(e.action) !== x.action ||
+          (e.target === undefined ? -1 : ids.get(e.target)) !== x.target
+        )
+          throw new Stale();
+        out[k] = e;
       }
-      return out;
-    } finally {
-      await fh.close();
+      i = j;
     }
+    return out;
   }
 }
 

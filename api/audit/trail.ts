@@ -94,7 +94,7 @@ export class AuditTrail {
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'audit', 'trail.jsonl');
-    this.index = new TrailIndex(this.path, parseLine);
+    this.index = new TrailIndex(this.path, parseLine, indexLine);
   }
 
   /** Appends one entry (durably, under the lock) and returns it with its seq and hash. */
@@ -184,9 +184,14 @@ export class AuditTrail {
 
 async function* fileLines(path: string): AsyncGenerator<{ line: number; text: string }> {
   if (!existsSync(path)) return;
-  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  const input = createReadStream(path, 'utf8');
+  const rl = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
-  for await (const text of rl) yield { line: ++n, text };
+  try {
+    for await (const text of rl) yield { line: ++n, text };
+  } finally {
+    input.destroy(); // a caller that stops early (verify at a broken line) leaves no read running on
+  }
 }
 
 /**
@@ -202,6 +207,22 @@ export async function scanQuery(path: string, q: AuditQuery): Promise<AuditPage>
     entries.push(e);
   }
   return { entries, hasNextPage: false };
+}
+
+/**
+ * The schema with `details` checked as any object: what JSON.parse gives is JSON all the way down,
+ * so on parsed text it accepts exactly what EntrySchema accepts, without walking the details (the
+ * index checks every line of the file with it; the entries a query returns get the full parse).
+ */
+const IndexedSchema = EntrySchema.extend({ details: z.record(z.string(), z.unknown()).optional() });
+
+function indexLine(text: string): Omit<AuditEntry, 'details'> | undefined {
+  try {
+    const r = IndexedSchema.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseLine(text: string): AuditEntry | undefined {
