@@ -34,7 +34,7 @@ const median = (xs: number[]) => {
 const ACTORS = Array.from({ length: 40 }, (_, i) => `user-${i}`);
 
 /** A chained trail shaped like a server's: mostly mutations and logins, a few signatures. */
-export async function writeTrail(path: string, n: number): Promise<void> {
+async function writeTrail(path: string, n: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const out = createWriteStream(path);
   let prevHash = GENESIS_HASH;

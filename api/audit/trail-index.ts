@@ -86,11 +86,6 @@ export class TrailIndex {
     }
   }
 
-  /** Entries in the index (for tests and the bench). */
-  get size(): number {
-    return this.seqs.length;
-  }
-
   /** Reads what was appended since the last call; one at a time, queries wait for it. */
   private catchUp(fh: FileHandle | undefined): Promise<void> {
     const run = this.catchingUp.then(() => (fh ? this.readNew(fh) : this.reset()));
