@@ -26,6 +26,8 @@ export interface ApiContext {
   /** The hash-chained audit trail of the data directory. */
   audit: AuditTrail;
   dataDir: string;
+  /** The caller's address (the TCP peer), for the failed-login limits; undefined in bare-schema tests. */
+  clientAddress?: string;
   /** Subscriptions' events (api/live); the server always sets it, bare-schema tests may not. */
   live?: LiveBus;
 }

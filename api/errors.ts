@@ -8,10 +8,17 @@ import type { GraphQLError } from 'graphql';
 // and an error from the other copy would fail yoga's instanceof check and be masked.
 import { createGraphQLError, handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { isTracegraphError, type TracegraphError } from '../core/errors.ts';
+import { TooManyAttempts } from './auth/throttle.ts';
 
 /** A TracegraphError meant for the client (INTERNAL is a bug by definition: masked like any other). */
 function clientFacing(e: unknown): TracegraphError | undefined {
   return isTracegraphError(e) && e.code !== 'INTERNAL' ? e : undefined;
+}
+
+/** The HTTP answer an error asks for (yoga takes `extensions.http` and leaves it out of the body). */
+function httpOf(e: TracegraphError): { http?: { status: number; headers?: Record<string, string> } } {
+  if (e instanceof TooManyAttempts) return { http: { status: 429, headers: { 'retry-after': String(e.retryAfterSeconds) } } };
+  return {};
 }
 
 function toClientError(error: GraphQLError, logger: YogaLogger | undefined): GraphQLError {
@@ -25,7 +32,7 @@ function toClientError(error: GraphQLError, logger: YogaLogger | undefined): Gra
       source: error.source,
       positions: error.positions,
       path: error.path,
-      extensions: { ...error.extensions, code: cause.code },
+      extensions: { ...error.extensions, code: cause.code, ...httpOf(cause) },
     });
   }
   // graphql-js reports a variable of the wrong shape (e.g. an object for `[ID!]!`) with no code:

@@ -17,6 +17,7 @@ import { AuditTrail } from './audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
+import type { LoginLimits } from './auth/throttle.ts';
 import { UserStore } from './auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
 import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
@@ -44,6 +45,8 @@ export interface ApiServerOptions {
   maxCaptureBytes?: number;
   /** What `GET /metrics` serves (default: the process's metrics from api/metrics.ts). */
   metrics?: IngestMetrics;
+  /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
+  loginLimits?: Partial<LoginLimits>;
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
   live?: LiveBus;
 }
@@ -92,18 +95,22 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const host = opts.host ?? '127.0.0.1';
   const limit = opts.maxBodyBytes ?? MiB;
   const audit = new AuditTrail(opts.dataDir);
-  const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, { devKey: opts.devKey });
+  const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, {
+    devKey: opts.devKey,
+    loginLimits: opts.loginLimits,
+  });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
-  const yoga = createYoga<object, ApiContext>({
+  const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
-    context: ({ request }): ApiContext => ({
+    context: ({ request, clientAddress }): ApiContext => ({
       store,
       principal: gate.principalOf(request),
       auth,
       audit,
       dataDir: opts.dataDir,
+      clientAddress,
       live,
     }),
     graphiql: process.env.NODE_ENV !== 'production',
@@ -141,8 +148,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     res.once('close', () => abort.abort());
     const response = await yoga.fetch(
       new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`),
-      { method: req.method, headers, body, signal: abort.signal },
-      {},
+      // Buffer.concat's buffers sit on an ArrayBuffer (never a SharedArrayBuffer), as BodyInit wants.
+      { method: req.method, headers, body: body as Uint8Array<ArrayBuffer> | undefined, signal: abort.signal },
+      // The TCP peer: X-Forwarded-For is not trusted (anyone can send it).
+      { clientAddress: req.socket.remoteAddress },
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();
@@ -186,7 +195,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const ws = attachWebSocket(server, yoga, {
     path: '/graphql',
     auth,
-    context: (principal) => ({ store, principal, auth, audit, dataDir: opts.dataDir, live }),
+    context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live }),
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -37,6 +37,16 @@ const FileConfig = z
       })
       .strict()
       .optional(),
+    login: z
+      .object({
+        maxFailuresPerName: z.number().int().positive().optional(),
+        /** 0: no limit per address (e.g. behind a proxy that every client shares). */
+        maxFailuresPerAddress: z.number().int().nonnegative().optional(),
+        windowSeconds: z.number().int().positive().optional(),
+        lockoutSeconds: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
     opcua: z
       .object({
         /** The OPC UA mapping file (node ids -> readings, operations, scans; see ingest/opcua/config.ts). */
@@ -56,6 +66,17 @@ export interface Config {
   neo4j?: Neo4jConfig;
   mqtt?: MqttConfig;
   opcua?: { mappingFile: string };
+  /** Failed-password limits of the API (login, signatures); unset keys keep api/auth/throttle.ts's defaults. */
+  login?: LoginConfig;
+}
+
+export interface LoginConfig {
+  /** Failures for one user name within the window before it is locked out (default 5). */
+  maxFailuresPerName?: number;
+  /** Failures from one client address within the window (default 20; 0: no limit). */
+  maxFailuresPerAddress?: number;
+  windowMs?: number;
+  lockoutMs?: number;
 }
 
 export interface MqttConfig {
@@ -92,6 +113,16 @@ const positiveInt = (name: string, v: string | undefined): number | undefined =>
   return n;
 };
 
+const nonNegativeInt = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new TracegraphError('CONFIG', `${name} must be a whole number, 0 or more, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+
 export function loadConfig(
   flags: { dataDir?: string; mqttUrl?: string; opcuaConfig?: string } = {},
   env: NodeJS.ProcessEnv = process.env,
@@ -119,6 +150,19 @@ export function loadConfig(
     epcisMaxCaptureMb:
       positiveInt('TRACEGRAPH_EPCIS_MAX_CAPTURE_MB', env.TRACEGRAPH_EPCIS_MAX_CAPTURE_MB) ?? file.epcisMaxCaptureMb,
     kuzuBufferMb: positiveInt('TRACEGRAPH_KUZU_BUFFER_MB', env.TRACEGRAPH_KUZU_BUFFER_MB),
+    login: {
+      maxFailuresPerName:
+        positiveInt('TRACEGRAPH_LOGIN_MAX_FAILURES', env.TRACEGRAPH_LOGIN_MAX_FAILURES) ?? file.login?.maxFailuresPerName,
+      maxFailuresPerAddress:
+        nonNegativeInt('TRACEGRAPH_LOGIN_MAX_FAILURES_PER_ADDRESS', env.TRACEGRAPH_LOGIN_MAX_FAILURES_PER_ADDRESS) ??
+        file.login?.maxFailuresPerAddress,
+      windowMs: seconds(
+        positiveInt('TRACEGRAPH_LOGIN_WINDOW_SECONDS', env.TRACEGRAPH_LOGIN_WINDOW_SECONDS) ?? file.login?.windowSeconds,
+      ),
+      lockoutMs: seconds(
+        positiveInt('TRACEGRAPH_LOGIN_LOCKOUT_SECONDS', env.TRACEGRAPH_LOGIN_LOCKOUT_SECONDS) ?? file.login?.lockoutSeconds,
+      ),
+    },
   };
   if (uri) {
     config.neo4j = {

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'SIGNATURE_INVALID'
+  | 'TOO_MANY_ATTEMPTS'
   | 'QUERY_TOO_COMPLEX'
   | 'AUDIT_BROKEN'
   | 'INTERNAL';

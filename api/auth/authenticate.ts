@@ -11,6 +11,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import type { AuditTrail } from '../audit/trail.ts';
 import { API_KEY_PREFIX, keyLabel, newSecret, secretHash, TOKEN_PREFIX } from './api-keys.ts';
 import type { Principal } from './roles.ts';
+import { LoginThrottle, TooManyAttempts, type LoginLimits } from './throttle.ts';
 import type { UserStore } from './users.ts';
 
 export const DEV_PRINCIPAL: Principal = { name: 'dev', role: 'admin' };
@@ -39,16 +40,19 @@ export class Authenticator {
   private readonly tokens = new Map<string, Token>();
   private readonly seenKeys = new Set<string>();
   private readonly devKeyDigest: Buffer | undefined;
+  /** Failed-password limits, shared by login and signatures (api/auth/throttle.ts). */
+  readonly throttle: LoginThrottle;
 
   constructor(
     readonly users: UserStore,
     private readonly audit: AuditTrail,
-    opts: { devKey?: string; tokenTtlMs?: number } = {},
+    opts: { devKey?: string; tokenTtlMs?: number; loginLimits?: Partial<LoginLimits> } = {},
   ) {
     if (opts.devKey !== undefined && opts.devKey.length < MIN_DEV_KEY_LENGTH)
       throw new TracegraphError('CONFIG', `the dev key (TRACEGRAPH_DEV_KEY) needs at least ${MIN_DEV_KEY_LENGTH} characters`);
     this.devKeyDigest = opts.devKey ? digest(opts.devKey) : undefined;
     this.tokenTtlMs = opts.tokenTtlMs ?? TOKEN_TTL_MS;
+    this.throttle = new LoginThrottle(opts.loginLimits);
   }
 
   private readonly tokenTtlMs: number;
@@ -103,14 +107,43 @@ export class Authenticator {
     return { principal: null, reason };
   }
 
-  /** Checks a name and password and issues a short-lived token; every attempt is audited. */
-  async login(name: string, password: string): Promise<LoginResult> {
-    const outcome = await this.users.checkPassword(name, password);
+  /**
+   * Checks a name and password and issues a short-lived token; every attempt is audited. Refused
+   * with TOO_MANY_ATTEMPTS, unchecked, while the name or the client address is locked out.
+   */
+  async login(name: string, password: string, address?: string): Promise<LoginResult> {
+    const actor = name.slice(0, 64) || 'anonymous';
+    let attempt;
+    try {
+      attempt = this.throttle.begin(name, address);
+    } catch (e) {
+      if (e instanceof TooManyAttempts)
+        await this.audit.append({
+          actor,
+          action: 'login',
+          details: {
+            method: 'password',
+            ok: false,
+            reason: 'too-many-attempts',
+            retryAt: e.retryAt.toISOString(),
+            ...(address ? { address } : {}),
+          },
+        });
+      throw e;
+    }
+    let outcome;
+    try {
+      outcome = await this.users.checkPassword(name, password);
+    } catch (e) {
+      attempt.done(undefined);
+      throw e;
+    }
+    attempt.done(outcome === 'ok' ? 'ok' : 'failed');
     if (outcome !== 'ok') {
       await this.audit.append({
-        actor: name.slice(0, 64) || 'anonymous',
+        actor,
         action: 'login',
-        details: { method: 'password', ok: false, reason: outcome },
+        details: { method: 'password', ok: false, reason: outcome, ...(address ? { address } : {}) },
       });
       // One message for every failure: which part was wrong is for the audit trail, not the caller.
       throw new TracegraphError(

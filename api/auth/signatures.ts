@@ -8,6 +8,7 @@
 import { TracegraphError } from '../../core/errors.ts';
 import type { ApiContext } from '../builder.ts';
 import { DEV_PRINCIPAL } from './authenticate.ts';
+import { TooManyAttempts } from './throttle.ts';
 import type { Role } from './roles.ts';
 
 export interface Signature {
@@ -46,6 +47,35 @@ function checked(req: SignatureRequest): { meaning: string; target: string } {
 }
 
 /**
+ * The password check of a signature, under the same failed-attempt limits as `login` (it is a
+ * password check too): refused unchecked, and audited, while the name or address is locked out.
+ */
+async function throttledCheck(ctx: ApiContext, name: string, password: string, target: string, meaning: string) {
+  let attempt;
+  try {
+    attempt = ctx.auth.throttle.begin(name, ctx.clientAddress);
+  } catch (e) {
+    if (e instanceof TooManyAttempts)
+      await ctx.audit.append({
+        actor: name,
+        action: 'signature.failed',
+        target,
+        details: { meaning, role: ctx.principal!.role, reason: 'too-many-attempts', retryAt: e.retryAt.toISOString() },
+      });
+    throw e;
+  }
+  try {
+    const outcome = await ctx.auth.users.checkPassword(name, password);
+    // A user without a password has nothing to guess: only a wrong password counts.
+    attempt.done(outcome === 'ok' ? 'ok' : outcome === 'wrong-password' ? 'failed' : undefined);
+    return outcome;
+  } catch (e) {
+    attempt.done(undefined);
+    throw e;
+  }
+}
+
+/**
  * Re-verifies the caller's password, records the signature in the audit trail and returns it;
  * throws SIGNATURE_INVALID (and records the failed attempt) when the password does not verify.
  */
@@ -53,7 +83,8 @@ export async function requireSignature(ctx: ApiContext, req: SignatureRequest): 
   const who = ctx.principal;
   if (!who) throw new TracegraphError('UNAUTHENTICATED', 'signing needs an authenticated user');
   const { meaning, target } = checked(req);
-  const outcome = who.name === DEV_PRINCIPAL.name ? 'dev-key' : await ctx.auth.users.checkPassword(who.name, req.password);
+  const outcome =
+    who.name === DEV_PRINCIPAL.name ? 'dev-key' : await throttledCheck(ctx, who.name, req.password, target, meaning);
   if (outcome !== 'ok') {
     await ctx.audit.append({
       actor: who.name,

@@ -37,7 +37,11 @@ export function attachWebSocket(
   server: Server,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yoga's server context type is internal
   yoga: YogaServerInstance<any, ApiContext>,
-  opts: { path: string; auth: Authenticator; context: (principal: Principal) => ApiContext },
+  opts: {
+    path: string;
+    auth: Authenticator;
+    context: (principal: Principal, clientAddress: string | undefined) => ApiContext;
+  },
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const principals = new WeakMap<object, Principal>();
@@ -69,7 +73,7 @@ export function attachWebSocket(
           operationName: payload.operationName,
           document: parse(payload.query),
           variableValues: payload.variables,
-          contextValue: opts.context(principal),
+          contextValue: opts.context(principal, ctx.extra.request.socket.remoteAddress),
           rootValue: { execute, subscribe } as EnvelopedRoot,
         };
         const errors = validate(args.schema, args.document);

@@ -48,13 +48,14 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginResultType,
-    description: 'A short-lived token (one hour) for a user name and password; the only call allowed without a key.',
+    description:
+      'A short-lived token (one hour) for a user name and password; the only call allowed without a key. After repeated failures the name or address is refused for a while (TOO_MANY_ATTEMPTS, HTTP 429).',
     skipTypeScopes: true,
     args: {
       name: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
     },
-    resolve: (_root, args, ctx) => ctx.auth.login(args.name, args.password),
+    resolve: (_root, args, ctx) => ctx.auth.login(args.name, args.password, ctx.clientAddress),
   }),
   signRecord: t.withAuth({ sign: true }).field({
     type: SignatureType,

@@ -175,36 +175,21 @@ const Recall = builder.objectRef<RecallRecord>('Recall').implement({
 /** The target a recall approval signs: the audit trail is where the signature lives. */
 const approvalTarget = (id: string) => `recall:${id}`;
 
-/**
- * Every recall approval by recall id, read from the audit trail once per request (a `recalls` list
- * asks for each recall's approvals; one pass over the trail answers them all).
- */
-const approvalsByRequest = new WeakMap<object, Promise<Map<string, Signature[]>>>();
-
-function approvalsOf(ctx: { audit: AuditTrail }, id: string): Promise<Signature[]> {
-  let all = approvalsByRequest.get(ctx);
-  if (!all) {
-    all = ctx.audit.query({ first: Infinity, action: 'signature' }).then(({ entries }) => {
-      const byTarget = new Map<string, Signature[]>();
-      for (const e of entries) {
-        if (!e.target) continue;
-        const d = e.details as { meaning: string; role: Signature['role'] };
-        const signature: Signature = {
-          signer: e.actor,
-          role: d.role,
-          signedAt: e.time,
-          meaning: d.meaning,
-          target: e.target,
-          auditSeq: e.seq,
-          auditHash: e.hash,
-        };
-        byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), signature]);
-      }
-      return byTarget;
-    });
-    approvalsByRequest.set(ctx, all);
-  }
-  return all.then((m) => m.get(approvalTarget(id)) ?? []);
+/** A recall's approvals: the trail's index reads just the signature entries on this recall. */
+async function approvalsOf(ctx: { audit: AuditTrail }, id: string): Promise<Signature[]> {
+  const { entries } = await ctx.audit.query({ first: Infinity, action: 'signature', target: approvalTarget(id) });
+  return entries.map((e) => {
+    const d = e.details as { meaning: string; role: Signature['role'] };
+    return {
+      signer: e.actor,
+      role: d.role,
+      signedAt: e.time,
+      meaning: d.meaning,
+      target: approvalTarget(id),
+      auditSeq: e.seq,
+      auditHash: e.hash,
+    };
+  });
 }
 
 const MassBalanceRef = builder.objectRef<MassBalance>('MassBalance').implement({

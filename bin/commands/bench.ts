@@ -13,6 +13,7 @@ interface BenchFlags {
   ingestRuns: number;
   recallClients: number;
   recallRequests: number;
+  auditEntries: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -26,7 +27,7 @@ export function benchCommand(): Command {
     .option('--runs <n>', 'traces per measurement', positiveInt, 20)
     .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
     .option('--out <file>', 'also write the trace results as JSON here')
-    .option('--sections <list>', 'comma-separated: traces,ingest', 'traces,ingest')
+    .option('--sections <list>', 'comma-separated: traces,ingest,audit', 'traces,ingest,audit')
     .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
     .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
     .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
@@ -38,6 +39,7 @@ export function benchCommand(): Command {
       20,
     )
     .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
+    .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
     .action(async (opts: BenchFlags) => {
       const sections = list(opts.sections);
       if (sections.includes('traces')) {
@@ -60,6 +62,10 @@ export function benchCommand(): Command {
           connections: opts.connections,
           stores: ['none', 'kuzu'],
         });
+      }
+      if (sections.includes('audit')) {
+        const { runAuditBench } = await import('../../bench/audit.ts');
+        await runAuditBench({ entries: opts.auditEntries, runs: opts.runs });
       }
     });
 }

@@ -35,6 +35,7 @@ export function serveCommand(): Command {
               dataDir: config.dataDir,
               devKey: process.env.TRACEGRAPH_DEV_KEY || undefined,
               maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
+              loginLimits: config.login,
             });
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
