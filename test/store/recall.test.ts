@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore, RecallCriteria } from '../../cypher/port.ts';
 import { backends } from '../helpers/stores.ts';
-import { at } from '../helpers/events.ts';
+import { at, ev } from '../helpers/events.ts';
 import { recallPlant } from './recall-fixtures.ts';
 
 for (const backend of backends()) {
@@ -109,6 +109,47 @@ for (const backend of backends()) {
       const saved = await store.saveRecall({ name: 'L1 resin', criteria, counts, createdBy: 'qe@plant' });
       expect(saved.id).toMatch(/^RCL-/);
       expect(await store.listRecalls()).toEqual([saved]);
+    });
+  });
+
+  describe.skipIf(backend.skip)(`recall scope after new events on ${backend.name}`, () => {
+    let store: GraphStore;
+    beforeAll(async () => {
+      store = await backend.open();
+      await store.applyEvents(recallPlant());
+    });
+    afterAll(() => backend.release());
+
+    const asm4 = {
+      kind: 'operation' as const,
+      eventId: 'asm4',
+      eventTime: at(55),
+      operationId: 'OP-asm4',
+      step: 'assembly',
+      station: 'ASM-1',
+      recipeId: 'RCP-A',
+      inputs: [{ id: 'M1', qty: 1, uom: 'kg' }],
+      outputs: [{ id: 'U6', type: 'unit' as const, qty: 1, uom: 'ea' }],
+    };
+
+    it('recallScope asked again with the same criteria sees units made, shipped and declared in error since', async () => {
+      const criteria: RecallCriteria = { supplierLots: ['L1'] };
+      const [a, b] = await Promise.all([store.recallScope(criteria), store.recallScope({ supplierLots: ['L1'] })]);
+      expect(a).toEqual(b);
+      expect(a.units).toEqual(['U1', 'U2', 'U5']);
+      expect(a.shippedUnits).toEqual(['U1', 'U5']);
+
+      await store.applyEvents([
+        ev(asm4),
+        ev({ kind: 'ship', eventId: 's3', eventTime: at(80), shipmentId: 'SHP3', items: ['U2'], customer: 'CUST-C' }),
+      ]);
+      const after = await store.recallScope(criteria);
+      expect(after.units).toEqual(['U1', 'U2', 'U5', 'U6']);
+      expect(after.shippedUnits).toEqual(['U1', 'U2', 'U5']);
+      expect(after.customers).toEqual(['CUST-A', 'CUST-B', 'CUST-C']);
+
+      await store.applyEvents([ev({ ...asm4, errorDeclaration: { declarationTime: at(90), reason: 'incorrect_data' } })]);
+      expect((await store.recallScope(criteria)).units).toEqual(['U1', 'U2', 'U5']);
     });
   });
 }
