@@ -297,23 +297,35 @@ export class FlowIndex {
 
   /** The containers an item was packed into, at any depth. */
   containersOf(id: string): string[] {
-    const seen = new Set<string>();
-    const queue = [id];
-    for (let i = 0; i < queue.length; i++)
-      for (const c of this.neighbours('item', queue[i]!, 'out', 'item'))
-        if (this.kindOf(c) === 'container' && !seen.has(c)) {
-          seen.add(c);
-          queue.push(c);
+    const v = this.byKey[0]!.get(id);
+    return v === undefined ? [] : this.containerVertices(v).map((c) => this.keys[c]!);
+  }
+
+  /** Breadth-first over packing edges, by vertex number (a forward trace asks this for thousands of units). */
+  private containerVertices(v: number): number[] {
+    const found: number[] = [];
+    const queue = [v];
+    for (let i = 0; i < queue.length; i++) {
+      const l = this.out[queue[i]!];
+      if (l)
+        for (let j = 0; j < l.length; j += 2) {
+          const c = l[j]!;
+          if (this.kinds[c] === V.Container && !found.includes(c)) {
+            found.push(c);
+            queue.push(c);
+          }
         }
-    return [...seen];
+    }
+    return found;
   }
 
   /** The shipments that carried an item, directly or in a container, with their customers. */
   shipmentsOf(id: string): { shipment: string; customer: string | null }[] {
+    const v = this.byKey[0]!.get(id);
+    if (v === undefined) return [];
     const out: { shipment: string; customer: string | null }[] = [];
-    for (const item of [id, ...this.containersOf(id)]) {
-      const v = this.byKey[0]!.get(item)!;
-      const l = this.out[v];
+    for (const item of [v, ...this.containerVertices(v)]) {
+      const l = this.out[item];
       if (!l) continue;
       for (let i = 0; i < l.length; i += 2) {
         const s = l[i]!;
