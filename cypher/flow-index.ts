@@ -5,7 +5,8 @@
  * batch has committed. It exists because a recursive Kuzu query spends most of its time fetching
  * the string ids of thousands of scattered nodes (see README, "Trace performance"); a breadth-first
  * search over integer adjacency touches only the part of the graph it reaches, visits every vertex
- * once (never enumerating paths) and has no depth cap.
+ * once (never enumerating paths) and has no depth cap. The quantities on INPUT_TO and OUTPUT edges
+ * are kept too, so that a trace's quantities need no Kuzu query either.
  */
 import type { FlowQuantity, TraceResult } from './port.ts';
 
