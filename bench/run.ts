@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { Neo4jStore } from '../cypher/neo4j/adapter.ts';
@@ -37,6 +38,23 @@ interface Row {
   note?: string;
 }
 
+/** traceQuantities or traceEvents on the embedded store: from memory against one Kuzu query per operation or item. */
+interface CallRow {
+  call: 'traceQuantities' | 'traceEvents';
+  forwardMs: number;
+  backwardMs: number;
+  cypherForwardMs: number;
+  cypherBackwardMs: number;
+  /** Flow rows or events per call (forward / backward). */
+  forwardRows: number;
+  backwardRows: number;
+  /** Both ways gave the same answers for every id timed. */
+  same: boolean;
+}
+
+/** The per-query baseline takes seconds per call on a large plant: it is timed this many times at most. */
+const CYPHER_RUNS = 5;
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -58,6 +76,35 @@ async function timeTraces(ids: string[], runs: number, trace: (id: string) => Pr
     items += size(r);
   }
   return { ms: median(times), items: Math.round(items / runs) };
+}
+
+/** Times `fast` `runs` times and `slow` up to CYPHER_RUNS times over the same ids (one untimed call each first). */
+async function timeCalls<T>(
+  ids: string[],
+  runs: number,
+  fast: (id: string) => Promise<T>,
+  slow: (id: string) => Promise<T>,
+  rows: (r: T) => number,
+) {
+  await fast(ids[0]!);
+  await slow(ids[0]!);
+  const fastMs: number[] = [];
+  const slowMs: number[] = [];
+  let same = true;
+  let count = 0;
+  for (let i = 0; i < runs; i++) {
+    const id = ids[i % ids.length]!;
+    let t0 = performance.now();
+    const a = await fast(id);
+    fastMs.push(performance.now() - t0);
+    count += rows(a);
+    if (i >= CYPHER_RUNS) continue;
+    t0 = performance.now();
+    const b = await slow(id);
+    slowMs.push(performance.now() - t0);
+    same &&= isDeepStrictEqual(a, b);
+  }
+  return { ms: median(fastMs), cypherMs: median(slowMs), rows: Math.round(count / runs), same };
 }
 
 function* plantEvents(plant: PlantOptions): Generator<CanonicalEvent> {
@@ -91,6 +138,7 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
   const lots = typicalSupplierLots(plant, Math.max(opts.runs, 5));
   const units = typicalUnits(plant, Math.max(opts.runs, 5));
   const rows: Row[] = [];
+  const calls: CallRow[] = [];
   let recall: RecallBenchResult | undefined;
   const recallOpts = { clients: opts.recallClients ?? 20, requests: opts.recallRequests ?? 200 };
   const work = mkdtempSync(join(tmpdir(), 'tracegraph-bench-'));
@@ -98,6 +146,7 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
     if (opts.stores.includes('kuzu'))
       rows.push(
         ...(await benchKuzu(work, plant, expected, lots, units, opts.runs, async (store) => {
+          calls.push(...(await benchCalls(store, lots, units, opts.runs)));
           if (recallOpts.clients > 0) recall = await benchRecall(store, typicalSupplierLots(plant, 50), recallOpts);
         })),
       );
@@ -110,10 +159,9 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
     rmSync(work, { recursive: true, force: true });
   }
   report(rows, opts);
-  if (recall) {
-    process.stdout.write(`\n${reportRecall(recall, opts.units)}\n`);
-    if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows, recall }, null, 2));
-  }
+  if (calls.length) process.stdout.write(`\n${reportCalls(calls, opts)}\n`);
+  if (recall) process.stdout.write(`\n${reportRecall(recall, opts.units)}\n`);
+  if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows, calls, recall }, null, 2));
   return rows;
 }
 
@@ -160,6 +208,58 @@ async function benchKuzu(
       note: '* SHORTEST query',
     },
   ];
+}
+
+/** traceQuantities and traceEvents forward from supplier lots and backward from units, both ways. */
+async function benchCalls(store: KuzuStore, lots: string[], units: string[], runs: number): Promise<CallRow[]> {
+  const out: CallRow[] = [];
+  const q = (t: { flows: unknown[] }) => t.flows.length;
+  const e = (t: string[]) => t.length;
+  const figures = async <T>(
+    call: CallRow['call'],
+    fast: (id: string, d: 'forward' | 'backward') => Promise<T>,
+    slow: (id: string, d: 'forward' | 'backward') => Promise<T>,
+    rows: (r: T) => number,
+  ) => {
+    log(`kuzu: timing ${call}`);
+    const fwd = await timeCalls(
+      lots,
+      runs,
+      (id) => fast(id, 'forward'),
+      (id) => slow(id, 'forward'),
+      rows,
+    );
+    const back = await timeCalls(
+      units,
+      runs,
+      (id) => fast(id, 'backward'),
+      (id) => slow(id, 'backward'),
+      rows,
+    );
+    out.push({
+      call,
+      forwardMs: fwd.ms,
+      backwardMs: back.ms,
+      cypherForwardMs: fwd.cypherMs,
+      cypherBackwardMs: back.cypherMs,
+      forwardRows: fwd.rows,
+      backwardRows: back.rows,
+      same: fwd.same && back.same,
+    });
+  };
+  await figures(
+    'traceQuantities',
+    (id, d) => store.traceQuantities([id], d),
+    (id, d) => store.traceQuantitiesInCypher([id], d),
+    q,
+  );
+  await figures(
+    'traceEvents',
+    (id, d) => store.traceEvents([id], d),
+    (id, d) => store.traceEventsInCypher([id], d),
+    e,
+  );
+  return out;
 }
 
 async function benchNeo4j(
@@ -237,5 +337,18 @@ function report(rows: Row[], opts: BenchOptions) {
   process.stdout.write(
     `\nTraces on a ${opts.units.toLocaleString('en')}-unit plant (median of ${opts.runs}; "vs PostgreSQL" > 1x means faster)\n\n${lines.join('\n')}\n`,
   );
-  if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows }, null, 2));
+}
+
+function reportCalls(calls: CallRow[], opts: BenchOptions): string {
+  const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+  const lines = [
+    `| call | from memory: forward / backward (ms) | one Kuzu query per operation or item: forward / backward (ms) | speed-up forward | rows per call (fwd/back) | same answers |`,
+    `|---|---|---|---|---|---|`,
+    ...calls.map(
+      (c) =>
+        `| ${c.call} | ${ms(c.forwardMs)} / ${ms(c.backwardMs)} | ${ms(c.cypherForwardMs)} / ${ms(c.cypherBackwardMs)} | ${(c.cypherForwardMs / c.forwardMs).toFixed(0)}x | ${c.forwardRows} / ${c.backwardRows} | ${c.same ? 'yes' : 'NO'} |`,
+    ),
+  ];
+  const cypherRuns = Math.min(opts.runs, CYPHER_RUNS);
+  return `Trace quantities and events on the embedded store, ${opts.units.toLocaleString('en')}-unit plant, forward from supplier lots and backward from units (medians of ${opts.runs} from memory and ${cypherRuns} per query)\n\n${lines.join('\n')}`;
 }

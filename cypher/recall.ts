@@ -268,23 +268,27 @@ export async function traceEventItems(
   return items;
 }
 
-/** Flow pairs that belong to a trace: forward, from an item in it; backward, into one. Sorted, deduplicated. */
+/**
+ * Flow pairs that belong to a trace: forward, from an item in it; backward, into one. Deduplicated,
+ * sorted by from, operation, to, then quantities (so that two edges between the same pair, drawn
+ * by two events, come out in the same order on every backend).
+ */
 export function flowsInTrace(
   rows: FlowQuantity[],
   inTrace: ReadonlySet<string>,
   direction: 'forward' | 'backward',
 ): FlowQuantity[] {
   const seen = new Set<string>();
-  const out: FlowQuantity[] = [];
+  const out: { row: FlowQuantity; pair: string; k: string }[] = [];
   for (const r of rows) {
     if (!inTrace.has(direction === 'forward' ? r.from : r.to)) continue;
     const k = JSON.stringify([r.from, r.operation, r.to, r.qty, r.uom, r.outQty, r.outUom]);
     if (seen.has(k)) continue;
     seen.add(k);
-    out.push(r);
+    out.push({ row: r, pair: `${r.from}\u0000${r.operation}\u0000${r.to}`, k });
   }
-  const key = (r: FlowQuantity) => `${r.from}\u0000${r.operation}\u0000${r.to}`;
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => cmp(a.pair, b.pair) || cmp(a.k, b.k)).map((x) => x.row);
 }
 
 /** Units per shipment, from each unit's shipments (direct or through containers). */

@@ -3,8 +3,10 @@
  *
  * Kuzu allows one writer; every call here goes through one queue. Writes run in one transaction
  * per batch (rows staged as CSV files and COPYed in; single-row updates for what already exists),
- * and only after the commit does the in-memory trace index learn of them. Traces are answered
- * from that index (flow-index.ts); `traceInCypher` answers the same in Kuzu's own Cypher.
+ * and only after the commit does the in-memory trace index learn of them. Traces, their
+ * quantities and their events are answered from that index (flow-index.ts, mention-index.ts);
+ * `traceInCypher`, `traceQuantitiesInCypher` and `traceEventsInCypher` answer the same from Kuzu,
+ * for the cross-check and the bench.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import { planBatch, type Stored } from '../batch.ts';
 import { BloomFilter } from '../bloom.ts';
 import { FlowIndex, eventHash } from '../flow-index.ts';
+import { MentionIndex, grow } from '../mention-index.ts';
 import type { LinkRow, Projection, ReceiveRow } from '../projection.ts';
 import { CsvStage, type Cell } from './csv-stage.ts';
 import { PROFILE, profile } from '../profile.ts';
@@ -87,6 +90,7 @@ export class KuzuStore implements GraphStore {
   private readonly prepared = new Map<string, kuzu.PreparedStatement>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly index = new FlowIndex();
+  private readonly mentions = new MentionIndex();
   /** Built on the first write, so read-only uses (a trace from the CLI) do not pay for it. */
   private bloom: BloomFilter | undefined;
   private readonly names = new Map<Named, Set<string>>(NAMED.map((n) => [n, new Set<string>()]));
@@ -191,9 +195,9 @@ export class KuzuStore implements GraphStore {
   }
 
   private async loadIndex(onProgress?: KuzuOptions['onProgress']): Promise<void> {
-    // Nine reads: items, three vertex tables, five edge tables.
+    // Ten reads: items, three vertex tables, five edge tables, event mentions.
     let step = 0;
-    const report = (what: string) => onProgress?.(++step, 9, what);
+    const report = (what: string) => onProgress?.(++step, 10, what);
     const itemAt: number[] = [];
     const items = await this.exportRows(query('kuzu', 'load-items'), 4, ([o, rank, container, id]) => {
       itemAt[Number(o)] = this.index.setItem(id!, Number(rank || 1), container === 'True');
@@ -208,23 +212,44 @@ export class KuzuStore implements GraphStore {
       });
       report(label);
     }
-    const patterns: [string, string, number[], number[]][] = [
-      ['(a:Item)-[r:INPUT_TO]->(b:Operation)', 'r.h', itemAt, at.Operation],
-      ['(a:Operation)-[r:OUTPUT]->(b:Item)', 'r.h', at.Operation, itemAt],
-      ['(a:Item)-[r:PACKED_IN]->(b:Item)', 'r.h', itemAt, itemAt],
-      ['(a:Item)-[r:SHIPPED_IN]->(b:Shipment)', 'r.h', itemAt, at.Shipment],
-      ['(a:Shipment)-[r:`TO`]->(b:Party)', '0', at.Shipment, at.Party],
+    const patterns: [string, string, boolean, number[], number[]][] = [
+      ['(a:Item)-[r:INPUT_TO]->(b:Operation)', 'r.h', true, itemAt, at.Operation],
+      ['(a:Operation)-[r:OUTPUT]->(b:Item)', 'r.h', true, at.Operation, itemAt],
+      ['(a:Item)-[r:PACKED_IN]->(b:Item)', 'r.h', false, itemAt, itemAt],
+      ['(a:Item)-[r:SHIPPED_IN]->(b:Shipment)', 'r.h', false, itemAt, at.Shipment],
+      ['(a:Shipment)-[r:`TO`]->(b:Party)', '0', false, at.Shipment, at.Party],
     ];
-    for (const [pattern, hash, from, to] of patterns) {
-      const n = await this.exportRows(query('kuzu', 'load-edges', { Pattern: pattern, Hash: hash }), 3, ([a, b, h]) =>
-        this.index.addHashedEdge(from[Number(a)]!, to[Number(b)]!, Number(h)),
+    for (const [pattern, hash, flow, from, to] of patterns) {
+      const fill = { Pattern: pattern, Hash: hash, Qty: flow ? 'to_json(r.qty)' : 'NULL', Uom: flow ? 'r.uom' : 'NULL' };
+      // Kuzu writes NULL as an empty field (and stores an empty uom as NULL: see csv-stage.ts).
+      const n = await this.exportRows(query('kuzu', 'load-edges', fill), 5, ([a, b, h, qty, uom]) =>
+        this.index.addHashedEdge(from[Number(a)]!, to[Number(b)]!, Number(h), qty ? Number(qty) : null, uom || null),
       );
       report(`${n} edges`);
     }
+    report(`${await this.loadMentions(itemAt)} event mentions`);
+    this.index.compact();
+    this.mentions.compact();
     for (const label of ['WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const) {
       const set = this.names.get(label)!;
       for (const r of await this.run(query('kuzu', 'load-names', { Label: label }))) set.add(r.id as string);
     }
+  }
+
+  /** The mention index: live events that name an item, numbered as read, and the items they name. */
+  private async loadMentions(itemAt: number[]): Promise<number> {
+    const [events, epcisNames, mentions] = statements('kuzu', 'load-mentions');
+    // Kuzu's offsets skip the events that name no item (readings, maintenance): a typed array, not a holey one.
+    let eventAt = new Int32Array(1024).fill(-1);
+    await this.exportRows(events!, 2, ([o, id]) => {
+      eventAt = grow(eventAt, Number(o), -1);
+      eventAt[Number(o)] = this.mentions.addEvent(id!, id!);
+    });
+    await this.exportRows(epcisNames!, 2, ([o, name]) => {
+      const n = eventAt[Number(o)] ?? -1;
+      if (n >= 0) this.mentions.rename(n, name!);
+    });
+    return this.exportRows(mentions!, 2, ([e, i]) => this.mentions.mention(itemAt[Number(i)]!, eventAt[Number(e)]!));
   }
 
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
@@ -419,11 +444,22 @@ export class KuzuStore implements GraphStore {
     for (const s of p.shipments.values()) ix.vertex('shipment', s.id);
     for (const id of p.parties) ix.vertex('party', id);
     for (const [label, ids] of created) for (const id of ids) this.names.get(label)!.add(id);
-    for (const r of p.inputs) ix.addEdge(ix.lookup('lot', r.item)!, ix.lookup('operation', r.op)!, r.eventId);
-    for (const r of p.outputs) ix.addEdge(ix.lookup('operation', r.op)!, ix.lookup('lot', r.item)!, r.eventId);
+    for (const r of p.inputs)
+      ix.addEdge(ix.lookup('lot', r.item)!, ix.lookup('operation', r.op)!, r.eventId, r.qty, r.uom || null);
+    for (const r of p.outputs)
+      ix.addEdge(ix.lookup('operation', r.op)!, ix.lookup('lot', r.item)!, r.eventId, r.qty, r.uom || null);
     for (const r of p.packs) ix.addEdge(ix.lookup('lot', r.child)!, ix.lookup('lot', r.parent)!, r.eventId);
     for (const r of p.shipped) ix.addEdge(ix.lookup('lot', r.item)!, ix.lookup('shipment', r.shipment)!, r.eventId);
     for (const l of p.shipTo) ix.addEdge(ix.lookup('shipment', l.from)!, ix.lookup('party', l.to)!, '');
+    if (p.mentions.length) {
+      const names = new Map(p.events.map((e) => [e.id, e.epcisEventId ?? e.id]));
+      const numbers = new Map<string, number>();
+      for (const m of p.mentions) {
+        let n = numbers.get(m.from);
+        if (n === undefined) numbers.set(m.from, (n = this.mentions.addEvent(m.from, names.get(m.from)!)));
+        this.mentions.mention(ix.lookup('lot', m.to)!, n);
+      }
+    }
     this.learnOperations(p);
   }
 
@@ -435,6 +471,11 @@ export class KuzuStore implements GraphStore {
     for (const id of drawn.shipments.keys()) vs.push(ix.lookup('shipment', id) ?? -1);
     ix.removeEventEdges(
       vs.filter((v) => v >= 0),
+      eventId,
+    );
+    // The items an event names are the items it drew (projection.ts).
+    this.mentions.void(
+      [...drawn.items.keys()].flatMap((id) => ix.lookup('lot', id) ?? []),
       eventId,
     );
   }
@@ -598,15 +639,30 @@ export class KuzuStore implements GraphStore {
     return this.exclusive(async () => computeRecallScope(this.recallFacts(await this.operationCache()), criteria));
   }
 
+  /**
+   * From memory: the trace, the operations next to it, and each operation's flow pairs with the
+   * quantities the index keeps per edge. Cost grows with the trace, not the graph.
+   */
   traceQuantities(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceQuantities> {
+    return this.exclusive(() => {
+      const { inTrace, ops, units } = this.quantityScope(ids, direction);
+      return Promise.resolve(
+        this.quantities(
+          inTrace,
+          [...ops].flatMap((op) => this.index.flowsOf(op)),
+          units,
+          direction,
+        ),
+      );
+    });
+  }
+
+  /** The same from Kuzu, one `recall-flows` query per operation (the cross-check and the bench's baseline). */
+  traceQuantitiesInCypher(ids: readonly string[], direction: 'forward' | 'backward'): Promise<TraceQuantities> {
     return this.exclusive(async () => {
-      const t = this.index.trace(ids, direction);
-      const inTrace = new Set([...ids, ...t.lots, ...t.units, ...t.containers]);
-      const side = direction === 'forward' ? 'out' : 'in';
-      const ops = new Set<string>();
-      for (const id of inTrace) for (const op of this.index.neighbours('item', id, side, 'operation')) ops.add(op);
+      const { inTrace, ops, units } = this.quantityScope(ids, direction);
       const rows: FlowQuantity[] = [];
-      for (const op of [...ops].sort())
+      for (const op of ops)
         for (const r of await this.run(query('kuzu', 'recall-flows'), { id: op }))
           rows.push({
             from: r.from as string,
@@ -617,24 +673,55 @@ export class KuzuStore implements GraphStore {
             outQty: r.outQty === null ? null : Number(r.outQty),
             outUom: (r.outUom as string | null) ?? null,
           });
-      const units = direction === 'forward' ? [...ids, ...t.units].filter((id) => this.index.kindOf(id) === 'unit') : [];
-      return {
-        flows: flowsInTrace(rows, inTrace, direction),
-        shipments: shipmentUnits(new Map(units.map((u) => [u, this.index.shipmentsOf(u)]))),
-      };
+      return this.quantities(inTrace, rows, units, direction);
     });
   }
 
+  /** The items of a trace, the operations they went into (forward) or came out of (backward), its units. */
+  private quantityScope(ids: readonly string[], direction: 'forward' | 'backward') {
+    const t = this.index.trace(ids, direction);
+    const inTrace = new Set([...ids, ...t.lots, ...t.units, ...t.containers]);
+    const side = direction === 'forward' ? 'out' : 'in';
+    const ops = new Set<string>();
+    for (const id of inTrace) for (const op of this.index.neighbours('item', id, side, 'operation')) ops.add(op);
+    const units = direction === 'forward' ? [...ids, ...t.units].filter((id) => this.index.kindOf(id) === 'unit') : [];
+    return { inTrace, ops, units };
+  }
+
+  private quantities(
+    inTrace: ReadonlySet<string>,
+    rows: FlowQuantity[],
+    units: string[],
+    direction: 'forward' | 'backward',
+  ): TraceQuantities {
+    return {
+      flows: flowsInTrace(rows, inTrace, direction),
+      shipments: shipmentUnits(new Map(units.map((u) => [u, this.index.shipmentsOf(u)]))),
+    };
+  }
+
+  /** From memory: the live events that name an item of the trace (mention-index.ts). */
   traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
     return this.exclusive(async () => {
-      const t = this.index.trace(ids, direction);
-      const items = await traceEventItems(ids, t, direction, (all) =>
-        Promise.resolve(all.flatMap((id) => this.index.containersOf(id))),
-      );
+      const items = await this.eventItems(ids, direction);
+      return this.mentions.namesOf([...items].flatMap((id) => this.index.lookup('lot', id) ?? []));
+    });
+  }
+
+  /** The same from Kuzu, one `trace-events` query per item (the cross-check and the bench's baseline). */
+  traceEventsInCypher(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
+    return this.exclusive(async () => {
       const events = new Set<string>();
-      for (const id of items) for (const r of await this.run(query('kuzu', 'trace-events'), { id })) events.add(r.id as string);
+      for (const id of await this.eventItems(ids, direction))
+        for (const r of await this.run(query('kuzu', 'trace-events'), { id })) events.add(r.id as string);
       return [...events].sort();
     });
+  }
+
+  private eventItems(ids: readonly string[], direction: 'forward' | 'backward'): Promise<Set<string>> {
+    return traceEventItems(ids, this.index.trace(ids, direction), direction, (all) =>
+      Promise.resolve(all.flatMap((id) => this.index.containersOf(id))),
+    );
   }
 
   massBalance(lots: readonly string[]): Promise<MassBalance[]> {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore, RecallCriteria } from '../../cypher/port.ts';
 import { backends } from '../helpers/stores.ts';
-import { at } from '../helpers/events.ts';
+import { at, ev } from '../helpers/events.ts';
 import { recallPlant } from './recall-fixtures.ts';
 
 for (const backend of backends()) {
@@ -109,6 +109,65 @@ for (const backend of backends()) {
       const saved = await store.saveRecall({ name: 'L1 resin', criteria, counts, createdBy: 'qe@plant' });
       expect(saved.id).toMatch(/^RCL-/);
       expect(await store.listRecalls()).toEqual([saved]);
+    });
+  });
+
+  describe.skipIf(backend.skip)(`trace quantities and events after a correction on ${backend.name}`, () => {
+    afterAll(() => backend.release());
+
+    it('an operation declared in error after it was stored leaves traceQuantities and traceEvents; its correction and a top-up count', async () => {
+      const s = await backend.open();
+      const plant = recallPlant();
+      await s.applyEvents(plant);
+      const mix1 = plant.find((e) => e.eventId === 'mix1')!;
+      const mix = (eventId: string, inputs: { id: string; qty: number; uom: string }[], qty: number) =>
+        ev({
+          kind: 'operation',
+          eventId,
+          eventTime: at(81),
+          operationId: 'OP-mix1b',
+          step: 'mix',
+          station: 'MIX-1',
+          inputs,
+          outputs: [{ id: 'M1', type: 'lot', qty, uom: 'kg' }],
+        });
+      const r = await s.applyEvents([
+        { ...mix1, errorDeclaration: { declarationTime: at(80), reason: 'incorrect_data' } },
+        mix('mix1b', [{ id: 'L1', qty: 61, uom: 'kg' }], 70),
+      ]);
+      expect(r).toMatchObject({ applied: 1, voided: 1 });
+      // A second event on the same operation: two edges L1 -> OP-mix1b and two OP-mix1b -> M1.
+      await s.applyEvents([mix('mix1b-topup', [{ id: 'L1', qty: 2, uom: 'kg' }], 2)]);
+
+      const t = await s.traceQuantities(['L1'], 'forward');
+      expect(t.flows.filter((f) => f.to === 'M1').map((f) => [f.operation, f.qty, f.outQty])).toEqual([
+        ['OP-mix1b', 2, 2],
+        ['OP-mix1b', 2, 70],
+        ['OP-mix1b', 61, 2],
+        ['OP-mix1b', 61, 70],
+      ]);
+      expect(t.flows.map((f) => `${f.from}>${f.operation}>${f.to}`)).not.toContain('L1>OP-mix1>M1');
+      expect(await s.traceEvents(['L1'], 'forward')).toEqual([
+        'asm1',
+        'asm3',
+        'mix1b',
+        'mix1b-topup',
+        'mix3',
+        'p1',
+        'r1',
+        's1',
+        's2',
+      ]);
+      expect(await s.traceEvents(['L3'], 'forward')).not.toContain('mix1');
+      expect((await s.traceQuantities(['M1'], 'backward')).flows.map((f) => f.from)).toEqual(['L1', 'L1', 'L1', 'L1']);
+
+      // Voiding the first of the two events leaves the top-up's quantities on the operation.
+      const declared = { declarationTime: at(82), reason: 'incorrect_data' };
+      const again = mix('mix1b', [{ id: 'L1', qty: 61, uom: 'kg' }], 70);
+      expect(await s.applyEvents([{ ...again, errorDeclaration: declared }])).toMatchObject({ voided: 1 });
+      expect((await s.traceQuantities(['M1'], 'backward')).flows).toEqual([
+        { from: 'L1', operation: 'OP-mix1b', to: 'M1', qty: 2, uom: 'kg', outQty: 2, outUom: 'kg' },
+      ]);
     });
   });
 }
