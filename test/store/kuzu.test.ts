@@ -65,7 +65,7 @@ describe('embedded store (Kuzu)', () => {
     await again.close();
   });
 
-  it('answers trace quantities and events from memory as one Kuzu query per item does: as written, after corrections, after a restart', async () => {
+  it('answers trace quantities and events from memory as its Kuzu queries do: as written, after corrections, after a restart', async () => {
     const d = dir();
     const events = [...generatePlant(plant)].map((e) => CanonicalEvent.parse(e));
     let store = await KuzuStore.open({ dataDir: d });
