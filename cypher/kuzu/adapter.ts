@@ -747,13 +747,12 @@ export class KuzuStore implements GraphStore {
     });
   }
 
-  /** The same from Kuzu, one `trace-events` query per item (the cross-check and the bench's baseline). */
+  /** The same from Kuzu, one `trace-events` query for all the items (the cross-check and the bench's baseline). */
   traceEventsInCypher(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
     return this.exclusive(async () => {
-      const events = new Set<string>();
-      for (const id of await this.eventItems(ids, direction))
-        for (const r of await this.run(query('kuzu', 'trace-events'), { id })) events.add(r.id as string);
-      return [...events].sort();
+      const items = [...(await this.eventItems(ids, direction))];
+      const rows = items.length ? await this.run(query('kuzu', 'trace-events'), { ids: items }) : [];
+      return [...new Set(rows.map((r) => r.id as string))].sort();
     });
   }
 

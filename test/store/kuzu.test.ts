@@ -1,10 +1,13 @@
 /** What only the embedded store has: its in-memory trace index, rebuilt from disk. */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import kuzu from 'kuzu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CanonicalEvent } from '../../core/events.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import type { TraceResult } from '../../cypher/port.ts';
+import { statements } from '../../cypher/queries.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
 import { generatePlant, typicalSupplierLots, typicalUnits } from '../../ingest/seed/plant.ts';
 import { tempDir } from '../helpers/stores.ts';
@@ -62,7 +65,7 @@ describe('embedded store (Kuzu)', () => {
     await again.close();
   });
 
-  it('answers trace quantities and events from memory as one Kuzu query per item does: as written, after corrections, after a restart', async () => {
+  it('answers trace quantities and events from memory as its Kuzu queries do: as written, after corrections, after a restart', async () => {
     const d = dir();
     const events = [...generatePlant(plant)].map((e) => CanonicalEvent.parse(e));
     let store = await KuzuStore.open({ dataDir: d });
@@ -122,6 +125,34 @@ describe('embedded store (Kuzu)', () => {
     const store = await KuzuStore.open({ dataDir: dir() });
     await store.applyEvents(Array.from({ length: 150 }, (_, i) => op(`c-${i}`, [`K${i}`], [`K${i + 1}`])));
     expect((await store.traceInCypher(['K0'], 'forward')).lots).toHaveLength(150);
+    await store.close();
+  });
+
+  it('keeps working on a database made before some relationship tables were stored forward only', async () => {
+    const d = dir();
+    // The schema as it was: every relationship table stored in both directions.
+    const old = statements('kuzu', 'schema').map((s) => s.replace(/\s*WITH \(storage_direction = 'fwd'\)/, ''));
+    expect(old.join()).not.toContain('storage_direction');
+    const db = new kuzu.Database(join(d, 'graph.kuzu'));
+    const conn = new kuzu.Connection(db);
+    for (const s of old) {
+      const r = await conn.query(s);
+      for (const x of Array.isArray(r) ? r : [r]) x.close();
+    }
+    await conn.close();
+    await db.close();
+    const events = [...generatePlant(plant)].slice(0, 3000).map((e) => CanonicalEvent.parse(e));
+    let store = await KuzuStore.open({ dataDir: d });
+    await applyInBatches(store, events, { batchSize: 1000 });
+    const [lot] = typicalSupplierLots(plant, 1);
+    const trace = await store.traceForward([lot!]);
+    const named = await store.traceEvents([lot!], 'forward');
+    expect(named.length).toBeGreaterThan(3);
+    expect(named).toEqual(await store.traceEventsInCypher([lot!], 'forward'));
+    await store.close();
+    store = await KuzuStore.open({ dataDir: d });
+    expect([await store.traceForward([lot!]), await store.traceEvents([lot!], 'forward')]).toEqual([trace, named]);
+    expect((await store.applyEvents(events.slice(0, 10))).duplicates).toBe(10);
     await store.close();
   });
 
