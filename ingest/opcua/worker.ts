@@ -27,6 +27,7 @@ import {
   type UserIdentityInfo,
 } from 'node-opcua';
 import type { CanonicalEventInput } from '../../core/events.ts';
+import { settleWithin } from '../../core/settle-within.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { endpointPassword, type EndpointMap, type OpcuaMapping, type OperationTrigger, type ScanTrigger } from './config.ts';
 
@@ -359,9 +360,11 @@ class EndpointWorker {
         await this.subscription?.terminate().catch(() => undefined);
         await this.session?.close().catch(() => undefined);
       })();
-      await Promise.race([polite, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await settleWithin(polite, 2000);
     }
-    await client.disconnect().catch(() => undefined);
+    // A client caught reconnecting to a server that has gone can take its time to give up.
+    if (!(await settleWithin(client.disconnect(), 10_000)))
+      this.o.warn(`${this.name}: the OPC UA client did not disconnect within 10 s; left behind`);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { CanonicalEventInput } from '../../core/events.ts';
+import { settleWithin } from '../../core/settle-within.ts';
 
 export interface StationPublisher {
   publish(station: string, event: CanonicalEventInput): void;
@@ -45,8 +46,10 @@ export async function connectPublisher(o: {
       await Promise.all(now);
     },
     async close() {
-      await Promise.all(pending);
-      await client.endAsync();
+      // Publishes in flight are given a moment to be acknowledged; a broker that has gone away
+      // would otherwise hold the close (and the demo's exit) for ever.
+      const flushed = await settleWithin(Promise.all(pending), 5000);
+      if (!(await settleWithin(client.endAsync(!flushed), 5000))) await client.endAsync(true);
     },
   };
 }
