@@ -5,7 +5,7 @@
  * topic: a plant has hundreds of station topics and each label value is a time series.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from './http-listen.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApplyResult } from '../cypher/port.ts';
 import { FROM_LOG, sourceFamily, type PipelineObserver } from '../ingest/pipeline/pipeline.ts';
@@ -153,20 +153,9 @@ export async function startMetricsServer(opts: { port: number; host?: string; me
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const base = await listen(server, opts.port, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    url: `${base}/metrics`,
+    close: () => closeServer(server),
   };
 }

@@ -5,7 +5,7 @@
  * under the data directory (api/auth, api/audit), shared with the CLI.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from './http-listen.ts';
 import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
 import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
@@ -198,23 +198,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live }),
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const base = await listen(server, opts.port, host);
   return {
-    url: `http://${shownHost}:${port}/graphql`,
+    url: `${base}/graphql`,
     async close() {
       await ws.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // keep-alive clients would otherwise hold close() open until they time out
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
     },
