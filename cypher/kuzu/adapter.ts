@@ -37,10 +37,18 @@ import type {
   TraceQuantities,
   TraceResult,
 } from '../port.ts';
-import { computeRecallScope, type OpFacts, type RecallFacts } from '../recall.ts';
+import {
+  computeRecallScope,
+  flowsInTrace,
+  newRecallRecord,
+  parseRecallRow,
+  shipmentUnits,
+  traceEventItems,
+  type OpFacts,
+  type RecallFacts,
+} from '../recall.ts';
 import { RecallCache } from '../recall-cache.ts';
 import { balance, type LotFlows } from '../mass-balance.ts';
-import { flowsInTrace, newRecallRecord, parseRecallRow, shipmentUnits, traceEventItems } from '../recall.ts';
 import type { HoldFilter, HoldRecord, PlaceHold, ReleaseHold } from '../port.ts';
 import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
 import type { AlarmFilter, AlarmRecord, ClearAlarm, NewSpec, SpecFilter, SpecRecord } from '../port.ts';
@@ -177,6 +185,20 @@ export class KuzuStore implements GraphStore {
     return next;
   }
 
+  /** Runs `work` in one write transaction: committed when it resolves, rolled back when it throws. Call inside `exclusive`. */
+  private async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.raw('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.raw('COMMIT');
+      return result;
+    } catch (e) {
+      // Also when COMMIT itself failed: the transaction must not stay open on the one connection.
+      await this.raw('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
   /**
    * Streams a load-*.cypher result through a CSV file, calling `row` with its first `n - 1` fields
    * split and the last one whole (it may be a string id holding commas or quotes).
@@ -281,19 +303,17 @@ export class KuzuStore implements GraphStore {
     }
     const plan = planBatch(events, stored);
     const p = plan.projection;
-    await this.raw('BEGIN TRANSACTION');
-    let committed = false;
     try {
-      const created = await this.writeProjection(p);
-      for (const v of plan.voids) {
-        for (const s of statements('kuzu', 'void-event')) await this.run(s, { id: v.eventId, payload: v.payload });
-      }
-      await this.raw('COMMIT');
-      committed = true;
+      const created = await this.transaction(async () => {
+        const names = await this.writeProjection(p);
+        for (const v of plan.voids) {
+          for (const s of statements('kuzu', 'void-event')) await this.run(s, { id: v.eventId, payload: v.payload });
+        }
+        return names;
+      });
       this.learn(p, created);
       for (const v of plan.voids) this.forget(v.drawn, v.eventId);
     } finally {
-      if (!committed) await this.raw('ROLLBACK').catch(() => undefined);
       // Before the write is acknowledged: a scope asked for after it must see it.
       this.recalls.invalidate();
     }
@@ -809,21 +829,15 @@ export class KuzuStore implements GraphStore {
     // The trace index knows every lot and unit in the graph: no query needed to check the ids.
     const missing = items.filter((id) => !this.index.itemState(id));
     if (missing.length) throw unknownItems(missing);
-    await this.exclusive(async () => {
-      await this.raw('BEGIN TRANSACTION');
-      let committed = false;
-      try {
+    await this.exclusive(() =>
+      this.transaction(async () => {
         await this.run(query('kuzu', 'hold-create'), { id: req.id, reason: req.reason, by: req.by, at: req.at });
         await this.copy(
           'HOLDS',
           items.map((id) => [req.id, id]),
         );
-        await this.raw('COMMIT');
-        committed = true;
-      } finally {
-        if (!committed) await this.raw('ROLLBACK').catch(() => undefined);
-      }
-    });
+      }),
+    );
     return (await this.holds({ id: req.id }))[0]!;
   }
 
@@ -868,19 +882,13 @@ export class KuzuStore implements GraphStore {
   }
 
   openAlarm(alarm: AlarmRecord): Promise<AlarmRecord> {
-    return this.exclusive(async () => {
-      await this.raw('BEGIN TRANSACTION');
-      let committed = false;
-      try {
+    return this.exclusive(() =>
+      this.transaction(async () => {
         await this.run(query('kuzu', 'alarm-create'), alarmParams(alarm) as Params);
         await this.run(query('kuzu', 'alarm-link'), { id: alarm.id, equipmentId: alarm.equipmentId });
-        await this.raw('COMMIT');
-        committed = true;
-      } finally {
-        if (!committed) await this.raw('ROLLBACK').catch(() => undefined);
-      }
-      return alarm;
-    });
+        return alarm;
+      }),
+    );
   }
 
   async clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
