@@ -33,7 +33,7 @@ import { balance } from '../mass-balance.ts';
 import type { HoldFilter, HoldRecord, PlaceHold, ReleaseHold } from '../port.ts';
 import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
 import type { AlarmFilter, AlarmRecord, ClearAlarm, NewSpec, SpecFilter, SpecRecord } from '../port.ts';
-import { alarmFromRow, alarmLimit, alarmParams, selectSpecs, specFromRow, specKey, specParams } from '../monitor.ts';
+import { alarmFromRow, alarmLimit, alarmParams, selectSpecs, specFromRow, specKey, specParams } from '../specs-alarms.ts';
 import {
   flowFacts,
   inspectionFacts,
