@@ -366,8 +366,13 @@ export function individualsChart(
     mr.map((value) => ({ value })),
     { ...options, rules: undefined },
   );
-  // The first value has no moving range: MR point j belongs to value j + 1.
-  const mrPoints = mrResult.points.map((p) => ({ ...p, index: p.index + 1 }));
+  // The first value has no moving range: MR point j belongs to value j + 1, and takes its phase.
+  const from = options?.baseline?.from ?? 0;
+  const to = options?.baseline?.to ?? values.length;
+  const mrPoints = mrResult.points.map((p) => {
+    const index = p.index + 1;
+    return { ...p, index, phase: index >= from && index < to ? ('I' as const) : ('II' as const) };
+  });
   return {
     individuals: judged(
       limits.individuals,

@@ -81,6 +81,15 @@ export interface RuleSetConfig {
 /** Rule sets switched per parameter (key: the parameter name as the monitor knows it). */
 export type RuleConfigByParameter = Readonly<Record<string, RuleSetConfig>>;
 
+/** The rule set of a parameter, or `fallback` (qcc's default, WE 1 and 4) when it has none. */
+export function rulesForParameter(
+  byParameter: RuleConfigByParameter,
+  parameter: string,
+  fallback: RuleSetConfig = { rules: QCC_DEFAULT_RULES },
+): RuleSetConfig {
+  return Object.hasOwn(byParameter, parameter) ? (byParameter[parameter] as RuleSetConfig) : fallback;
+}
+
 export interface RulePoint {
   readonly value: number;
   readonly center: number;

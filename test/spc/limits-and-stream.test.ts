@@ -8,6 +8,8 @@ import {
   attributeChart,
   cLimits,
   evaluatePoint,
+  individualsChart,
+  rulesForParameter,
   freezeLimits,
   individualsLimits,
   initialStreamState,
@@ -200,5 +202,23 @@ describe('streaming individuals', () => {
     expect(() =>
       evaluatePoint(initialStreamState, Number.NaN, { limits: limits.individuals, rules: { rules: ['we1'] } }),
     ).toThrow(/finite/);
+  });
+});
+
+describe('rule sets per parameter', () => {
+  it('each parameter gets its own rule set and an unknown parameter the qcc default', () => {
+    const byParameter = { 'oven/temp': { rules: NELSON }, 'press/force': { rules: ['we1'] as const } };
+    expect(rulesForParameter(byParameter, 'oven/temp').rules).toEqual(NELSON);
+    expect(rulesForParameter(byParameter, 'press/force').rules).toEqual(['we1']);
+    expect(rulesForParameter(byParameter, 'toString').rules).toEqual(['we1', 'we4']);
+  });
+
+  it('moving-range points take the index and phase of their second value', () => {
+    const chart = individualsChart([1, 2, 4, 3], { baseline: { to: 2 } });
+    expect(chart.movingRange.points.map((p) => [p.index, p.phase, p.value])).toEqual([
+      [1, 'I', 1],
+      [2, 'II', 2],
+      [3, 'II', 1],
+    ]);
   });
 });
