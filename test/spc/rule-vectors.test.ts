@@ -40,6 +40,9 @@ describe('qcc rule vectors: each rule alone flags exactly the asserted points', 
   it('every case in the CSV has an expected.json entry that agrees with its flagged column', () => {
     expect(cases.size).toBeGreaterThanOrEqual(19);
     for (const c of cases.values()) expect(expectation(exp, c.name).value, c.name).toEqual(c.flagged);
+    // And no stated vector is left untested: every entry is a CSV case or one of the combined-rule checks below.
+    const combined = ['we-overlap.combined_rules_4_3_2', 'we-overlap.combined_rules_4_3_2_1'];
+    expect([...exp.keys()].filter((id) => !cases.has(id)).sort()).toEqual(combined);
   });
 
   for (const c of cases.values()) {
