@@ -7,10 +7,10 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticate.ts';
@@ -22,6 +22,14 @@ const InitPayload = z
   .passthrough()
   .optional()
   .nullable();
+
+/** A parse failure as graphql-ws wants it; anything but a GraphQLError is a bug, kept out of the answer. */
+function asGraphQLError(e: unknown): GraphQLError {
+  // By name, not instanceof: graphql is loaded both as ESM and CJS, and yoga's copy made this one.
+  if (e instanceof Error && e.name === 'GraphQLError') return e as GraphQLError;
+  console.error('tracegraph websocket: parsing a subscribe message failed:', e);
+  return createGraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
+}
 
 export interface WebSocketEndpoint {
   /** Closes every socket (they are not HTTP connections: server.close() would wait for them). */
@@ -68,10 +76,18 @@ export function attachWebSocket(
           socket: ctx.extra.socket,
           params: payload,
         });
+        // A bad query is that operation's error, answered on the socket; thrown, graphql-ws would
+        // close the whole connection (4500) and every other subscription on it.
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (e) {
+          return [asGraphQLError(e)];
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: opts.context(principal, ctx.extra.request.socket.remoteAddress),
           rootValue: { execute, subscribe } as EnvelopedRoot,
