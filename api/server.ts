@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
   loginLimits?: Partial<LoginLimits>;
+  /** Origins allowed to call /graphql from a browser with credentials (CORS); default none (same-origin only). */
+  corsOrigins?: readonly string[];
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
   live?: LiveBus;
 }
@@ -101,6 +103,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
+  const corsOrigins = new Set(opts.corsOrigins ?? []);
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -113,6 +116,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       clientAddress,
       live,
     }),
+    // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && corsOrigins.has(origin) ? { origin: [origin], credentials: true } : false;
+    },
     graphiql: process.env.NODE_ENV !== 'production',
     landingPage: false,
     // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."

@@ -12,6 +12,7 @@ const FileConfig = z
   .object({
     dataDir: z.string().min(1).optional(),
     epcisMaxCaptureMb: z.number().int().positive().optional(),
+    corsOrigins: z.array(z.string()).optional(),
     neo4j: z
       .object({
         uri: z.string().min(1),
@@ -68,6 +69,11 @@ export interface Config {
   opcua?: { mappingFile: string };
   /** Failed-password limits of the API (login, signatures); unset keys keep api/auth/throttle.ts's defaults. */
   login?: LoginConfig;
+  /**
+   * Origins (`https://host[:port]`) whose pages may call /graphql from a browser with credentials
+   * (CORS). Default none: the web app is served by the API itself, so it is same-origin.
+   */
+  corsOrigins: string[];
 }
 
 export interface LoginConfig {
@@ -121,6 +127,24 @@ const nonNegativeInt = (name: string, v: string | undefined): number | undefined
   return n;
 };
 
+/** Each entry must be an origin exactly as a browser sends it: scheme, host and port only. */
+function origins(name: string, list: string[]): string[] {
+  for (const o of list) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(o).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== o || origin === 'null')
+      throw new TracegraphError(
+        'CONFIG',
+        `${name}: ${JSON.stringify(o)} is not an origin; write scheme, host and port only, e.g. https://mes.example.com`,
+      );
+  }
+  return list;
+}
+
 const seconds = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
 
 export function loadConfig(
@@ -150,6 +174,14 @@ export function loadConfig(
     epcisMaxCaptureMb:
       positiveInt('TRACEGRAPH_EPCIS_MAX_CAPTURE_MB', env.TRACEGRAPH_EPCIS_MAX_CAPTURE_MB) ?? file.epcisMaxCaptureMb,
     kuzuBufferMb: positiveInt('TRACEGRAPH_KUZU_BUFFER_MB', env.TRACEGRAPH_KUZU_BUFFER_MB),
+    corsOrigins: env.TRACEGRAPH_CORS_ORIGINS
+      ? origins(
+          'TRACEGRAPH_CORS_ORIGINS',
+          env.TRACEGRAPH_CORS_ORIGINS.split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+        )
+      : origins('corsOrigins in the config file', file.corsOrigins ?? []),
     login: {
       maxFailuresPerName:
         positiveInt('TRACEGRAPH_LOGIN_MAX_FAILURES', env.TRACEGRAPH_LOGIN_MAX_FAILURES) ?? file.login?.maxFailuresPerName,

@@ -36,6 +36,7 @@ export function serveCommand(): Command {
               devKey: process.env.TRACEGRAPH_DEV_KEY || undefined,
               maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
               loginLimits: config.login,
+              corsOrigins: config.corsOrigins,
             });
           } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
