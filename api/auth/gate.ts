@@ -3,7 +3,7 @@
  * and one without a valid principal is answered 401 UNAUTHENTICATED, unless all it asks is the
  * `login` mutation. GraphiQL's page is served before this point, so a browser still gets it.
  */
-import { Kind, OperationTypeNode, parse, type DocumentNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Authenticator } from './authenticate.ts';
 import type { Principal } from './roles.ts';
@@ -25,6 +25,17 @@ export function isLoginOnly(query: string | undefined, operationName: string | n
   );
 }
 
+/**
+ * graphql-js ends some validation messages with ` Did you mean "x"?`: to an anonymous caller that
+ * would spell out field and argument names, the schema they may not introspect.
+ */
+function withoutSuggestions(e: Error): Error {
+  const message = e.message.replace(/ Did you mean .*\?$/s, '');
+  if (message === e.message) return e;
+  const g = e as Partial<GraphQLError>;
+  return createGraphQLError(message, { nodes: g.nodes, source: g.source, positions: g.positions, extensions: g.extensions });
+}
+
 /** Authenticates each request; `principalOf(request)` gives the context factory the result. */
 export function useAuthGate(auth: Authenticator): { plugin: Plugin; principalOf: (request: Request) => Principal | null } {
   const principals = new WeakMap<Request, Principal>();
@@ -43,6 +54,13 @@ export function useAuthGate(auth: Authenticator): { plugin: Plugin; principalOf:
           }),
         ],
       });
+    },
+    // At the very end, after yoga's validation cache: a cached result is shared by every caller.
+    onResultProcess({ request, result, setResult }) {
+      if (principals.has(request) || Symbol.asyncIterator in result) return;
+      const strip = (r: ExecutionResult): ExecutionResult =>
+        r.errors?.length ? { ...r, errors: r.errors.map(withoutSuggestions) as GraphQLError[] } : r;
+      setResult(Array.isArray(result) ? result.map(strip) : strip(result as ExecutionResult));
     },
   };
   return { plugin, principalOf: (request) => principals.get(request) ?? null };
