@@ -17,6 +17,7 @@ import { AuditTrail } from './audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
+import type { FailedAuthLimits } from './auth/failed-auth.ts';
 import type { LoginLimits } from './auth/throttle.ts';
 import { UserStore } from './auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
@@ -47,6 +48,8 @@ export interface ApiServerOptions {
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
   loginLimits?: Partial<LoginLimits>;
+  /** Failed key checks: audit aggregation window and per-address limit (defaults in auth/failed-auth.ts). */
+  failedAuthLimits?: Partial<FailedAuthLimits>;
   /** Origins allowed to call /graphql from a browser with credentials (CORS); default none (same-origin only). */
   corsOrigins?: readonly string[];
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
@@ -100,6 +103,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, {
     devKey: opts.devKey,
     loginLimits: opts.loginLimits,
+    failedAuthLimits: opts.failedAuthLimits,
   });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
@@ -214,6 +218,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
+      await auth.close();
     },
   };
 }

@@ -40,17 +40,24 @@ function withoutSuggestions(e: Error): Error {
 export function useAuthGate(auth: Authenticator): { plugin: Plugin; principalOf: (request: Request) => Principal | null } {
   const principals = new WeakMap<Request, Principal>();
   const plugin: Plugin = {
-    async onParams({ request, params, setResult }) {
-      const result = await auth.authenticate(request.headers.get('authorization'));
+    async onParams({ request, params, setResult, context }) {
+      const address = (context as { clientAddress?: string }).clientAddress;
+      const result = await auth.authenticate(request.headers.get('authorization'), address);
       if (result.principal) return void principals.set(request, result.principal);
-      if (isLoginOnly(params.query, params.operationName)) return;
+      const limited = result.retryAfterSeconds !== undefined;
+      if (!limited && isLoginOnly(params.query, params.operationName)) return;
       setResult({
         errors: [
           createGraphQLError(result.reason, {
-            extensions: {
-              code: 'UNAUTHENTICATED',
-              http: { status: 401, headers: { 'www-authenticate': 'Bearer realm="tracegraph"' } },
-            },
+            extensions: limited
+              ? {
+                  code: 'TOO_MANY_ATTEMPTS',
+                  http: { status: 429, headers: { 'retry-after': String(result.retryAfterSeconds) } },
+                }
+              : {
+                  code: 'UNAUTHENTICATED',
+                  http: { status: 401, headers: { 'www-authenticate': 'Bearer realm="tracegraph"' } },
+                },
           }),
         ],
       });

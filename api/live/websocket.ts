@@ -60,7 +60,7 @@ export function attachWebSocket(
         const parsed = InitPayload.safeParse(ctx.connectionParams);
         const p = parsed.success ? parsed.data : undefined;
         const header = p?.authorization ?? (p?.token ? `Bearer ${p.token}` : undefined);
-        const result = await opts.auth.authenticate(header);
+        const result = await opts.auth.authenticate(header, ctx.extra.request.socket.remoteAddress);
         if (!result.principal) return false; // graphql-ws closes with 4403 Forbidden
         principals.set(ctx.extra.socket, result.principal);
         return true;
