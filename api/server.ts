@@ -114,6 +114,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     context: ({ request, clientAddress }): ApiContext => ({
       store,
       principal: gate.principalOf(request),
+      session: gate.sessionOf(request),
       auth,
       audit,
       dataDir: opts.dataDir,
@@ -207,7 +208,16 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const ws = attachWebSocket(server, yoga, {
     path: '/graphql',
     auth,
-    context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live }),
+    context: (principal, clientAddress, session) => ({
+      store,
+      principal,
+      auth,
+      audit,
+      dataDir: opts.dataDir,
+      clientAddress,
+      session,
+      live,
+    }),
   });
 
   const base = await listen(server, opts.port, host);

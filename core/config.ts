@@ -45,6 +45,7 @@ const FileConfig = z
         maxFailuresPerAddress: z.number().int().nonnegative().optional(),
         windowSeconds: z.number().int().positive().optional(),
         lockoutSeconds: z.number().int().positive().optional(),
+        maxLockoutSeconds: z.number().int().positive().optional(),
       })
       .strict()
       .optional(),
@@ -82,7 +83,9 @@ export interface LoginConfig {
   /** Failures from one client address within the window (default 20; 0: no limit). */
   maxFailuresPerAddress?: number;
   windowMs?: number;
+  /** The first lockout; later ones double up to maxLockoutMs. */
   lockoutMs?: number;
+  maxLockoutMs?: number;
 }
 
 export interface MqttConfig {
@@ -193,6 +196,10 @@ export function loadConfig(
       ),
       lockoutMs: seconds(
         positiveInt('TRACEGRAPH_LOGIN_LOCKOUT_SECONDS', env.TRACEGRAPH_LOGIN_LOCKOUT_SECONDS) ?? file.login?.lockoutSeconds,
+      ),
+      maxLockoutMs: seconds(
+        positiveInt('TRACEGRAPH_LOGIN_MAX_LOCKOUT_SECONDS', env.TRACEGRAPH_LOGIN_MAX_LOCKOUT_SECONDS) ??
+          file.login?.maxLockoutSeconds,
       ),
     },
   };

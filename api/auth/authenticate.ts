@@ -39,6 +39,15 @@ interface Token {
   expires: number;
 }
 
+/**
+ * An opaque id of the credential in an Authorization header (or a WebSocket's init payload): what
+ * a signed-in session is, for limits that must not be shared with other callers.
+ */
+export function sessionOf(header: string | null | undefined): string | undefined {
+  const secret = header ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
+  return secret === undefined ? undefined : secretHash(secret);
+}
+
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export class Authenticator {

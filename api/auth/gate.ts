@@ -5,7 +5,7 @@
  */
 import { Kind, OperationTypeNode, parse, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { Authenticator } from './authenticate.ts';
+import { sessionOf, type Authenticator } from './authenticate.ts';
 import type { Principal } from './roles.ts';
 
 /** True when the operation to run is a mutation selecting only `login` (and perhaps __typename). */
@@ -37,13 +37,25 @@ function withoutSuggestions(e: Error): Error {
 }
 
 /** Authenticates each request; `principalOf(request)` gives the context factory the result. */
-export function useAuthGate(auth: Authenticator): { plugin: Plugin; principalOf: (request: Request) => Principal | null } {
+export function useAuthGate(auth: Authenticator): {
+  plugin: Plugin;
+  principalOf: (request: Request) => Principal | null;
+  /** The signed-in session (an opaque id of its credential), when there is a principal. */
+  sessionOf: (request: Request) => string | undefined;
+} {
   const principals = new WeakMap<Request, Principal>();
+  const sessions = new WeakMap<Request, string>();
   const plugin: Plugin = {
     async onParams({ request, params, setResult, context }) {
       const address = (context as { clientAddress?: string }).clientAddress;
-      const result = await auth.authenticate(request.headers.get('authorization'), address);
-      if (result.principal) return void principals.set(request, result.principal);
+      const header = request.headers.get('authorization');
+      const result = await auth.authenticate(header, address);
+      if (result.principal) {
+        principals.set(request, result.principal);
+        const session = sessionOf(header);
+        if (session) sessions.set(request, session);
+        return;
+      }
       const limited = result.retryAfterSeconds !== undefined;
       if (!limited && isLoginOnly(params.query, params.operationName)) return;
       setResult({
@@ -70,5 +82,5 @@ export function useAuthGate(auth: Authenticator): { plugin: Plugin; principalOf:
       setResult(Array.isArray(result) ? result.map(strip) : strip(result as ExecutionResult));
     },
   };
-  return { plugin, principalOf: (request) => principals.get(request) ?? null };
+  return { plugin, principalOf: (request) => principals.get(request) ?? null, sessionOf: (request) => sessions.get(request) };
 }

@@ -47,13 +47,15 @@ function checked(req: SignatureRequest): { meaning: string; target: string } {
 }
 
 /**
- * The password check of a signature, under the same failed-attempt limits as `login` (it is a
- * password check too): refused unchecked, and audited, while the name or address is locked out.
+ * The password check of a signature, under failed-attempt limits of its own: counted per signed-in
+ * session, so that others failing logins for this name cannot stop this session from signing.
+ * Refused unchecked, and audited, while the session is locked out.
  */
 async function throttledCheck(ctx: ApiContext, name: string, password: string, target: string, meaning: string) {
   let attempt;
   try {
-    attempt = ctx.auth.throttle.begin(name, ctx.clientAddress);
+    // In-process callers without a session (bare-schema tests) are counted by name.
+    attempt = ctx.auth.throttle.beginSignature(ctx.session ?? `name:${name}`);
   } catch (e) {
     if (e instanceof TooManyAttempts)
       await ctx.audit.append({

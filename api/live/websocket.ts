@@ -13,7 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import type { Authenticator } from '../auth/authenticate.ts';
+import { sessionOf, type Authenticator } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/roles.ts';
 import type { ApiContext } from '../builder.ts';
 
@@ -48,11 +48,11 @@ export function attachWebSocket(
   opts: {
     path: string;
     auth: Authenticator;
-    context: (principal: Principal, clientAddress: string | undefined) => ApiContext;
+    context: (principal: Principal, clientAddress: string | undefined, session: string | undefined) => ApiContext;
   },
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const principals = new WeakMap<object, Principal>();
+  const principals = new WeakMap<object, { principal: Principal; session: string | undefined }>();
 
   const disposable = useServer<Record<string, unknown> | undefined, { principal: Principal }>(
     {
@@ -62,14 +62,14 @@ export function attachWebSocket(
         const header = p?.authorization ?? (p?.token ? `Bearer ${p.token}` : undefined);
         const result = await opts.auth.authenticate(header, ctx.extra.request.socket.remoteAddress);
         if (!result.principal) return false; // graphql-ws closes with 4403 Forbidden
-        principals.set(ctx.extra.socket, result.principal);
+        principals.set(ctx.extra.socket, { principal: result.principal, session: sessionOf(header) });
         return true;
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
-        const principal = principals.get(ctx.extra.socket);
-        if (!principal) return [new Error('not authenticated')] as never;
+        const signedIn = principals.get(ctx.extra.socket);
+        if (!signedIn) return [new Error('not authenticated')] as never;
         const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -89,7 +89,7 @@ export function attachWebSocket(
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: opts.context(principal, ctx.extra.request.socket.remoteAddress),
+          contextValue: opts.context(signedIn.principal, ctx.extra.request.socket.remoteAddress, signedIn.session),
           rootValue: { execute, subscribe } as EnvelopedRoot,
         };
         const errors = validate(args.schema, args.document);
