@@ -8,7 +8,7 @@
  * - memory/: the in-memory indexes, read at open and told of each batch after its commit;
  * - trace.ts, recall.ts, history.ts, holds.ts, specs-alarms.ts, admin.ts: the query families.
  */
-import { mkdirSync } from 'node:fs';
+import { makePrivateDir, makePrivateFiles } from '../../core/private-files.ts';
 import { join } from 'node:path';
 import type { CanonicalEvent } from '../../core/events.ts';
 import type {
@@ -77,8 +77,10 @@ export class KuzuStore implements GraphStore {
   }
 
   static async open(opts: KuzuOptions): Promise<KuzuStore> {
-    mkdirSync(opts.dataDir, { recursive: true });
+    makePrivateDir(opts.dataDir);
     const db = await KuzuConnection.open(join(opts.dataDir, 'graph.kuzu'), opts.dataDir, opts.bufferMb ?? DEFAULT_BUFFER_MB);
+    // Kuzu creates its files with the process umask: owner-only like the rest of the data directory.
+    makePrivateFiles(opts.dataDir, 'graph.kuzu');
     const memory = new MemoryIndexes();
     await memory.load(db, opts.onProgress);
     return new KuzuStore(db, memory);
