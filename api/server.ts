@@ -13,16 +13,16 @@ import type { ApiContext } from './builder.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
 import { useTracegraphErrors } from './errors.ts';
-import { AuditTrail } from './audit/trail.ts';
+import { AuditTrail } from '../domain/audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
-import type { LoginLimits } from './auth/throttle.ts';
-import { UserStore } from './auth/users.ts';
+import type { LoginLimits } from '../domain/auth/throttle.ts';
+import { UserStore } from '../domain/auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
 import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
-import { createLiveBus, type LiveBus } from './live/bus.ts';
+import { createLiveBus, type LiveBus } from '../domain/live/bus.ts';
 import { attachWebSocket } from './live/websocket.ts';
 
 export interface ApiServerOptions {

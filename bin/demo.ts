@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AuditTrail } from '../api/audit/trail.ts';
-import { createLiveBus, publishCommitted } from '../api/live/bus.ts';
+import { AuditTrail } from '../domain/audit/trail.ts';
+import { createLiveBus, publishCommitted } from '../domain/live/bus.ts';
 import { IngestMetrics } from '../api/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { TracegraphError } from '../core/errors.ts';

@@ -303,7 +303,7 @@ export interface RecallStore {
 
 /** What a writer of events needs (the ingest pipeline): test and bench wrappers implement only this. */
 export type EventWriter = Pick<GraphStore, 'backend' | 'applyEvents'>;
-// --- Serial history, genealogy and quality analytics: raw facts, assembled in api/analytics/ ---
+// --- Serial history, genealogy and quality analytics: raw facts, assembled in domain/analytics/ ---
 
 export interface ItemFacts {
   id: string;

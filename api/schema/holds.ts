@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { TracegraphError } from '../../core/errors.ts';
 import { normaliseId } from '../../core/ids.ts';
 import type { HoldRecord } from '../../cypher/port.ts';
-import { requireSignature } from '../auth/signatures.ts';
+import { requireSignature } from '../../domain/auth/signatures.ts';
 import { builder, type ApiContext } from '../builder.ts';
-import { publishHoldChanged } from '../live/bus.ts';
+import { publishHoldChanged } from '../../domain/live/bus.ts';
 import { Item, MAX_ID_LENGTH, MAX_TRACE_IDS } from './trace.ts';
 
 export const MAX_REASON_LENGTH = 500;

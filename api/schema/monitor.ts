@@ -2,16 +2,16 @@
  * Recipe specs and alarms: `specs` lists the current spec of each key (or a key's history),
  * `changeSpec` writes a new version and needs an electronic signature (password re-entered, like
  * releaseHold and approveRecall), `alarms` lists what the monitor (ingest/monitor) raised.
- * Which spec applies to a reading is decided in ingest/monitor/specs.ts.
+ * Which spec applies to a reading is decided in domain/specs.ts.
  */
 import { TracegraphError } from '../../core/errors.ts';
 import { DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
 import type { SpecRecord } from '../../cypher/port.ts';
-import { describeKey, newSpec } from '../../ingest/monitor/specs.ts';
-import { parseInstant } from '../analytics/time.ts';
-import { requireSignature } from '../auth/signatures.ts';
+import { describeKey, newSpec } from '../../domain/specs.ts';
+import { parseInstant } from '../../domain/analytics/time.ts';
+import { requireSignature } from '../../domain/auth/signatures.ts';
 import { builder } from '../builder.ts';
-import { publishSpecChanged } from '../live/bus.ts';
+import { publishSpecChanged } from '../../domain/live/bus.ts';
 import { AlarmStatusEnum, AlarmType } from './live.ts';
 
 export const SpecType = builder.objectRef<SpecRecord>('Spec').implement({

@@ -1,8 +1,8 @@
 /** Recall scope, saved recalls and mass balance (issue 4 item 1). */
 import { TracegraphError } from '../../core/errors.ts';
-import type { AuditTrail } from '../audit/trail.ts';
+import type { AuditTrail } from '../../domain/audit/trail.ts';
 import type { MassBalance, RecallCounts, RecallCriteria, RecallRecord, RecallScopeResult } from '../../cypher/port.ts';
-import { requireSignature, type Signature } from '../auth/signatures.ts';
+import { requireSignature, type Signature } from '../../domain/auth/signatures.ts';
 import { builder } from '../builder.ts';
 import { SignatureType } from './auth.ts';
 import { Item, Party, ShipmentUnitsRef, named, traceIds } from './trace.ts';

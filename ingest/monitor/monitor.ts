@@ -12,11 +12,11 @@
  * Alarms carry a `rule` (`spec` here) so that SPC rules can raise theirs through the same path.
  */
 import { randomBytes } from 'node:crypto';
-import { publishAlarmCleared, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
+import { publishAlarmCleared, raiseAlarm, type LiveBus } from '../../domain/live/bus.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import { MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
 import type { AlarmRecord, MonitorStore, SpecRecord } from '../../cypher/port.ts';
-import { applicableSpec, checkValue, describeKey, SpecBook } from './specs.ts';
+import { applicableSpec, checkValue, describeKey, SpecBook } from '../../domain/specs.ts';
 
 export interface MonitorOptions {
   store: Pick<MonitorStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;

@@ -5,9 +5,9 @@
  * the first test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { ROLE_SCOPES, ROLES, type Role, type Scope } from '../../api/auth/roles.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { ROLE_SCOPES, ROLES, type Role, type Scope } from '../../domain/auth/roles.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';

@@ -10,8 +10,8 @@
  * The recipe is what the recipe id names (its version, in this model).
  */
 import { z } from 'zod';
-import { TracegraphError } from '../../core/errors.ts';
-import type { GraphStore, NewSpec, SpecKey, SpecRecord } from '../../cypher/port.ts';
+import { TracegraphError } from '../core/errors.ts';
+import type { GraphStore, NewSpec, SpecKey, SpecRecord } from '../cypher/port.ts';
 
 export const MAX_REASON_LENGTH = 500;
 const MAX_NAME = 128;
