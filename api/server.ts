@@ -20,7 +20,8 @@ import { useAuthGate } from './auth/gate.ts';
 import type { LoginLimits } from '../domain/auth/throttle.ts';
 import { UserStore } from '../domain/auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
-import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
+import { metrics as processMetrics, type IngestMetrics } from '../ingest/pipeline/metrics.ts';
+import { serveMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
 import { createLiveBus, type LiveBus } from '../domain/live/bus.ts';
 import { attachWebSocket } from './live/websocket.ts';
@@ -43,7 +44,7 @@ export interface ApiServerOptions {
   pipeline?: Pipeline;
   /** Largest EPCIS capture document, bytes (default 64 MiB). */
   maxCaptureBytes?: number;
-  /** What `GET /metrics` serves (default: the process's metrics from api/metrics.ts). */
+  /** What `GET /metrics` serves (default: the process's ingest metrics, ingest/pipeline/metrics.ts). */
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
   loginLimits?: Partial<LoginLimits>;
