@@ -1,8 +1,8 @@
 // The one implementation behind `npm run neo4j` (neo4j-server.js), startNeo4j() (server.ts) and the
 // vitest global setup (test/setup/neo4j-global.ts): a real Neo4j Community server, embedded in a
-// small Java program (Launcher.java) with the jars Maven resolves from test/neo4j/pom.xml.
+// small Java program (Launcher.java) with the jars Maven resolves from bench/neo4j/pom.xml.
 //
-// Plain ESM JavaScript so that `node test/neo4j/neo4j-server.js` needs no loader; types in launch.d.ts.
+// Plain ESM JavaScript so that `node bench/neo4j/neo4j-server.js` needs no loader; types in launch.d.ts.
 //
 // Environment:
 //   TRACEGRAPH_NEO4J_CACHE  root of the jar cache (default ~/.cache/tracegraph); jars go to
