@@ -33,6 +33,9 @@ export interface Signature {
   auditHash: string;
 }
 
+/** Signs `target` with `meaning` for the caller (the password is already in hand); what use cases are given. */
+export type Signer = (what: { meaning: string; target: string }) => Promise<Signature>;
+
 export interface SignatureRequest {
   password: string;
   meaning: string;
