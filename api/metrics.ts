@@ -5,11 +5,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { metrics, type IngestMetrics } from '../ingest/pipeline/metrics.ts';
 import { closeServer, listen } from './http-listen.ts';
+import { router, sendText } from './http.ts';
 
 /** `GET /metrics`: the Prometheus text format. */
 export async function serveMetrics(m: IngestMetrics, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('use GET /metrics\n');
+    sendText(res, 405, 'use GET /metrics\n', { allow: 'GET, HEAD' });
     return;
   }
   const body = await m.text();
@@ -27,18 +28,11 @@ export interface MetricsServer {
 export async function startMetricsServer(opts: { port: number; host?: string; metrics?: IngestMetrics }): Promise<MetricsServer> {
   const m = opts.metrics ?? metrics;
   const host = opts.host ?? '127.0.0.1';
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics are at /metrics\n');
-      return;
-    }
-    serveMetrics(m, req, res).catch((e: unknown) => {
-      console.error('tracegraph metrics:', e);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    router('tracegraph metrics', [{ path: '/metrics', handle: (req, res) => serveMetrics(m, req, res) }], async (_req, res) =>
+      sendText(res, 404, 'metrics are at /metrics\n'),
+    ),
+  );
   const base = await listen(server, opts.port, host);
   return {
     url: `${base}/metrics`,
