@@ -137,7 +137,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();
-    // Streamed, so that server-sent events (subscriptions, in a later increment) flow as they come.
+    // Streamed, so that server-sent events (subscriptions) flow as they come.
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
     res.end();
   }

@@ -29,7 +29,6 @@ export interface StoreStats {
   relationships: Record<string, number>;
 }
 
-// --- holds: types (api/schema/holds.ts) ---
 export type HoldStatus = 'active' | 'released';
 
 /** A hold on lots and units: placed with a reason, released with a signature's meaning. */
@@ -71,9 +70,7 @@ export interface HoldFilter {
   item?: string;
   id?: string;
 }
-// --- end holds: types ---
 
-// --- specs and alarms: types (ingest/monitor, api/schema/monitor.ts) ---
 /** What a spec is for: a parameter, on one piece of equipment and/or under one recipe (null = any). */
 export interface SpecKey {
   parameter: string;
@@ -166,7 +163,6 @@ export interface MonitorStore {
   /** Alarms matching every given filter, newest first. */
   alarms(filter?: AlarmFilter): Promise<AlarmRecord[]>;
 }
-// --- end specs and alarms: types ---
 
 export interface GraphStore extends RecallStore, GraphStoreHistory, MonitorStore {
   readonly backend: 'kuzu' | 'neo4j';
@@ -175,20 +171,16 @@ export interface GraphStore extends RecallStore, GraphStoreHistory, MonitorStore
   traceForward(ids: readonly string[]): Promise<TraceResult>;
   traceBackward(ids: readonly string[]): Promise<TraceResult>;
   stats(): Promise<StoreStats>;
-  // --- holds ---
   /** Creates an active hold on existing items; NOT_FOUND names the ids the graph does not hold. */
   placeHold(req: PlaceHold): Promise<HoldRecord>;
   /** Releases an active hold; NOT_FOUND for an unknown id, BAD_INPUT when it is already released. */
   releaseHold(req: ReleaseHold): Promise<HoldRecord>;
   /** Holds matching every given filter, newest first. */
   holds(filter?: HoldFilter): Promise<HoldRecord[]>;
-  // --- end holds ---
   /** Cheap liveness check (health probes): resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-// ---- Quantities, trace events, recall scope, mass balance (issue 4 item 1, issue 7 item 6) ----
 
 /** One input -> output pair of an operation in a trace: how much of `from` went into the step that made `to`. */
 export interface FlowQuantity {
@@ -303,8 +295,8 @@ export interface RecallStore {
 
 /** What a writer of events needs (the ingest pipeline): test and bench wrappers implement only this. */
 export type EventWriter = Pick<GraphStore, 'backend' | 'applyEvents'>;
-// --- Serial history, genealogy and quality analytics: raw facts, assembled in domain/analytics/ ---
 
+/** Raw facts of serial history, genealogy and quality analytics; domain/analytics/ assembles them. */
 export interface ItemFacts {
   id: string;
   kind: 'lot' | 'unit';

@@ -71,7 +71,6 @@ function libDirIfComplete() {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
 // JDK and Maven discovery
 
 function javaMajor(javaBin) {
@@ -147,7 +146,6 @@ export async function neo4jAvailability() {
   return { ok: true };
 }
 
-// ---------------------------------------------------------------------------------------------
 // Jars (Maven) and the compiled launcher, both in the cache
 
 /**
@@ -264,7 +262,6 @@ function launcherArgs(java, lib) {
   return { args: ['-cp', `${jar}${path.delimiter}${cp}`, 'Launcher'], cds };
 }
 
-// ---------------------------------------------------------------------------------------------
 // Start / stop
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -89,7 +89,7 @@ describe('every root field against every role', () => {
     expect(root.filter((f) => !OUTSIDE_THE_MATRIX.has(f)).sort()).toEqual(Object.keys(FIELDS).sort());
   });
 
-  it("the issue's examples hold: service reads histories but cannot hold or recall; a regulator writes nothing", () => {
+  it('service reads histories but cannot hold or recall; a regulator writes nothing', () => {
     const can = (role: Role, field: string) => FIELDS[field]!.scopes.some((s) => ROLE_SCOPES[role].includes(s));
     expect(can('service', 'Query.unitHistory')).toBe(true);
     for (const f of ['Mutation.placeHold', 'Mutation.createRecall', 'Mutation.approveRecall'])
