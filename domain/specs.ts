@@ -10,8 +10,11 @@
  * The recipe is what the recipe id names (its version, in this model).
  */
 import { z } from 'zod';
-import { TracegraphError } from '../../core/errors.ts';
-import type { GraphStore, NewSpec, SpecKey, SpecRecord } from '../../cypher/port.ts';
+import { TracegraphError } from '../core/errors.ts';
+import type { GraphStore, NewSpec, SpecKey, SpecRecord } from '../cypher/port.ts';
+import type { AuditTrail } from './audit/trail.ts';
+import type { Signer } from './auth/signatures.ts';
+import { publishSpecChanged, type LiveBus } from './live/bus.ts';
 
 export const MAX_REASON_LENGTH = 500;
 const MAX_NAME = 128;
@@ -80,6 +83,38 @@ export function newSpec(input: SpecInput, by: string, at: string): NewSpec {
     changedAt: at,
     reason: s.reason,
   };
+}
+
+/**
+ * Writes a new version of a spec, signed: the input is checked before signing (bad input asks for
+ * no signature), the version is audited under `spec.change` and told to `specChanged` listeners
+ * (the monitor reloads its specs).
+ */
+export async function changeSpec(
+  s: { store: Pick<GraphStore, 'saveSpec'>; audit: Pick<AuditTrail, 'append'>; live?: LiveBus },
+  sign: Signer,
+  input: { spec: SpecInput; by: string; meaning?: string | null },
+): Promise<SpecRecord> {
+  const checked = newSpec(input.spec, input.by, new Date().toISOString());
+  const target = `spec ${describeKey(checked)}`;
+  const sig = await sign({ meaning: input.meaning ?? 'approved spec change', target });
+  const saved = await s.store.saveSpec({ ...checked, changedBy: sig.signer, changedAt: sig.signedAt });
+  await s.audit.append({
+    actor: sig.signer,
+    action: 'spec.change',
+    target,
+    details: {
+      version: saved.version,
+      lsl: saved.lsl,
+      usl: saved.usl,
+      target: saved.target,
+      uom: saved.uom,
+      reason: saved.reason,
+      signatureSeq: sig.auditSeq,
+    },
+  });
+  if (s.live) publishSpecChanged(s.live, saved);
+  return saved;
 }
 
 /** Readable name of a spec key, e.g. `zone1_temp on REFLOW-1 under SAC305-PROFILE-2`. */

@@ -86,8 +86,6 @@ export function processedItems(facts: QualityFacts, range: Range): Processed[] {
   return out;
 }
 
-// ---------- equipment correlation ----------
-
 export interface Bucket {
   label: string;
   fromHours: number | null;
@@ -245,8 +243,6 @@ export function equipmentCorrelation(facts: QualityFacts, opts: CorrelationOptio
   }
   return out;
 }
-
-// ---------- quality statistics ----------
 
 export type GroupBy = 'LINE' | 'SHIFT' | 'OPERATOR' | 'MATERIAL_LOT' | 'RECIPE' | 'EQUIPMENT';
 export type TimeBucket = 'DAY' | 'WEEK';

@@ -15,7 +15,7 @@ import type {
   ShipmentFacts,
   SpecRecord,
 } from '../../cypher/port.ts';
-import { applicableSpec } from '../../ingest/monitor/specs.ts';
+import { applicableSpec } from '../specs.ts';
 import { looseBounds, ms } from './time.ts';
 
 export type ItemStatus = 'held' | 'failed' | 'shipped';
@@ -61,7 +61,7 @@ export interface ParameterSummary {
   max: number;
   mean: number;
   /**
-   * The spec that applied to the operation (ingest/monitor/specs.ts: its equipment and recipe),
+   * The spec that applied to the operation (domain/specs.ts: its equipment and recipe),
    * in the version in force when it ended; null when none did.
    */
   spec: SpecRecord | null;

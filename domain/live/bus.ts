@@ -46,8 +46,8 @@ export function publishHoldChanged(bus: LiveBus, hold: HoldRecord): void {
   bus.publish('holdChanged', hold);
 }
 
-/** Raises an alarm to `alarmRaised` subscribers (the monitor calls this once the alarm is stored). */
-export function raiseAlarm(bus: LiveBus, alarm: Alarm): void {
+/** Tells `alarmRaised` subscribers about an alarm already stored (it raises nothing itself). */
+export function publishAlarmRaised(bus: LiveBus, alarm: Alarm): void {
   bus.publish('alarmRaised', alarm);
 }
 
@@ -57,6 +57,24 @@ export function publishAlarmCleared(bus: LiveBus, alarm: Alarm): void {
 
 export function publishSpecChanged(bus: LiveBus, spec: SpecRecord): void {
   bus.publish('specChanged', spec);
+}
+
+/**
+ * The monitor's hooks on this bus: alarms raised and cleared go out to subscribers, spec changes
+ * (published by changeSpec) come in. Spread them into `Monitor.start({ store, ...liveMonitorHooks(bus) })`.
+ */
+export function liveMonitorHooks(bus: LiveBus) {
+  return {
+    onAlarmRaised: (alarm: Alarm) => publishAlarmRaised(bus, alarm),
+    onAlarmCleared: (alarm: Alarm) => publishAlarmCleared(bus, alarm),
+    watchSpecChanges(onChange: () => void): () => void {
+      const changes = bus.subscribe('specChanged');
+      void (async () => {
+        for await (const _ of changes) onChange();
+      })();
+      return () => void changes.return?.();
+    },
+  };
 }
 
 /**

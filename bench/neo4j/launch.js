@@ -1,8 +1,8 @@
 // The one implementation behind `npm run neo4j` (neo4j-server.js), startNeo4j() (server.ts) and the
 // vitest global setup (test/setup/neo4j-global.ts): a real Neo4j Community server, embedded in a
-// small Java program (Launcher.java) with the jars Maven resolves from test/neo4j/pom.xml.
+// small Java program (Launcher.java) with the jars Maven resolves from bench/neo4j/pom.xml.
 //
-// Plain ESM JavaScript so that `node test/neo4j/neo4j-server.js` needs no loader; types in launch.d.ts.
+// Plain ESM JavaScript so that `node bench/neo4j/neo4j-server.js` needs no loader; types in launch.d.ts.
 //
 // Environment:
 //   TRACEGRAPH_NEO4J_CACHE  root of the jar cache (default ~/.cache/tracegraph); jars go to
@@ -71,7 +71,6 @@ function libDirIfComplete() {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
 // JDK and Maven discovery
 
 function javaMajor(javaBin) {
@@ -147,7 +146,6 @@ export async function neo4jAvailability() {
   return { ok: true };
 }
 
-// ---------------------------------------------------------------------------------------------
 // Jars (Maven) and the compiled launcher, both in the cache
 
 /**
@@ -264,7 +262,6 @@ function launcherArgs(java, lib) {
   return { args: ['-cp', `${jar}${path.delimiter}${cp}`, 'Launcher'], cds };
 }
 
-// ---------------------------------------------------------------------------------------------
 // Start / stop
 
 /** A port that was free a moment ago on 127.0.0.1. */

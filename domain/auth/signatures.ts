@@ -6,10 +6,18 @@
  * and do their work only when it returns.
  */
 import { TracegraphError } from '../../core/errors.ts';
-import type { ApiContext } from '../builder.ts';
-import { DEV_PRINCIPAL } from './authenticate.ts';
-import { TooManyAttempts } from './throttle.ts';
-import type { Role } from './roles.ts';
+import type { AuditTrail } from '../audit/trail.ts';
+import { DEV_PRINCIPAL, type Principal, type Role } from './roles.ts';
+import { TooManyAttempts, type LoginThrottle } from './throttle.ts';
+import type { UserStore } from './users.ts';
+
+/** What signing needs from the caller's request: who signs, from where, and where it is recorded. */
+export interface SigningContext {
+  principal: Principal | null;
+  clientAddress?: string;
+  audit: Pick<AuditTrail, 'append'>;
+  auth: { throttle: LoginThrottle; users: Pick<UserStore, 'checkPassword'> };
+}
 
 export interface Signature {
   signer: string;
@@ -24,6 +32,9 @@ export interface Signature {
   auditSeq: number;
   auditHash: string;
 }
+
+/** Signs `target` with `meaning` for the caller (the password is already in hand); what use cases are given. */
+export type Signer = (what: { meaning: string; target: string }) => Promise<Signature>;
 
 export interface SignatureRequest {
   password: string;
@@ -50,7 +61,7 @@ function checked(req: SignatureRequest): { meaning: string; target: string } {
  * The password check of a signature, under the same failed-attempt limits as `login` (it is a
  * password check too): refused unchecked, and audited, while the name or address is locked out.
  */
-async function throttledCheck(ctx: ApiContext, name: string, password: string, target: string, meaning: string) {
+async function throttledCheck(ctx: SigningContext, name: string, password: string, target: string, meaning: string) {
   let attempt;
   try {
     attempt = ctx.auth.throttle.begin(name, ctx.clientAddress);
@@ -79,7 +90,7 @@ async function throttledCheck(ctx: ApiContext, name: string, password: string, t
  * Re-verifies the caller's password, records the signature in the audit trail and returns it;
  * throws SIGNATURE_INVALID (and records the failed attempt) when the password does not verify.
  */
-export async function requireSignature(ctx: ApiContext, req: SignatureRequest): Promise<Signature> {
+export async function requireSignature(ctx: SigningContext, req: SignatureRequest): Promise<Signature> {
   const who = ctx.principal;
   if (!who) throw new TracegraphError('UNAUTHENTICATED', 'signing needs an authenticated user');
   const { meaning, target } = checked(req);

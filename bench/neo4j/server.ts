@@ -1,5 +1,5 @@
-// Programmatic API for a real Neo4j 5.26 Community server (embedded in test/neo4j/Launcher.java,
-// jars from Maven Central via test/neo4j/pom.xml). The implementation is launch.js, which
+// Programmatic API for a real Neo4j 5.26 Community server (embedded in bench/neo4j/Launcher.java,
+// jars from Maven Central via bench/neo4j/pom.xml). The implementation is launch.js, which
 // `npm run neo4j` (neo4j-server.js) uses as well.
 //
 //   const neo = await startNeo4j({ dataDir: tmp });          // free port, auth off

@@ -1,9 +1,9 @@
 // Embedded Neo4j Community server with Bolt, for tracegraph's tests and bench.
 //
-// Started by test/neo4j/launch.js (npm run neo4j / startNeo4j()); by hand:
+// Started by bench/neo4j/launch.js (npm run neo4j / startNeo4j()); by hand:
 //   java -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
 //        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
-//        -cp '<cache>/lib/*' test/neo4j/Launcher.java --port 7687 --dir ./data/neo4j
+//        -cp '<cache>/lib/*' bench/neo4j/Launcher.java --port 7687 --dir ./data/neo4j
 //
 // Options: --port P (7687), --dir DIR (./data/neo4j; it becomes the Neo4j home: DIR/data, DIR/logs),
 //          --password PW (or env TRACEGRAPH_NEO4J_PASSWORD; none = auth disabled),

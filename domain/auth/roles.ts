@@ -53,3 +53,6 @@ export interface Principal {
   name: string;
   role: Role;
 }
+
+/** The admin behind the dev key (`tracegraph demo`, TRACEGRAPH_DEV_KEY): never written to disk. */
+export const DEV_PRINCIPAL: Principal = { name: 'dev', role: 'admin' };
