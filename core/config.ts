@@ -369,6 +369,16 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     origin.set(key, SETTINGS.find((s) => s.key === key)?.flag ?? flag);
   }
 
+  // A section is on when its first key is given by some source; without it the section's other keys
+  // are not used (credentials exported for `ingest --mqtt-url ...` must not stop `tracegraph serve`).
+  for (const s of SETTINGS.filter((x) => x.required && x.key.includes('.'))) {
+    const [section, key] = s.key.split('.') as [string, string];
+    const v = raw[section];
+    // Kept when it has a key that is not a setting, so that the typo (`urll`) is reported.
+    const known = (k: string) => SETTINGS.some((x) => x.key === `${section}.${k}`);
+    if (isObject(v) && v[key] === undefined && Object.keys(v).every(known)) delete raw[section];
+  }
+
   const parsed = ConfigSchema.safeParse(raw);
   if (parsed.success && problems.length === 0) return parsed.data;
   for (const issue of parsed.error?.issues ?? []) problems.push(describe(issue, raw, origin, path));
@@ -386,12 +396,7 @@ function describe(issue: z.core.$ZodIssue, raw: Raw, origin: Map<string, string>
   }
   const setting = SETTINGS.find((s) => s.key === key);
   const value = getPath(raw, issue.path);
-  if (value === undefined && setting) {
-    // A required key of a section that some other source opened.
-    const section = key.slice(0, key.lastIndexOf('.'));
-    const given = [...origin].filter(([k]) => k.startsWith(`${section}.`)).map(([, o]) => o);
-    return `${key} (${setting.env}) is required when other ${section} settings are given (${given.join(', ')})`;
-  }
+  if (value === undefined && setting) return `${key} (${setting.env}) is missing`;
   const from = origin.get(key) ?? (file ? `${key} in config file ${file}` : key);
   const shown = setting?.secret ? '' : `, got ${JSON.stringify(value)}`;
   return `${from}: ${issue.message}${shown}`;
