@@ -5,7 +5,7 @@
  * Which spec applies to a reading is decided in ingest/monitor/specs.ts.
  */
 import { TracegraphError } from '../../core/errors.ts';
-import { DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
+import { DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT } from '../../cypher/specs-alarms.ts';
 import type { SpecRecord } from '../../cypher/port.ts';
 import { describeKey, newSpec } from '../../ingest/monitor/specs.ts';
 import { parseInstant } from '../analytics/time.ts';

@@ -14,12 +14,12 @@
 import { randomBytes } from 'node:crypto';
 import { publishAlarmCleared, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
-import { MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
-import type { AlarmRecord, MonitorStore, SpecRecord } from '../../cypher/port.ts';
+import { MAX_ALARM_LIMIT } from '../../cypher/specs-alarms.ts';
+import type { AlarmRecord, SpecAlarmStore, SpecRecord } from '../../cypher/port.ts';
 import { applicableSpec, checkValue, describeKey, SpecBook } from './specs.ts';
 
 export interface MonitorOptions {
-  store: Pick<MonitorStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
+  store: Pick<SpecAlarmStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
   /** Where alarms are announced, and where spec changes are heard (changeSpec publishes them). */
   live?: LiveBus;
   warn?: (message: string) => void;

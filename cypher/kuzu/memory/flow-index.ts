@@ -8,7 +8,7 @@
  * once (never enumerating paths) and has no depth cap. The quantities on INPUT_TO and OUTPUT edges
  * are kept too, so that a trace's quantities need no Kuzu query either.
  */
-import type { FlowQuantity, TraceResult } from './port.ts';
+import type { FlowQuantity, TraceResult } from '../../port.ts';
 
 const enum V {
   Lot = 0,

@@ -11,7 +11,7 @@
  * computed from the graph that includes it. Entries also expire after `ttlMs` and at most `max` are
  * kept, so the cache holds a few recent scopes, never a growing share of the graph.
  */
-import type { RecallCriteria, RecallScopeResult } from './port.ts';
+import type { RecallCriteria, RecallScopeResult } from '../../port.ts';
 
 export class RecallCache {
   private readonly entries = new Map<string, { at: number; scope: Promise<RecallScopeResult> }>();
