@@ -9,7 +9,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isTracegraphError, TracegraphError } from '../core/errors.ts';
-import { ROLES } from '../api/auth/roles.ts';
+import { ROLES } from '../domain/auth/roles.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { DemoFlags } from './commands/demo.ts';
 import type { IngestFlags } from './commands/ingest.ts';

@@ -2,7 +2,7 @@
 import { loadConfig, type Config } from '../core/config.ts';
 import { openStore } from '../cypher/open-store.ts';
 import type { GraphStore } from '../cypher/port.ts';
-import { progressBar } from './progress.ts';
+import { progressBar } from '../core/progress.ts';
 
 export async function withStore<T>(
   opts: { data?: string; mqttUrl?: string; opcuaConfig?: string },

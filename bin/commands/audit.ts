@@ -1,6 +1,6 @@
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import { out, printJson } from '../output.ts';
 
 export async function auditVerify(opts: { data?: string; json?: boolean }): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { metrics, startMetricsServer } from '../../api/metrics.ts';
+import { startMetricsServer } from '../../api/metrics.ts';
+import { metrics } from '../../ingest/pipeline/metrics.ts';
 import type { MqttConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';

@@ -4,7 +4,7 @@ import { generatePlant, plantShape } from '../../ingest/seed/plant.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { withStore } from '../common.ts';
 import { printJson } from '../output.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar } from '../../core/progress.ts';
 
 /** Seeds through the same validation and batch path as every other source. */
 export async function seedPlant(store: GraphStore, units: number, seed: number) {

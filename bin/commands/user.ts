@@ -2,8 +2,8 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore, type UserInfo } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore, type UserInfo } from '../../domain/auth/users.ts';
 import { out, printJson } from '../output.ts';
 
 /** Who did it, for the audit trail: the operating-system account running the CLI. */

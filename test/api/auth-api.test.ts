@@ -5,9 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore } from '../../api/auth/users.ts';
-import { ROLES, type Role } from '../../api/auth/roles.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore } from '../../domain/auth/users.ts';
+import { ROLES, type Role } from '../../domain/auth/roles.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import type { GraphStore } from '../../cypher/port.ts';
