@@ -46,7 +46,9 @@ export interface IngestRow {
   runs: number[];
 }
 
-const PUBLISHER = resolve(import.meta.dirname, 'ingest-publisher.ts');
+// The publisher beside this module: its TypeScript source through tsx, or its compiled copy in dist/.
+const fromSource = import.meta.filename.endsWith('.ts');
+const PUBLISHER = resolve(import.meta.dirname, `ingest-publisher.${fromSource ? 'ts' : 'js'}`);
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -111,7 +113,7 @@ class DiscardStore implements EventWriter {
 
 function publish(args: object): Promise<{ published: number; seconds: number }> {
   return new Promise((resolvePublished, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, JSON.stringify(args)], {
+    const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), PUBLISHER, JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

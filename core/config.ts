@@ -274,7 +274,13 @@ export const DEFAULT_CONFIG_FILE = 'tracegraph.config.json';
  * development tooling (the test suite, the Neo4j test server launcher); the loader leaves them
  * alone rather than calling them unknown.
  */
-export const TOOLING_ENV: readonly RegExp[] = [/^TRACEGRAPH_TEST_/, /^TRACEGRAPH_VITEST_/, /^TRACEGRAPH_NEO4J_(CACHE|CDS)$/];
+export const TOOLING_ENV: readonly RegExp[] = [
+  /^TRACEGRAPH_TEST_/,
+  /^TRACEGRAPH_VITEST_/,
+  /^TRACEGRAPH_NEO4J_(CACHE|CDS)$/,
+  // Read by bin/tracegraph.js before any TypeScript loads: run the sources instead of dist/.
+  /^TRACEGRAPH_FROM_SOURCE$/,
+];
 
 /** Command-line flags that override a setting (the commands that have them pass them here). */
 export interface ConfigFlags {

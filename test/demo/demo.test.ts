@@ -10,14 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../bin/demo.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { fixture } from '../helpers/fixtures.ts';
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+import { waitFor } from '../helpers/wait.ts';
 
 describe('tracegraph demo', () => {
   let demo: Demo;

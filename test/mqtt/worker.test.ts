@@ -13,6 +13,7 @@ import { backends, tempDir } from '../helpers/stores.ts';
 import { PLANT, scan } from '../pipeline/fixtures.ts';
 import { Broker, haveMosquitto, MOSQUITTO } from './broker.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const GS1_964 = fixture('gs1-epcis/Example_9.6.4-TransformationEvent.jsonld');
 const OPS = 'tracegraph/v1/site1/line1/st1/operation';
@@ -29,14 +30,6 @@ if (!haveMosquitto) {
 }
 
 const kuzu = backends().find((b) => b.name === 'kuzu')!;
-
-async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.skipIf(!haveMosquitto)('MQTT worker with mosquitto and the embedded store', () => {
   let broker: Broker;
