@@ -16,6 +16,7 @@ import { replayCommand } from './commands/replay.ts';
 import { deadlettersCommand } from './commands/deadletters.ts';
 import { userCommand } from './commands/user.ts';
 import { auditCommand } from './commands/audit.ts';
+import { reportCommand } from './commands/report.ts';
 
 const program = new Command('tracegraph')
   .description('Graph-based traceability and quality control for manufacturing')
@@ -46,6 +47,7 @@ program.addCommand(replayCommand());
 program.addCommand(deadlettersCommand());
 program.addCommand(userCommand());
 program.addCommand(auditCommand());
+program.addCommand(reportCommand());
 
 try {
   await program.parseAsync(process.argv);
