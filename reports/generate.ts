@@ -21,12 +21,23 @@ import {
 } from './document.ts';
 import { labels, type Lang } from './i18n.ts';
 import { writeReportPdf, type ReportPdf } from './pdf.ts';
+import { drawAudit, gatherAudit, writeAuditCsv } from './audit.ts';
+import { gatherFsma, writeFsmaCsv, writeFsmaXlsx, type FsmaTarget } from './fsma.ts';
 import { drawRecall, gatherRecall, type RecallTarget } from './recall.ts';
+import { drawUnit, gatherUnit } from './unit.ts';
 
-export type ReportRequest = { kind: 'recall'; target: RecallTarget };
+export type ReportRequest =
+  | { kind: 'recall'; target: RecallTarget }
+  | { kind: 'unit'; id: string }
+  | { kind: 'audit'; from: string; to: string; actor?: string }
+  | { kind: 'fsma'; target: FsmaTarget; location?: string };
+
+/** Where an FSMA report says the food was received, made and shipped when no --location is given. */
+export const DEFAULT_LOCATION = 'this facility';
 
 export interface GenerateOptions {
-  store: GraphStore;
+  /** The graph; an audit trail extract does not need it. */
+  store?: GraphStore;
   audit: AuditTrail;
   /** The output file; its extension picks the format where a kind has several. */
   out: string;
@@ -74,15 +85,46 @@ interface Prepared {
   target: string;
   data: unknown;
   draw?: (pdf: ReportPdf) => void;
+  /** Writes a non-PDF format. */
+  write?: (format: ReportFormat, meta: ReportMeta, hash: string) => Promise<void>;
+}
+
+function needStore(opts: GenerateOptions): GraphStore {
+  if (!opts.store) throw new TracegraphError('INTERNAL', 'this report needs the graph store');
+  return opts.store;
 }
 
 async function prepare(req: ReportRequest, opts: GenerateOptions): Promise<Prepared> {
   const t = labels(opts.lang);
   switch (req.kind) {
     case 'recall': {
-      const data = await gatherRecall(opts.store, opts.audit, req.target);
+      const data = await gatherRecall(needStore(opts), opts.audit, req.target);
       const target = 'recall' in req.target ? `recall:${req.target.recall}` : `lots:${req.target.from.join(',')}`;
       return { title: t.recallTitle, target, data, draw: (pdf) => drawRecall(pdf, data) };
+    }
+    case 'unit': {
+      const data = await gatherUnit(needStore(opts), req.id);
+      return { title: t.unitTitle, target: `unit:${req.id}`, data, draw: (pdf) => drawUnit(pdf, data) };
+    }
+    case 'audit': {
+      const data = await gatherAudit(opts.audit, req);
+      return {
+        title: t.auditTitle,
+        target: `audit:${data.from}..${data.to}${data.actor ? `:${data.actor}` : ''}`,
+        data,
+        draw: (pdf) => drawAudit(pdf, data),
+        write: () => writeAuditCsv(opts.out, data),
+      };
+    }
+    case 'fsma': {
+      const data = await gatherFsma(needStore(opts), req.target, req.location ?? DEFAULT_LOCATION);
+      return {
+        title: 'FSMA 204 traceability records',
+        target: 'from' in req.target ? `fsma:${req.target.from.join(',')}` : `fsma:since:${req.target.since}`,
+        data,
+        write: (format, meta, hash) =>
+          format === 'xlsx' ? writeFsmaXlsx(opts.out, data, meta, hash) : writeFsmaCsv(opts.out, data),
+      };
     }
   }
 }
@@ -112,6 +154,9 @@ export async function generateReport(req: ReportRequest, opts: GenerateOptions):
     const draw = prepared.draw;
     if (!draw) throw new TracegraphError('INTERNAL', `no PDF drawing for a ${req.kind} report`);
     pages = (await writeReportPdf(opts.out, meta, hash, draw)).pages;
+  } else {
+    if (!prepared.write) throw new TracegraphError('INTERNAL', `no ${format} writer for a ${req.kind} report`);
+    await prepared.write(format, meta, hash);
   }
   const bytes = (await stat(opts.out)).size;
   const entry = await opts.audit.append({

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AuditTrail } from '../../api/audit/trail.ts';
+import { loadConfig } from '../../core/config.ts';
+import type { GraphStore } from '../../cypher/port.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { normaliseId } from '../../core/ids.ts';
 import { generateReport, type GeneratedReport, type ReportRequest } from '../../reports/generate.ts';
@@ -34,16 +36,20 @@ const tzOption = () =>
   });
 
 async function run(req: ReportRequest, opts: CommonOpts): Promise<void> {
-  const r: GeneratedReport = await withStore(opts, (store, config) =>
+  const generate = (store: GraphStore | undefined, dataDir: string) =>
     generateReport(req, {
       store,
-      audit: new AuditTrail(config.dataDir),
+      audit: new AuditTrail(dataDir),
       out: opts.out,
       lang: opts.lang,
       by: cliActor(),
       timeZone: opts.tz,
-    }),
-  );
+    });
+  // The audit trail is a file beside the graph: its extract does not open the graph (a server may hold it).
+  const r: GeneratedReport =
+    req.kind === 'audit'
+      ? await generate(undefined, loadConfig({ dataDir: opts.data }).dataDir)
+      : await withStore(opts, (store, config) => generate(store, config.dataDir));
   if (opts.json) printJson(r);
   else
     process.stdout.write(
@@ -80,6 +86,49 @@ export function reportCommand(): Command {
         throw new TracegraphError('BAD_INPUT', 'give either --recall ID (a saved recall) or --from LOT... (suspect lots)');
       const target = opts.recall ? { recall: opts.recall } : { from: opts.from!.map(normaliseId) };
       await run({ kind: 'recall', target }, opts);
+    }),
+  );
+
+  report.addCommand(
+    withCommon(
+      new Command('unit')
+        .description(
+          'unit record (device history record): operations with station, equipment, operator, recipe and parameters against spec; materials, sub-assemblies, inspections, holds, shipment',
+        )
+        .requiredOption('--id <serial>', 'the unit (EPC URN, GS1 Digital Link or plant serial)'),
+      '.pdf',
+    ).action(async (opts: CommonOpts & { id: string }) => {
+      await run({ kind: 'unit', id: normaliseId(opts.id) }, opts);
+    }),
+  );
+
+  report.addCommand(
+    withCommon(
+      new Command('audit')
+        .description('audit trail extract for a period, with the verification of the whole hash chain')
+        .requiredOption('--from <time>', 'entries at or after this time (ISO 8601)')
+        .requiredOption('--to <time>', 'entries at or before this time (ISO 8601)')
+        .option('--actor <name>', 'only the entries of this actor'),
+      '.pdf or .csv',
+    ).action(async (opts: CommonOpts & { from: string; to: string; actor?: string }) => {
+      await run({ kind: 'audit', from: opts.from, to: opts.to, actor: opts.actor }, opts);
+    }),
+  );
+
+  report.addCommand(
+    withCommon(
+      new Command('fsma')
+        .description(
+          'FSMA 204 sortable spreadsheet: receiving, transformation and shipping events with their key data elements (21 CFR 1.1340-1.1350)',
+        )
+        .option('--from <ids...>', 'lots (and units): these and everything made from them')
+        .option('--since <time>', 'every lot and unit an operation took in or put out since then (ISO 8601)')
+        .option('--location <text>', 'location description of this facility (where food is received, made and shipped)'),
+      '.xlsx or .csv',
+    ).action(async (opts: CommonOpts & { from?: string[]; since?: string; location?: string }) => {
+      if (!opts.since === !opts.from?.length) throw new TracegraphError('BAD_INPUT', 'give either --from LOT... or --since TIME');
+      const target = opts.since ? { since: opts.since } : { from: opts.from!.map(normaliseId) };
+      await run({ kind: 'fsma', target, location: opts.location }, opts);
     }),
   );
 
