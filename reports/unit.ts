@@ -74,7 +74,7 @@ export function drawUnit(pdf: ReportPdf, d: UnitReportData): void {
       [t.workOrder, o.workOrder ?? '-'],
       [t.result, o.result ?? '-'],
       [
-        t.materials,
+        t.inputs,
         o.inputs.map((f) => `${f.item}${f.qty !== null ? ` ${f.qty}${f.uom ? ` ${f.uom}` : ''}` : ''}`).join(', ') || '-',
       ],
     ]);
