@@ -52,12 +52,12 @@ export function drawAudit(pdf: ReportPdf, d: AuditReportData): void {
   pdf.heading(`${t.entries} (${d.entries.length})`);
   pdf.table(
     [
-      { header: t.seq, width: 0.06, align: 'right' },
-      { header: t.time, width: 0.17 },
+      { header: t.seq, width: 0.05, align: 'right' },
+      { header: t.time, width: 0.23 },
       { header: t.actor, width: 0.12 },
       { header: t.action, width: 0.11 },
-      { header: t.target, width: 0.15 },
-      { header: t.details, width: 0.27 },
+      { header: t.target, width: 0.13 },
+      { header: t.details, width: 0.24 },
       { header: t.hash, width: 0.12 },
     ],
     d.entries.map((e) => [
