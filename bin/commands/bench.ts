@@ -14,6 +14,7 @@ interface BenchFlags {
   recallClients: number;
   recallRequests: number;
   auditEntries: number;
+  reportUnits: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -27,7 +28,7 @@ export function benchCommand(): Command {
     .option('--runs <n>', 'traces per measurement', positiveInt, 20)
     .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
     .option('--out <file>', 'also write the trace results as JSON here')
-    .option('--sections <list>', 'comma-separated: traces,ingest,audit', 'traces,ingest,audit')
+    .option('--sections <list>', 'comma-separated: traces,ingest,audit,report', 'traces,ingest,audit,report')
     .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
     .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
     .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
@@ -40,6 +41,7 @@ export function benchCommand(): Command {
     )
     .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
     .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
+    .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)
     .action(async (opts: BenchFlags) => {
       const sections = list(opts.sections);
       if (sections.includes('traces')) {
@@ -66,6 +68,10 @@ export function benchCommand(): Command {
       if (sections.includes('audit')) {
         const { runAuditBench } = await import('../../bench/audit.ts');
         await runAuditBench({ entries: opts.auditEntries, runs: opts.runs });
+      }
+      if (sections.includes('report')) {
+        const { runReportBench } = await import('../../bench/report.ts');
+        await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3) });
       }
     });
 }
