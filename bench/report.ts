@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AuditTrail } from '../api/audit/trail.ts';
+import { AuditTrail } from '../domain/audit/trail.ts';
 import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { applyInBatches } from '../ingest/batches.ts';

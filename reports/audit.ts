@@ -3,8 +3,8 @@
  * verifying the whole hash chain at the time of the extract (what auditTrail and `audit verify` read).
  */
 import { TracegraphError } from '../core/errors.ts';
-import type { AuditEntry, AuditTrail, VerifyResult } from '../api/audit/trail.ts';
-import { canonicalJson } from '../api/audit/trail.ts';
+import type { AuditEntry, AuditTrail, VerifyResult } from '../domain/audit/trail.ts';
+import { canonicalJson } from '../domain/audit/trail.ts';
 import { writeCsv } from './csv.ts';
 import type { ReportPdf } from './pdf.ts';
 

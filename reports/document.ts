@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { canonicalJson } from '../api/audit/trail.ts';
+import { canonicalJson } from '../domain/audit/trail.ts';
 import type { Lang } from './i18n.ts';
 
 export const REPORT_KINDS = ['recall', 'unit', 'audit', 'fsma'] as const;

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { TracegraphError } from '../core/errors.ts';
-import type { AuditTrail } from '../api/audit/trail.ts';
+import type { AuditTrail } from '../domain/audit/trail.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import {
   dataFileOf,

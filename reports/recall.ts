@@ -1,10 +1,11 @@
 /**
  * The recall report: what is recalled and why, the evidence, where it went, how precise the scope
  * is, and who created and approved it. Its numbers come from the store's recallScope (the same
- * call the GraphQL recallScope resolver makes) and the audit trail's signatures (approveRecall).
+ * call the GraphQL recallScope resolver makes) and domain/recalls.ts's recallApprovals.
  */
 import { TracegraphError } from '../core/errors.ts';
-import type { AuditTrail } from '../api/audit/trail.ts';
+import type { AuditTrail } from '../domain/audit/trail.ts';
+import { recallApprovals } from '../domain/recalls.ts';
 import type {
   AlarmRecord,
   GraphStore,
@@ -231,20 +232,16 @@ function consignees(shipments: readonly ShipmentRow[]): ConsigneeRow[] {
   return [...by.values()].sort((a, b) => (a.customer < b.customer ? -1 : 1));
 }
 
-/** The recall's approvals: signature entries on `recall:<id>` in the audit trail (what approveRecall writes). */
+/** The recall's approvals as the API answers them (Recall.approvals): signatures on `recall:<id>` in the audit trail. */
 async function approvals(audit: AuditTrail, id: string): Promise<ApprovalRow[]> {
-  const { entries } = await audit.query({ first: Infinity, action: 'signature', target: `recall:${id}` });
-  return entries.map((e) => {
-    const d = (e.details ?? {}) as { meaning?: unknown; role?: unknown };
-    return {
-      signer: e.actor,
-      role: String(d.role ?? ''),
-      signedAt: e.time,
-      meaning: String(d.meaning ?? ''),
-      auditSeq: e.seq,
-      auditHash: e.hash,
-    };
-  });
+  return (await recallApprovals(audit, id)).map((a) => ({
+    signer: a.signer,
+    role: a.role,
+    signedAt: a.signedAt,
+    meaning: a.meaning,
+    auditSeq: a.auditSeq,
+    auditHash: a.auditHash,
+  }));
 }
 
 /** Criteria as lines a person reads: one per criterion. */

@@ -5,7 +5,7 @@
  * from the same history the GraphQL unitHistory resolver reads (loadHistory, operationParameters).
  */
 import type { GraphStore, HoldRecord, ItemFacts } from '../cypher/port.ts';
-import { loadHistory, operationParameters, type ItemHistory, type ParameterSummary } from '../api/analytics/history.ts';
+import { loadHistory, operationParameters, type ItemHistory, type ParameterSummary } from '../domain/analytics/history.ts';
 import type { ReportPdf } from './pdf.ts';
 
 export interface UnitReportData {

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AuditTrail } from '../api/audit/trail.ts';
+import { AuditTrail } from '../domain/audit/trail.ts';
 import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { generatePlant, typicalSupplierLots, typicalUnits } from '../ingest/seed/plant.ts';

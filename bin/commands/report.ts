@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import { loadConfig } from '../../core/config.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { TracegraphError } from '../../core/errors.ts';

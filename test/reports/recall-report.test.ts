@@ -2,7 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import type { GraphStore, RecallRecord, RecallScopeResult } from '../../cypher/port.ts';
 import { typicalSupplierLots } from '../../ingest/seed/plant.ts';
 import { sha256 } from '../../reports/document.ts';
