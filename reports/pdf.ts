@@ -180,9 +180,12 @@ export class ReportPdf {
       row.forEach((cell, i) => {
         const width = widths[i]! - 2 * pad;
         const align = columns[i]?.align ?? 'left';
-        if (opts.singleLine)
-          doc.text(cell, x + pad, y + pad, { width, align, lineBreak: false, ellipsis: true, height: lineHeight });
-        else doc.text(cell, x + pad, y + pad, { width, align });
+        if (opts.singleLine) {
+          // Text that fits is placed directly: the line wrapper (needed for the ellipsis) is the slow part.
+          const w = doc.widthOfString(cell);
+          if (w <= width) doc.text(cell, align === 'right' ? x + pad + width - w : x + pad, y + pad, { lineBreak: false });
+          else doc.text(cell, x + pad, y + pad, { width, align, lineBreak: false, ellipsis: true, height: lineHeight });
+        } else doc.text(cell, x + pad, y + pad, { width, align });
         x += widths[i]!;
       });
       doc

@@ -19,6 +19,8 @@ import type { ReportPdf } from './pdf.ts';
 
 /** Rows a PDF table shows before it refers to the data file for the rest. */
 const MAX_EVIDENCE_ROWS = 500;
+/** Items asked at once for their shipments while looking for a shipment's date. */
+const SHIPMENT_BATCH = 200;
 /** Lots looked up one by one when the criteria name a material (their suppliers and quantities). */
 const MAX_LOT_LOOKUPS = 2000;
 
@@ -129,17 +131,24 @@ export async function gatherRecall(store: GraphStore, audit: AuditTrail, target:
   };
 }
 
+/**
+ * Of a set of items, those no other item of the set was made from or packed into: the start of every
+ * flow in it. One forward trace of the whole set, instead of a lookup per item.
+ */
+async function roots(store: GraphStore, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const t = await store.traceForward(ids);
+  const reached = new Set([...t.lots, ...t.units, ...t.containers]);
+  return ids.filter((id) => !reached.has(id));
+}
+
 async function suspectLots(store: GraphStore, c: RecallCriteria, scope: RecallScopeResult): Promise<ItemFacts[]> {
   const out = new Map<string, ItemFacts>();
-  for (const id of c.supplierLots ?? []) {
+  // A material's suspect lots are its received lots: the roots of the scope's lots.
+  const ids = [...(c.supplierLots ?? []), ...(c.material ? await roots(store, scope.lots) : [])];
+  for (const id of ids.slice(0, MAX_LOT_LOOKUPS)) {
     const rec = await store.itemRecord(id);
-    if (rec) out.set(id, rec.item);
-  }
-  if (c.material) {
-    for (const id of scope.lots.slice(0, MAX_LOT_LOOKUPS)) {
-      const rec = await store.itemRecord(id);
-      if (rec && rec.item.material === c.material && rec.item.supplier !== null) out.set(id, rec.item);
-    }
+    if (rec && (!c.material || c.supplierLots?.includes(id) || rec.item.material === c.material)) out.set(id, rec.item);
   }
   return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
@@ -167,12 +176,10 @@ async function outOfSpecReadings(store: GraphStore, c: RecallCriteria): Promise<
 async function failedInspections(store: GraphStore, c: RecallCriteria, scope: RecallScopeResult): Promise<InspectionFacts[]> {
   const code = c.defectCode;
   if (!code) return [];
-  // The failed items are the criterion's seeds: they are in the scope (a lot, or a unit).
-  const status = await store.itemStatus([...scope.lots, ...scope.units]);
+  // The items that failed with the code are where the scope starts: its roots.
   const out: InspectionFacts[] = [];
-  for (const s of status) {
-    if (!s.inspections.some((i) => i.result === 'fail')) continue;
-    const rec = await store.itemRecord(s.id);
+  for (const id of (await roots(store, [...scope.lots, ...scope.units])).slice(0, MAX_LOT_LOOKUPS)) {
+    const rec = await store.itemRecord(id);
     for (const i of rec?.inspections ?? []) if (i.result === 'fail' && i.defects.includes(code)) out.push(i);
   }
   return out.sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime) || (a.id < b.id ? -1 : 1));
@@ -201,17 +208,27 @@ async function namedAlarms(store: GraphStore, c: RecallCriteria): Promise<AlarmR
 }
 
 /**
- * Each shipment of the scope with its ship date: the shipment records of the scope's containers and
- * shipped units, read until every shipment has its date (a case names its pallet's shipment too).
+ * Each shipment of the scope with its ship date. The date is on the shipment record of an item it
+ * carried (itemRecord): first the containers that hold other containers of the scope (pallets, one
+ * forward trace finds them), then, for shipments still without a date, the other containers and the
+ * units shipped on their own, looked up in batches (neighbours) to find one item per shipment.
  */
 async function shipmentRows(store: GraphStore, scope: RecallScopeResult): Promise<ShipmentRow[]> {
   const dates = new Map<string, string | null>();
   const need = new Set(scope.shipments.map((s) => s.shipment));
-  for (const id of [...scope.containers, ...scope.shippedUnits]) {
-    if (need.size === 0) break;
+  const read = async (id: string) => {
     const rec = await store.itemRecord(id);
     for (const s of rec?.shipments ?? []) if (need.delete(s.shipment)) dates.set(s.shipment, s.eventTime);
+  };
+  const holders = scope.containers.length ? new Set((await store.traceForward(scope.containers)).containers) : new Set<string>();
+  for (const c of scope.containers) {
+    if (need.size === 0) break;
+    if (holders.has(c)) await read(c);
   }
+  const rest = [...scope.containers.filter((c) => !holders.has(c)), ...scope.shippedUnits];
+  for (let i = 0; i < rest.length && need.size > 0; i += SHIPMENT_BATCH)
+    for (const n of await store.neighbours(rest.slice(i, i + SHIPMENT_BATCH), 'down'))
+      if (n.shipments.some((s) => need.has(s.shipment))) await read(n.from);
   return scope.shipments.map((s) => ({ ...s, shippedAt: dates.get(s.shipment) ?? null }));
 }
 
