@@ -211,5 +211,5 @@ describe('unit, audit and FSMA reports', () => {
     const usage = cli(['report', 'recall', '--out', join(out, 'r.pdf')], dataDir);
     expect(usage.code).toBe(1);
     expect(usage.err).toContain('give either --recall ID');
-  });
+  }, 240_000); // four `tracegraph` processes, each loading the TypeScript sources
 });
