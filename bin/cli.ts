@@ -3,7 +3,10 @@
  * errors are one line on stderr and a non-zero exit.
  */
 import { Command } from 'commander';
+import { loadConfig } from '../core/config.ts';
 import { isTracegraphError } from '../core/errors.ts';
+import { setProfiling } from '../cypher/profile.ts';
+import { setProgressBars } from '../core/progress.ts';
 import { importCommand } from './commands/import.ts';
 import { traceCommand } from './commands/trace.ts';
 import { seedCommand } from './commands/seed.ts';
@@ -27,6 +30,8 @@ const program = new Command('tracegraph')
     `
 Backends: the embedded graph (Kuzu) under --data DIR / TRACEGRAPH_DATA (default ./data);
 Neo4j 5 when TRACEGRAPH_NEO4J_URI is set (with TRACEGRAPH_NEO4J_USER / TRACEGRAPH_NEO4J_PASSWORD).
+Every setting can also be given in tracegraph.config.json (or the file TRACEGRAPH_CONFIG names);
+docs/configuration.md lists them.
 
 Examples:
   tracegraph seed --units 10000
@@ -49,12 +54,18 @@ program.addCommand(userCommand());
 program.addCommand(auditCommand());
 program.addCommand(reportCommand());
 
+let debug = false;
 try {
+  // Validated before any command runs: a bad file or variable is one line, whatever the command.
+  const config = loadConfig();
+  debug = config.debug;
+  setProfiling(config.profile);
+  setProgressBars(!config.noProgress);
   await program.parseAsync(process.argv);
 } catch (e) {
   const msg = isTracegraphError(e) ? e.message : e instanceof Error ? e.message : String(e);
   process.stderr.write(`tracegraph: ${msg}\n`);
-  if (process.env.TRACEGRAPH_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
 }
 // Exit now rather than letting native destructors race Node's shutdown (Kuzu 0.11 can crash

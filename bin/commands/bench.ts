@@ -1,3 +1,4 @@
+import { loadConfig } from '../../core/config.ts';
 import { Command } from 'commander';
 import { nonNegativeInt, positiveInt } from '../common.ts';
 
@@ -63,6 +64,7 @@ export function benchCommand(): Command {
           runs: opts.ingestRuns,
           connections: opts.connections,
           stores: ['none', 'kuzu'],
+          debug: loadConfig().debug,
         });
       }
       if (sections.includes('audit')) {

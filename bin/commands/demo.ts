@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { portNumber, positiveInt, shutdownSignal } from '../common.ts';
 
@@ -46,7 +47,8 @@ export function demoCommand(): Command {
           import('../demo.ts'),
           import('node-opcua'),
         ]);
-        if (!process.env.TRACEGRAPH_DEBUG) {
+        const config = loadConfig({ dataDir: opts.data });
+        if (!config.debug) {
           setWarningLogger(() => undefined);
           setErrorLogger(() => undefined);
         }
@@ -58,6 +60,7 @@ export function demoCommand(): Command {
           mqttFallback: opts.mqttPort === undefined,
           dataDir: opts.data,
           speed: opts.speed,
+          devKey: config.devKey,
         });
         const graphiql = demo.apiUrl;
         process.stdout.write(

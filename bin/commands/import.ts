@@ -60,7 +60,7 @@ export function importCommand(): Command {
     .addCommand(
       importSub(
         'events',
-        'import canonical events, one JSON object per line (the wire form in DESIGN.md)',
+        'import canonical events, one JSON object per line (the wire form in docs/events-and-model.md)',
         'JSON-lines files',
         importEventLines,
       ),

@@ -19,7 +19,7 @@ interface IngestFlags {
   data?: string;
   opcuaConfig?: string;
   metricsPort?: number;
-  metricsHost: string;
+  metricsHost?: string;
   connections?: number;
 }
 
@@ -47,12 +47,13 @@ export function ingestCommand(): Command {
         ),
       )
       .addOption(
-        new Option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (default: off)')
-          .env('TRACEGRAPH_METRICS_PORT')
-          .argParser(portNumber),
+        new Option(
+          '--metrics-port <port>',
+          'serve Prometheus metrics at http://HOST:PORT/metrics (env TRACEGRAPH_METRICS_PORT; default: off)',
+        ).argParser(portNumber),
       )
       .addOption(
-        new Option('--metrics-host <host>', 'address for --metrics-port').env('TRACEGRAPH_METRICS_HOST').default('127.0.0.1'),
+        new Option('--metrics-host <host>', 'address for --metrics-port (env TRACEGRAPH_METRICS_HOST, default 127.0.0.1)'),
       )
       .addOption(
         new Option(
@@ -83,10 +84,11 @@ export function ingestCommand(): Command {
           const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics, onCommitted: monitor.onCommitted });
           const unwatch = metrics.watch(pipeline);
           const { reapplied } = await pipeline.start();
+          const metricsPort = opts.metricsPort ?? config.metrics.port;
           const metricsServer =
-            opts.metricsPort === undefined
+            metricsPort === undefined
               ? undefined
-              : await startMetricsServer({ port: opts.metricsPort, host: opts.metricsHost });
+              : await startMetricsServer({ port: metricsPort, host: opts.metricsHost ?? config.metrics.host });
           if (metricsServer) process.stderr.write(`metrics at ${metricsServer.url}\n`);
           if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
           let opcua: { ready: Promise<void>; close(): Promise<void> } | undefined;

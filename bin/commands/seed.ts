@@ -20,7 +20,7 @@ export async function seedPlant(store: GraphStore, units: number, seed: number) 
   }
 }
 
-/** About 0.55 events per unit (STACK-NOTES plant); only for the progress bar. */
+/** About 0.55 events per unit (the synthetic plant's shape); only for the progress bar. */
 function estimateEvents(units: number): number {
   const s = plantShape(units);
   return Math.max(1, Math.round(units * 0.55) + s.supplierLots);

@@ -33,7 +33,7 @@ export function serveCommand(): Command {
               port: opts.port,
               host: opts.host,
               dataDir: config.dataDir,
-              devKey: process.env.TRACEGRAPH_DEV_KEY || undefined,
+              devKey: config.devKey,
               maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
               loginLimits: config.login,
             });
@@ -47,7 +47,7 @@ export function serveCommand(): Command {
             throw e;
           }
           process.stderr.write(`tracegraph: serving ${describeStore(config)}\n`);
-          if (!process.env.TRACEGRAPH_DEV_KEY && !(await hasUsers(config.dataDir)))
+          if (!config.devKey && !(await hasUsers(config.dataDir)))
             process.stderr.write(
               'tracegraph: no users yet: every request needs an API key; create one with `tracegraph user add --name NAME --role admin`\n',
             );

@@ -296,7 +296,7 @@ for (const backend of backends()) {
 }
 
 describe('history, genealogy and analytics schema', () => {
-  it('declares unit, lot, unitHistory, genealogy and equipmentCorrelation as DESIGN.md names them', () => {
+  it('declares unit, lot, unitHistory, genealogy and equipmentCorrelation with the names clients use', () => {
     const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
     expect(sdl).toMatch(/\bunit\(\s*id: ID!\s*\): Unit\n/);
     expect(sdl).toMatch(/\blot\(\s*id: ID!\s*\): Lot\n/);

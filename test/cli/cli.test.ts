@@ -1,13 +1,14 @@
 /** The `tracegraph` command line, run as a user runs it, on every backend. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { PLANT } from '../pipeline/fixtures.ts';
+import { fixture } from '../helpers/fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const GS1 = resolve(ROOT, '../shared/external/gs1-epcis');
+const GS1 = fixture('gs1-epcis');
 
 function cli(args: string[], env: NodeJS.ProcessEnv) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/tracegraph.js'), ...args], { encoding: 'utf8', env, timeout: 120_000 });
@@ -96,7 +97,7 @@ for (const backend of backends()) {
       expect(JSON.parse(cli(['stats', '--json'], env).out).events).toBe(4);
     });
 
-    it.skipIf(!existsSync(GS1))('imports an EPCIS document and traces it back, Digital Link ids included', async () => {
+    it('imports an EPCIS document and traces it back, Digital Link ids included', async () => {
       await backend.open();
       const env = backend.env(join(tempDir(), 'data'));
       expect(cli(['import', 'epcis', join(GS1, 'Example_9.6.4-TransformationEvent.jsonld')], env).code).toBe(0);

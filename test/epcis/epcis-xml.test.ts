@@ -6,11 +6,11 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { TracegraphError } from '../../core/errors.ts';
 import { readEpcisDocument, type EpcisDocumentRead } from '../../ingest/epcis/document.ts';
+import { fixture } from '../helpers/fixtures.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const EXTERNAL = path.resolve(ROOT, '../shared/external');
-const FOSSTRAK = path.join(EXTERNAL, 'fosstrak-epcis-interop-test');
+const FOSSTRAK = fixture('fosstrak-epcis-interop-test');
 
 async function rejection(input: string): Promise<TracegraphError> {
   try {
@@ -130,8 +130,7 @@ describe('EPCIS XML: reading', () => {
     });
   });
 
-  it('reads the Fosstrak EPCIS 1.0 scenario: 155 events, QuantityEvents included, and its master data', async (ctx) => {
-    if (!fs.existsSync(FOSSTRAK)) ctx.skip('fosstrak fixtures not found');
+  it('reads the Fosstrak EPCIS 1.0 scenario: 155 events, QuantityEvents included, and its master data', async () => {
     const reads: EpcisDocumentRead[] = [];
     for (const f of fs.readdirSync(path.join(FOSSTRAK, 'events')).sort()) {
       reads.push(await readEpcisDocument(fs.createReadStream(path.join(FOSSTRAK, 'events', f)), { file: f }));
