@@ -10,7 +10,7 @@
  * Counts live in this process (one API instance), for at most `maxTracked` addresses; past that
  * the oldest window is closed early (its count written) to make room.
  */
-import type { AuditTrail } from '../audit/trail.ts';
+import type { AuditTrail } from '../../domain/audit/trail.ts';
 
 export interface FailedAuthLimits {
   /** How long one address's failures are gathered into one entry, ms (default 60 s). */

@@ -4,8 +4,8 @@
  * the cost). Over real HTTP against a started server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { FIELD_COSTS } from '../../api/limits.ts';
 import { gql } from '../api/client.ts';
 import { tempDir } from '../helpers/stores.ts';
