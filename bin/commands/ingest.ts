@@ -111,6 +111,7 @@ export function ingestCommand(): Command {
                 tls: tlsOf(mqtt),
                 maxMessageBytes: mqtt.maxMessageBytes,
                 connections: opts.connections ?? mqtt.connections,
+                stateFile: join(config.dataDir, 'mqtt-sessions.json'),
               }),
               stop.then(() => undefined),
             ]);
