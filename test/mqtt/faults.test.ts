@@ -175,6 +175,50 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
     expect(s.nodes.Item).toBe(total + 1);
   }, 300_000);
 
+  // A kill during a write could leave the embedded graph with a primary-key index entry whose row
+  // never committed; every later start then failed on that key for ever. Ingest now rebuilds it.
+  it('killed with SIGKILL 10 times over a 12,000-event stream: starts again every time, every event in the graph exactly once', async () => {
+    const total = 12_000;
+    const kills = 10;
+    const chunk = total / kills;
+    broker = await Broker.start();
+    const data = tempDir();
+    pub = await publisher(broker, 'faults-publisher-kills');
+    let ingest = await startIngest(broker, data, 4);
+    const rebuilt: string[] = [];
+    for (let k = 0; k < kills; k++) {
+      const published = publishRange(pub, k * chunk, (k + 1) * chunk);
+      // Killed while it is writing: a different point of the chunk each time.
+      const at = 150 + ((k * 337) % (chunk / 2));
+      await waitFor(`worker ${k + 1} to take ${at} events`, async () => (await accepted(ingest)) >= at);
+      ingest.child.kill('SIGKILL');
+      expect(await ingest.exited).toBe(null);
+      rebuilt.push(
+        ...ingest
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('Rebuilding the graph')),
+      );
+      await published;
+      // Starting again is the check: a graph that refuses the re-applied log never gets here.
+      ingest = await startIngest(broker, data, 4);
+    }
+    await waitFor('every event in the log', () => loggedIds(data) === total, 120_000);
+    expect(await stopIngest(ingest)).toBe(0);
+    rebuilt.push(
+      ...ingest
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('Rebuilding the graph')),
+    );
+    // How often the kills damaged the graph varies from run to run; each damage was repaired.
+    console.info(`${kills} kills, ${rebuilt.length} graph rebuild(s)`);
+
+    const s = stats(data);
+    expect(s.events).toBe(total);
+    expect(s.nodes.Item).toBe(total);
+  }, 600_000);
+
   // Several connections used to share the stream through `$share/...`, which Mosquitto does not
   // restore after a restart: what was published before the worker subscribed again was lost.
   it.each([1, 4])(
