@@ -13,6 +13,8 @@ import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import type { ApiContext } from './builder.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
+import { reportDownloads } from './report-downloads.ts';
+import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
@@ -156,6 +158,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const routes: Route[] = [
     { path: '/graphql', handle: graphql },
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
+    { path: REPORTS_PATH, methods: ['GET', 'HEAD'], handle: reportDownloads(opts.dataDir, auth, audit) },
     { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
     { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
   ];

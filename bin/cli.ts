@@ -15,6 +15,7 @@ import type { DemoFlags } from './commands/demo.ts';
 import type { IngestFlags } from './commands/ingest.ts';
 import { dataOption, jsonOption, nonNegativeInt, portNumber, positiveInt } from './options.ts';
 import { exitAfterOutput } from './output.ts';
+import { reportCommand } from './commands/report.ts';
 
 type DataFlags = { data?: string; json?: boolean };
 import { loadConfig } from '../core/config.ts';
@@ -174,7 +175,7 @@ program
   .option('--runs <n>', 'traces per measurement', positiveInt, 20)
   .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
   .option('--out <file>', 'also write the trace results as JSON here')
-  .option('--sections <list>', 'comma-separated: traces,ingest,audit', 'traces,ingest,audit')
+  .option('--sections <list>', 'comma-separated: traces,ingest,audit,report', 'traces,ingest,audit,report')
   .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
   .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
   .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
@@ -187,6 +188,7 @@ program
   )
   .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
   .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
+  .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)
   .action(async (opts: BenchFlags) => (await import('./commands/bench.ts')).bench(opts));
 
 program
@@ -268,6 +270,9 @@ the end leaves a shorter, valid chain), or the first broken entry with the reaso
 With --json: {"ok":true,"entries":N,"lastHash":"..."} or {"ok":false,"entries":N,"brokenAt":{"seq":S,"line":L,"reason":"..."}}.`,
   )
   .action(async (opts: DataFlags) => (await import('./commands/audit.ts')).auditVerify(opts));
+
+// Its subcommands load pdfkit and the store only when they run.
+program.addCommand(reportCommand());
 
 let debug = false;
 try {

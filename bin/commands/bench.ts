@@ -14,6 +14,7 @@ export interface BenchFlags {
   recallClients: number;
   recallRequests: number;
   auditEntries: number;
+  reportUnits: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -45,5 +46,9 @@ export async function bench(opts: BenchFlags): Promise<void> {
   if (sections.includes('audit')) {
     const { runAuditBench } = await import('../../bench/audit.ts');
     await runAuditBench({ entries: opts.auditEntries, runs: opts.runs });
+  }
+  if (sections.includes('report')) {
+    const { runReportBench } = await import('../../bench/report.ts');
+    await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3) });
   }
 }
