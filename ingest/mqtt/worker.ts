@@ -174,11 +174,17 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
     async close() {
       closing = true;
       await inHand;
-      // A graceful end first waits for the acks of our own packets still out (a subscribe sent
-      // just before a broker restart, say); they never come once the client reads no more (a
-      // message that arrived while closing holds the reader) or the broker is gone. Then the
-      // connection is dropped instead: the broker keeps the session either way.
-      await client.endAsync(Object.keys(client.outgoing).length > 0);
+      // A graceful end waits for the acks of our own packets still out, and for the socket to
+      // close, which it does not while a message that arrived after `closing` holds the reader
+      // (its unread data keeps the socket open). Neither may wait for ever: the connection is
+      // dropped instead, and the broker keeps the session either way (an acknowledgement lost
+      // with it only means a redelivery, which the eventId dedupe absorbs).
+      const drop = setTimeout(() => client.stream?.destroy(), 2_000);
+      try {
+        await client.endAsync(Object.keys(client.outgoing).length > 0);
+      } finally {
+        clearTimeout(drop);
+      }
     },
   };
 }
