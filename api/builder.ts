@@ -11,7 +11,8 @@ import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import type { GraphStore } from '../cypher/port.ts';
 import { TracegraphError } from '../core/errors.ts';
-import type { AuditTrail } from '../domain/audit/trail.ts';
+import { valueFromASTUntyped } from 'graphql';
+import type { AuditTrail, JsonValue } from '../domain/audit/trail.ts';
 import type { LiveBus } from '../domain/live/bus.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import { hasScope, rolesWith, SCOPES, type Principal, type Scope } from '../domain/auth/roles.ts';
@@ -56,7 +57,12 @@ export const builder = new SchemaBuilder<{
   AuthContexts: Record<Scope, AuthedContext>;
   // IDs are strings in tracegraph (EPC URNs, Digital Links, plant ids); graphql-js coerces a
   // number given for an ID to its string form, so resolvers only ever see strings.
-  Scalars: { ID: { Input: string; Output: string } };
+  Scalars: {
+    ID: { Input: string; Output: string };
+    // Structured values whose shape varies by kind (audit details): a client reads them as JSON,
+    // not as a string of JSON it has to parse a second time.
+    JSON: { Input: JsonValue; Output: JsonValue };
+  };
   // Non-null unless a field says otherwise: the contract with clients (docs/api.md) is `Trace!`, `[Item!]!`, `ID!`.
   DefaultFieldNullability: false;
 }>({
@@ -83,3 +89,10 @@ export const builder = new SchemaBuilder<{
 builder.queryType({ authScopes: { authenticated: true } });
 // Declared here, once: feature files add to it with builder.mutationFields.
 builder.mutationType({ authScopes: { authenticated: true } });
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value: object, array, string, number, boolean or null.',
+  serialize: (v) => v,
+  parseValue: (v) => v as JsonValue,
+  parseLiteral: (ast) => valueFromASTUntyped(ast) as JsonValue,
+});

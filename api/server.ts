@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { BodyTooLarge, readBody, router, sendJson, type Route } from './http.ts';
 import { closeServer, listen } from './http-listen.ts';
 import { createYoga } from 'graphql-yoga';
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, renderGraphiQL } from './graphiql.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import type { ApiContext } from './builder.ts';
@@ -92,6 +93,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
   const corsOrigins = new Set(opts.corsOrigins ?? []);
+  const graphiql = process.env.NODE_ENV !== 'production';
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -110,7 +112,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       const origin = request.headers.get('origin');
       return origin !== null && corsOrigins.has(origin) ? { origin: [origin], credentials: true } : false;
     },
-    graphiql: process.env.NODE_ENV !== 'production',
+    graphiql,
+    // Served from this server, not a CDN: plant networks often have no internet (graphiql.ts).
+    renderGraphiQL,
     landingPage: false,
     // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."
     // and are logged here with their stack; TracegraphErrors are passed through by the plugin.
@@ -170,6 +174,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   const routes: Route[] = [
     { path: '/graphql', handle: graphql },
+    ...(graphiql ? [{ path: GRAPHIQL_ASSETS_PATH, methods: ['GET', 'HEAD'], handle: graphiqlAssets }] : []),
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
     { path: REPORTS_PATH, methods: ['GET', 'HEAD'], handle: reportDownloads(opts.dataDir, auth, audit) },
     { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },

@@ -15,10 +15,11 @@ const AuditEntryType = builder.objectRef<AuditEntry>('AuditEntry').implement({
       description: 'mutation, login, signature, signature.failed, export, user.add, user.revoke, ...',
     }),
     target: t.exposeString('target', { nullable: true }),
-    details: t.string({
+    details: t.field({
+      type: 'JSON',
       nullable: true,
-      description: 'The details as JSON text.',
-      resolve: (e) => (e.details === undefined ? null : JSON.stringify(e.details)),
+      description: 'What the entry records beyond actor, action and target, as a JSON object.',
+      resolve: (e) => e.details ?? null,
     }),
     prevHash: t.exposeString('prevHash'),
     hash: t.exposeString('hash'),

@@ -10,6 +10,11 @@ export interface DemoFlags {
   driftAfter?: number;
 }
 
+/** "0.67" for speed 3, "2" for speed 1: the banner is read by people, not parsed. */
+export function secondsPerUnit(speed: number): string {
+  return (2 / speed).toLocaleString('en-US', { maximumFractionDigits: 2, useGrouping: false });
+}
+
 /** Runs the demo plant until SIGINT or SIGTERM; resolves only after it has shut down. */
 export async function demo(opts: DemoFlags): Promise<void> {
   // node-opcua prints its own warnings to stdout (reconnect chatter, certificate creation); the
@@ -39,7 +44,7 @@ export async function demo(opts: DemoFlags): Promise<void> {
       `OPC UA PLCs     ${demo.opcuaEndpoints.join(', ')}`,
       `Dev API key     ${demo.devKey}`,
       '',
-      `A unit every ${2 / opts.speed} s; readings, operations, inspections, packs and shipments flow into the graph.`,
+      `A unit every ${secondsPerUnit(opts.speed)} s; readings, operations, inspections, packs and shipments flow into the graph.`,
       'Try, once the first unit has passed its test (about 15 s):',
       `  curl -s ${graphiql} -H 'authorization: Bearer ${demo.devKey}' -H 'content-type: application/json' \\`,
       `    -d '{"query":"{ traceBackward(from: [\\"<unit>\\"]) { lots { id } units { id } } }"}'`,
@@ -56,10 +61,12 @@ export async function demo(opts: DemoFlags): Promise<void> {
         shown = true;
         void out(`First finished unit: ${unit}\n`);
       }
+      // The other counters are totals from the graph, which outlives a restart; the plant's count
+      // starts again at 0 with each run, and says so.
       const s = await demo.stats();
       const c = demo.counts();
       void out(
-        `${new Date().toISOString().slice(11, 19)}  units ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  open alarms ${demo.monitor.openAlarms().length}  dead letters ${c.rejected}\n`,
+        `${new Date().toISOString().slice(11, 19)}  units this run ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  open alarms ${demo.monitor.openAlarms().length}  dead letters ${c.rejected}\n`,
       );
     })().catch(() => undefined);
   }, 15_000);

@@ -76,6 +76,31 @@ describe('GraphQL schema authorization', () => {
     expect(sdl).toMatch(/login\(\s*name: String!,?\s*password: String!\s*\): LoginResult!/);
   });
 
+  it('gives audit details as a JSON value, not as a string of JSON', async () => {
+    expect(printSchema(buildSchema())).toMatch(/type AuditEntry \{[^}]*\n {2}details: JSON\n/);
+    const dataDir = tempDir();
+    const audit = new AuditTrail(dataDir);
+    await audit.append({ actor: 'x', action: 'export', target: 'r1', details: { rows: 3, columns: ['a', 'b'] } });
+    await audit.append({ actor: 'x', action: 'login' });
+    const ctx: ApiContext = {
+      store: {} as GraphStore,
+      principal: { name: 'x', role: 'admin' },
+      auth: new Authenticator(new UserStore(dataDir, audit), audit),
+      audit,
+      dataDir,
+    };
+    const r = await graphql({
+      schema: buildSchema(),
+      source: '{ auditTrail { entries { action details } } }',
+      contextValue: ctx,
+    });
+    expect(r.errors).toBeUndefined();
+    expect((r.data?.auditTrail as { entries: unknown[] }).entries).toEqual([
+      { action: 'export', details: { rows: 3, columns: ['a', 'b'] } },
+      { action: 'login', details: null },
+    ]);
+  });
+
   it('a service user may read its own name but not traces', async () => {
     const r = await run(`{ me { role } traceForward(from: ["L1"]) { lots { id } } }`, 'service');
     expect(r.errors?.map((e) => (e.originalError as { code?: string }).code)).toEqual(['FORBIDDEN']);
