@@ -47,8 +47,12 @@ export interface RecallFacts {
   lotsOfMaterial(material: string): Promise<string[]>;
   /** Every operation that ran on the equipment or by the operator. */
   operationsBy(who: { equipment?: string; operator?: string }): Promise<OpFacts[]>;
-  /** The items the operations output. */
-  outputsOf(operations: readonly string[]): Promise<string[]>;
+  /**
+   * The items the operations made or processed: each operation's outputs, or, for an operation
+   * with inputs and no output (a step that works on a unit in place: reflow, AOI, test, cure),
+   * its inputs. A rework (the unit is input and output) is covered by its outputs.
+   */
+  processedBy(operations: readonly string[]): Promise<string[]>;
   readings(equipment: string | null, parameter: string): Promise<ReadingFacts[]>;
   /** Items with a failed inspection naming the defect code. */
   failedWith(defectCode: string): Promise<string[]>;
@@ -124,7 +128,7 @@ async function affected(facts: RecallFacts, seeds: readonly string[]): Promise<S
 }
 
 async function outputsDuring(facts: RecallFacts, ops: OpFacts[], keep: (op: OpFacts) => boolean): Promise<string[]> {
-  return facts.outputsOf(ops.filter(keep).map((o) => o.id));
+  return facts.processedBy(ops.filter(keep).map((o) => o.id));
 }
 
 export function hasCriterion(c: RecallCriteria): boolean {

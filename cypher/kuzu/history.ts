@@ -80,12 +80,12 @@ export class KuzuHistory implements HistoryStore {
     return this.db.exclusive(async () => {
       const [ops] = await this.rowsOf('equipment-operations', { from, to });
       const [ins, outs] = await this.rowsOf('equipment-flows', { from, to });
-      const [inspections] = await this.rowsOf('equipment-inspections', { from, to });
+      const [ofOutputs, ofInPlace] = await this.rowsOf('equipment-inspections', { from, to });
       const [maintenance] = await this.rowsOf('equipment-maintenance', {});
       return {
         operations: uniqueOperations(ops!),
         flows: [...ins!, ...outs!].map(flowFacts),
-        inspections: inspections!.map(inspectionFacts),
+        inspections: uniqueBy([...ofOutputs!, ...ofInPlace!].map(inspectionFacts), (i) => i.id),
         maintenance: maintenance!.map(maintenanceFacts),
       };
     });

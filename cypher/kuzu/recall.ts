@@ -39,7 +39,13 @@ export class KuzuRecalls implements RecallStore {
               (who.operator === undefined || o.operator === who.operator),
           ),
         ),
-      outputsOf: (operations) => Promise.resolve(operations.flatMap((op) => ix.neighbours('operation', op, 'out', 'item'))),
+      processedBy: (operations) =>
+        Promise.resolve(
+          operations.flatMap((op) => {
+            const out = ix.neighbours('operation', op, 'out', 'item');
+            return out.length ? out : ix.neighbours('operation', op, 'in', 'item');
+          }),
+        ),
       readings: async (equipment, name) =>
         (await this.db.run(query('kuzu', 'recall-readings'), { equipment: equipment ?? '', name })).map((r) => ({
           equipment: r.equipment as string,

@@ -37,7 +37,7 @@ export class Neo4jRecalls implements RecallStore {
           who.equipment !== undefined ? ['ON', 'Equipment', who.equipment] : ['BY', 'Operator', who.operator!];
         return (await rows(query('neo4j', 'recall-operations-by', { Rel: rel, Label: label }), { id })).map(facts);
       },
-      outputsOf: async (ops) => (await rows(query('neo4j', 'recall-outputs'), { ids: [...ops] })).map((r) => r.id as string),
+      processedBy: async (ops) => (await rows(query('neo4j', 'recall-processed'), { ids: [...ops] })).map((r) => r.id as string),
       readings: async (equipment, name) =>
         (await rows(query('neo4j', 'recall-readings'), { equipment: equipment ?? '', name })).map((r) => ({
           equipment: r.equipment as string,

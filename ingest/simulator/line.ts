@@ -132,6 +132,8 @@ export class SimulatedLine {
           operatorNodeId: tagNodeId(t.printOperator),
           step: 'print',
           station: `${spec.id}-PRINT`,
+          // A board is printed and reflowed within one takt (simulated time, as the tags' timestamps).
+          cycleTimeMs: this.o.routing.taktMs,
           equipmentId: spec.printer.id,
           recipeId: 'PASTE-PRINT-R3',
           inputs: [
@@ -145,6 +147,8 @@ export class SimulatedLine {
           serialRole: 'input',
           step: 'reflow',
           station: `${spec.id}-REFLOW`,
+          // The board entered the oven when the next one was printed, one takt before it came out.
+          cycleTimeMs: this.o.routing.taktMs,
           equipmentId: spec.oven.id,
           recipeId: 'SAC305-PROFILE-2',
         },
