@@ -212,3 +212,79 @@ for (const backend of backends()) {
     });
   });
 }
+
+/**
+ * A board made at a printer, then worked on in place by an oven (the board goes in, nothing new
+ * comes out), then assembled: the oven's window, parameter and operator find the board and what was
+ * made from it; the traces stay as they were (no unit made from itself).
+ */
+function inPlacePlant() {
+  const operation = (id: string, minutes: [number, number], inputs: string[], outputs: string[], extra: object) =>
+    ev({
+      kind: 'operation',
+      eventId: id,
+      eventTime: at(minutes[1]),
+      startTime: at(minutes[0]),
+      operationId: `OP-${id}`,
+      step: id,
+      station: `ST-${id}`,
+      inputs: inputs.map((i) => ({ id: i })),
+      outputs: outputs.map((o) => ({ id: o, type: 'unit' as const })),
+      ...extra,
+    });
+  const reading = (id: string, minute: number, value: number) =>
+    ev({ kind: 'reading', eventId: id, eventTime: at(minute), equipmentId: 'OVEN-1', parameter: 'zone3', value, uom: 'Cel' });
+  return [
+    ev({
+      kind: 'receive',
+      eventId: 'r-pcb',
+      eventTime: at(0),
+      lot: 'PCB-LOT',
+      material: 'pcb',
+      qty: 10,
+      uom: 'ea',
+      supplier: 'S',
+    }),
+    operation('print1', [1, 2], ['PCB-LOT'], ['B1'], { equipmentId: 'PRINTER-1' }),
+    operation('print2', [2, 3], ['PCB-LOT'], ['B2'], { equipmentId: 'PRINTER-1' }),
+    operation('reflow1', [3, 5], ['B1'], [], { equipmentId: 'OVEN-1', operatorId: 'OPR-OVEN' }),
+    operation('reflow2', [8, 10], ['B2'], [], { equipmentId: 'OVEN-1' }),
+    reading('t1', 4, 220),
+    reading('t2', 7, 240),
+    reading('t3', 11, 221),
+    operation('assy1', [12, 13], ['B1'], ['P1'], { equipmentId: 'ASSY-1' }),
+    operation('assy2', [13, 14], ['B2'], ['P2'], { equipmentId: 'ASSY-1' }),
+    ev({ kind: 'inspection', eventId: 'aoi2', eventTime: at(11), id: 'B2', result: 'fail', defects: ['COLD'] }),
+  ];
+}
+
+for (const backend of backends()) {
+  describe.skipIf(backend.skip)(`operations that work on a unit in place on ${backend.name}`, () => {
+    let store: GraphStore;
+    beforeAll(async () => {
+      store = await backend.open();
+      await store.applyEvents(inPlacePlant());
+    });
+    afterAll(() => backend.release());
+    const units = async (c: RecallCriteria) => (await store.recallScope(c)).units;
+
+    it('recallScope by the equipment window, the out-of-spec parameter and the operator finds the unit worked on in place and what was made from it', async () => {
+      expect(await units({ equipment: { id: 'OVEN-1', from: at(6), to: at(9) } })).toEqual(['B2', 'P2']);
+      expect(await units({ equipment: { id: 'OVEN-1' } })).toEqual(['B1', 'B2', 'P1', 'P2']);
+      expect(await units({ parameter: { equipmentId: 'OVEN-1', name: 'zone3', min: 215, max: 225 } })).toEqual(['B2', 'P2']);
+      expect(await units({ operator: 'OPR-OVEN' })).toEqual(['B1', 'P1']);
+    });
+
+    it('traces do not change: a unit worked on in place is not made from itself', async () => {
+      expect((await store.traceForward(['B1'])).units).toEqual(['P1']);
+      expect(await store.traceBackward(['P1'])).toMatchObject({ units: ['B1'], lots: ['PCB-LOT'] });
+      expect((await store.traceForward(['PCB-LOT'])).units).toEqual(['B1', 'B2', 'P1', 'P2']);
+    });
+
+    it('the quality facts carry the in-place operation and the inspection of the unit it worked on', async () => {
+      const facts = await store.qualityFacts('', '\uffff');
+      expect(facts.operations.map((o) => o.id)).toContain('OP-reflow2');
+      expect(facts.inspections.map((i) => i.id)).toEqual(['aoi2']);
+    });
+  });
+}
