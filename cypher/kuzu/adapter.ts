@@ -70,7 +70,7 @@ export class KuzuStore implements GraphStore {
   ) {
     this.traces = new KuzuTraces(db, memory);
     this.recalls = new KuzuRecalls(db, memory);
-    this.history = new KuzuHistory(db);
+    this.history = new KuzuHistory(db, memory);
     this.holdStore = new KuzuHolds(db, memory, this.traces);
     this.specsAlarms = new KuzuSpecsAlarms(db);
     this.admin = new KuzuAdmin(db);
@@ -168,6 +168,12 @@ export class KuzuStore implements GraphStore {
   }
   itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
     return this.history.itemStatus(ids);
+  }
+  neighboursInCypher(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
+    return this.history.neighboursInCypher(ids, direction);
+  }
+  itemStatusInCypher(ids: readonly string[]): Promise<ItemStatusFacts[]> {
+    return this.history.itemStatusInCypher(ids);
   }
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]> {
     return this.history.readings(equipment, from, to);
