@@ -29,6 +29,7 @@ import type {
   ReadingFacts,
   RecallCriteria,
   RecallRecord,
+  RecallStatus,
   RecallScopeResult,
   ReleaseHold,
   SpecFilter,
@@ -124,8 +125,11 @@ export class KuzuStore implements GraphStore {
   massBalance(lots: readonly string[]): Promise<MassBalance[]> {
     return this.recalls.massBalance(lots);
   }
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): Promise<RecallRecord> {
     return this.recalls.saveRecall(recall);
+  }
+  setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {
+    return this.recalls.setRecallStatus(id, status);
   }
   listRecalls(): Promise<RecallRecord[]> {
     return this.recalls.listRecalls();
@@ -168,6 +172,9 @@ export class KuzuStore implements GraphStore {
   }
   itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
     return this.history.itemStatus(ids);
+  }
+  equipmentIds(): Promise<string[]> {
+    return this.history.equipmentIds();
   }
   neighboursInCypher(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
     return this.history.neighboursInCypher(ids, direction);

@@ -119,6 +119,10 @@ export class KuzuHistory implements HistoryStore {
     });
   }
 
+  equipmentIds(): Promise<string[]> {
+    return Promise.resolve([...this.memory.names.get('Equipment')!].sort());
+  }
+
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]> {
     return this.db.exclusive(async () => (await this.rowsOf('history-readings', { equipment, from, to }))[0]!.map(readingFacts));
   }

@@ -126,4 +126,6 @@ export interface HistoryStore {
   itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]>;
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]>;
   qualityFacts(from: string, to: string): Promise<QualityFacts>;
+  /** Every equipment id the graph holds (named by an operation, a reading or a maintenance), sorted. */
+  equipmentIds(): Promise<string[]>;
 }

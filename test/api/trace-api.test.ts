@@ -188,6 +188,7 @@ function failingStore(error: Error): GraphStore {
     recallScope: fail,
     saveRecall: fail,
     listRecalls: fail,
+    setRecallStatus: fail,
     massBalance: fail,
     // --- holds ---
     placeHold: fail,
@@ -205,6 +206,7 @@ function failingStore(error: Error): GraphStore {
     itemStatus: fail,
     readings: fail,
     qualityFacts: fail,
+    equipmentIds: fail,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore, RecallCriteria } from '../../cypher/port.ts';
+import { freezeScope } from '../../cypher/recall.ts';
 import { backends } from '../helpers/stores.ts';
 import { at, ev } from '../helpers/events.ts';
 import { recallPlant } from './recall-fixtures.ts';
@@ -30,7 +31,17 @@ for (const backend of backends()) {
       ]);
       expect(s.customers).toEqual(['CUST-A', 'CUST-B']);
       expect(s.shippedUnits).toEqual(['U1', 'U5']);
-      expect(s.counts).toEqual({ units: 3, lots: 3, shipments: 2, customers: 2, inStock: 1, shipped: 2 });
+      expect(s.counts).toEqual({
+        units: 3,
+        finishedUnits: 3,
+        subAssemblies: 0,
+        lots: 3,
+        shipments: 2,
+        customers: 2,
+        inStock: 1,
+        shipped: 2,
+      });
+      expect(s.unmatched).toEqual([]);
       // Without genealogy: every RCP-A unit made at ASM-1 from minute 30 to 50 (U1..U5).
       expect(s.naive.units).toBe(5);
       expect(s.naive.description).toContain('ASM-1');
@@ -103,12 +114,35 @@ for (const backend of backends()) {
       expect(await store.traceEvents(['NOPE'], 'backward')).toEqual([]);
     });
 
-    it('saveRecall keeps a scope with its criteria and counts; listRecalls returns it', async () => {
+    it('saveRecall keeps a draft with its criteria, counts and frozen scope; listRecalls returns it; its status moves on', async () => {
       const criteria: RecallCriteria = { supplierLots: ['L1'] };
-      const { counts } = await store.recallScope(criteria);
-      const saved = await store.saveRecall({ name: 'L1 resin', criteria, counts, createdBy: 'qe@plant' });
+      const scope = await store.recallScope(criteria);
+      const saved = await store.saveRecall({
+        name: 'L1 resin',
+        criteria,
+        counts: scope.counts,
+        scope: freezeScope(scope),
+        createdBy: 'qe@plant',
+      });
       expect(saved.id).toMatch(/^RCL-/);
+      expect(saved.status).toBe('draft');
+      expect(saved.scope).toEqual({
+        units: ['U1', 'U2', 'U5'],
+        lots: ['L1', 'M1', 'M3'],
+        containers: ['CASE1'],
+        shipments: [
+          { shipment: 'SHP1', customer: 'CUST-A', units: 1 },
+          { shipment: 'SHP2', customer: 'CUST-B', units: 1 },
+        ],
+        customers: [
+          { customer: 'CUST-A', units: 1 },
+          { customer: 'CUST-B', units: 1 },
+        ],
+      });
       expect(await store.listRecalls()).toEqual([saved]);
+      expect(await store.setRecallStatus(saved.id, 'approved')).toEqual({ ...saved, status: 'approved' });
+      expect(await store.listRecalls()).toEqual([{ ...saved, status: 'approved' }]);
+      await expect(store.setRecallStatus('RCL-nope', 'closed')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });
 
@@ -240,10 +274,11 @@ function inPlacePlant() {
       eventId: 'r-pcb',
       eventTime: at(0),
       lot: 'PCB-LOT',
-      material: 'pcb',
+      material: 'bare PCB rev C',
       qty: 10,
       uom: 'ea',
       supplier: 'S',
+      supplierLot: 'SL-PCB-7',
     }),
     operation('print1', [1, 2], ['PCB-LOT'], ['B1'], { equipmentId: 'PRINTER-1' }),
     operation('print2', [2, 3], ['PCB-LOT'], ['B2'], { equipmentId: 'PRINTER-1' }),
@@ -279,6 +314,43 @@ for (const backend of backends()) {
       expect((await store.traceForward(['B1'])).units).toEqual(['P1']);
       expect(await store.traceBackward(['P1'])).toMatchObject({ units: ['B1'], lots: ['PCB-LOT'] });
       expect((await store.traceForward(['PCB-LOT'])).units).toEqual(['B1', 'B2', 'P1', 'P2']);
+    });
+
+    it("recallScope resolves the supplier's own lot number to its lot, and counts finished units and sub-assemblies apart", async () => {
+      const s = await store.recallScope({ supplierLots: ['SL-PCB-7'] });
+      expect(s.units).toEqual(['B1', 'B2', 'P1', 'P2']);
+      expect(s.supplierLotNumbers).toEqual([{ supplierLot: 'SL-PCB-7', lots: ['PCB-LOT'] }]);
+      expect(s.unmatched).toEqual([]);
+      expect(s.counts).toMatchObject({ units: 4, finishedUnits: 2, subAssemblies: 2 });
+    });
+
+    it('recallScope says which criterion matched nothing and offers the close matches the graph holds', async () => {
+      const miss = async (c: RecallCriteria) => {
+        const s = await store.recallScope(c);
+        expect(s.units).toEqual([]);
+        return s.unmatched;
+      };
+      expect(await miss({ supplierLots: ['SL-PCB-8'] })).toEqual([
+        { criterion: 'supplierLots', value: 'SL-PCB-8', suggestions: ['SL-PCB-7'] },
+      ]);
+      expect(await miss({ supplierLots: ['PCB-LO'] })).toEqual([
+        { criterion: 'supplierLots', value: 'PCB-LO', suggestions: ['PCB-LOT'] },
+      ]);
+      expect(await miss({ material: 'bare PCB' })).toEqual([
+        { criterion: 'material', value: 'bare PCB', suggestions: ['bare PCB rev C'] },
+      ]);
+      expect(await miss({ equipment: { id: 'OVEN-2' } })).toEqual([
+        { criterion: 'equipment', value: 'OVEN-2', suggestions: ['OVEN-1'] },
+      ]);
+      expect(await miss({ operator: 'OPR-OVN' })).toEqual([
+        { criterion: 'operator', value: 'OPR-OVN', suggestions: ['OPR-OVEN'] },
+      ]);
+      expect(await miss({ defectCode: 'cold' })).toEqual([{ criterion: 'defectCode', value: 'cold', suggestions: ['COLD'] }]);
+      expect(await miss({ parameter: { equipmentId: 'OVEN-1', name: 'zone 3', max: 225 } })).toEqual([
+        { criterion: 'parameter.name', value: 'zone 3', suggestions: ['zone3'] },
+      ]);
+      // Found, but nothing in the window: not unmatched.
+      expect((await store.recallScope({ equipment: { id: 'OVEN-1', from: at(100) } })).unmatched).toEqual([]);
     });
 
     it('the quality facts carry the in-place operation and the inspection of the unit it worked on', async () => {

@@ -384,6 +384,27 @@ export class FlowIndex {
     return [...out.values()];
   }
 
+  /** Every lot's id (for close matches to a lot id that is not in the graph). */
+  lotIds(): string[] {
+    const out: string[] = [];
+    for (const [id, v] of this.byKey[0]!) if (this.kinds[v] === V.Lot) out.push(id);
+    return out;
+  }
+
+  /** Whether an item went into an operation that made something other than itself from it. */
+  builtInto(id: string): boolean {
+    const v = this.byKey[0]!.get(id);
+    const l = v === undefined ? undefined : this.out[v];
+    if (!l) return false;
+    for (let i = 0; i < l.length; i += 2) {
+      const o = l[i]!;
+      if (this.kinds[o] !== V.Operation) continue;
+      const outs = this.out[o];
+      if (outs) for (let j = 0; j < outs.length; j += 2) if (outs[j] !== v) return true;
+    }
+    return false;
+  }
+
   /** The containers an item was packed into, at any depth. */
   containersOf(id: string): string[] {
     const v = this.byKey[0]!.get(id);
