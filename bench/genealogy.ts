@@ -4,7 +4,7 @@
  * per item (how it was answered before). Same answers both ways, or the table says NO.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { buildGenealogy, MAX_NODES, type Genealogy } from '../api/analytics/genealogy.ts';
+import { buildGenealogy, MAX_NODES, type Genealogy } from '../domain/analytics/genealogy.ts';
 import type { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import type { GraphStore } from '../cypher/port.ts';
 

@@ -14,11 +14,13 @@ import { TracegraphError } from '../core/errors.ts';
 import type {
   FlowQuantity,
   FrozenScope,
+  NewRecall,
   RecallCounts,
   RecallCriteria,
   RecallRecord,
   RecallScopeResult,
   RecallStatus,
+  ScopeProduction,
   ShipmentUnits,
   SupplierLotMatch,
   TimeWindow,
@@ -235,6 +237,7 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
   const shipments = shipmentUnits(shipped);
   const customers = [...new Set(shipments.map((s) => s.customer).filter((x): x is string => !!x))].sort();
   const naive = await naiveScope(facts, units, producers);
+  const made = productionOf(units, producers);
   const precision = naive.units === 0 ? 1 : units.length / naive.units;
   const built = await facts.builtInto(units);
   return {
@@ -259,6 +262,30 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
     naive,
     precision,
     spared: Math.max(0, naive.units - units.length),
+    production: made,
+  };
+}
+
+/** When the scope's units were made (their producing operations' ends) and how many of each product. */
+function productionOf(units: readonly string[], producers: Map<string, OpFacts>): ScopeProduction {
+  let from = Infinity;
+  let to = -Infinity;
+  const products = new Map<string, number>();
+  for (const u of units) {
+    const op = producers.get(u);
+    if (op) {
+      from = Math.min(from, op.end);
+      to = Math.max(to, op.end);
+    }
+    const p = productOf(u, op);
+    products.set(p, (products.get(p) ?? 0) + 1);
+  }
+  return {
+    from: Number.isFinite(from) ? new Date(from).toISOString() : null,
+    to: Number.isFinite(to) ? new Date(to).toISOString() : null,
+    products: [...products]
+      .map(([product, count]) => ({ product, units: count }))
+      .sort((a, b) => (a.product < b.product ? -1 : 1)),
   };
 }
 
@@ -304,7 +331,7 @@ async function naiveScope(facts: RecallFacts, units: readonly string[], producer
   return { units: count, description: parts.length ? parts.join('; ') : 'no suspect unit has a known producing operation' };
 }
 
-// ---- Shared by both adapters: trace quantities, trace events, saved recalls ----
+// Shared by both adapters: trace quantities, trace events, saved recalls.
 
 /**
  * The items whose events make up a trace: the starts, everything reached, and for a backward trace
@@ -362,8 +389,8 @@ export function shipmentUnits(byUnit: Map<string, { shipment: string; customer: 
     .sort((a, b) => (a.shipment < b.shipment ? -1 : 1));
 }
 
-export function newRecallRecord(r: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): RecallRecord {
-  return { ...r, status: 'draft', id: `RCL-${randomUUID()}`, createdAt: new Date().toISOString() };
+export function newRecallRecord(r: NewRecall): RecallRecord {
+  return { ...r, scope: r.scope ?? EMPTY_SCOPE, status: 'draft', id: `RCL-${randomUUID()}`, createdAt: new Date().toISOString() };
 }
 
 /** What a saved recall keeps of a scope: its lists, with units per shipment and per customer. */

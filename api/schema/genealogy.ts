@@ -1,4 +1,4 @@
-/** `genealogy(id, direction, depth)` (name fixed by DESIGN.md): a bounded subgraph for Cytoscape. */
+/** `genealogy(id, direction, depth)` (a name clients depend on, docs/api.md): a bounded subgraph for Cytoscape. */
 import {
   buildGenealogy,
   DEFAULT_DEPTH,
@@ -8,7 +8,7 @@ import {
   type Genealogy,
   type GenealogyEdge,
   type GenealogyNode,
-} from '../analytics/genealogy.ts';
+} from '../../domain/analytics/genealogy.ts';
 import { builder } from '../builder.ts';
 import { ItemStatusEnum, parseItemId } from './history.ts';
 

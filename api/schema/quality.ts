@@ -1,5 +1,5 @@
 /**
- * Equipment and quality analytics: `equipmentCorrelation` (name fixed by DESIGN.md) and
+ * Equipment and quality analytics: `equipmentCorrelation` (a name clients depend on, docs/api.md) and
  * `qualityStats` (first-pass yield, defect rates by group over time, defect Pareto).
  */
 import { closeMatches } from '../../core/close-matches.ts';
@@ -17,8 +17,8 @@ import {
   type QualityPoint,
   type QualityStats,
   type WindowComparison,
-} from '../analytics/quality.ts';
-import { looseBounds, parseInstant } from '../analytics/time.ts';
+} from '../../domain/analytics/quality.ts';
+import { looseBounds, parseInstant } from '../../domain/analytics/time.ts';
 import type { GraphStore, QualityFacts } from '../../cypher/port.ts';
 import { builder } from '../builder.ts';
 import type { ObjectFieldBuilder } from '@pothos/core';

@@ -22,6 +22,7 @@ import type {
   ItemRecord,
   ItemStatusFacts,
   MassBalance,
+  NewRecall,
   NeighbourFacts,
   NewSpec,
   PlaceHold,
@@ -125,7 +126,7 @@ export class KuzuStore implements GraphStore {
   massBalance(lots: readonly string[]): Promise<MassBalance[]> {
     return this.recalls.massBalance(lots);
   }
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): Promise<RecallRecord> {
+  saveRecall(recall: NewRecall): Promise<RecallRecord> {
     return this.recalls.saveRecall(recall);
   }
   setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {

@@ -5,7 +5,15 @@
  */
 import { balance, type LotFlows } from '../mass-balance.ts';
 import { TracegraphError } from '../../core/errors.ts';
-import type { MassBalance, RecallCriteria, RecallRecord, RecallScopeResult, RecallStatus, RecallStore } from '../port.ts';
+import type {
+  MassBalance,
+  NewRecall,
+  RecallCriteria,
+  RecallRecord,
+  RecallScopeResult,
+  RecallStatus,
+  RecallStore,
+} from '../port.ts';
 import { query, statements } from '../queries.ts';
 import { computeRecallScope, newRecallRecord, parseRecallRow, type NameKind, type OpFacts, type RecallFacts } from '../recall.ts';
 import type { KuzuConnection } from './connection.ts';
@@ -160,7 +168,7 @@ export class KuzuRecalls implements RecallStore {
     });
   }
 
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): Promise<RecallRecord> {
+  saveRecall(recall: NewRecall): Promise<RecallRecord> {
     return this.db.exclusive(async () => {
       const r = newRecallRecord(recall);
       await this.db.run(query('kuzu', 'recall-save'), {

@@ -19,6 +19,7 @@ import type {
   ItemRecord,
   ItemStatusFacts,
   MassBalance,
+  NewRecall,
   NeighbourFacts,
   NewSpec,
   PlaceHold,
@@ -97,7 +98,7 @@ export class Neo4jStore implements GraphStore {
   massBalance(lots: readonly string[]): Promise<MassBalance[]> {
     return this.recalls.massBalance(lots);
   }
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): Promise<RecallRecord> {
+  saveRecall(recall: NewRecall): Promise<RecallRecord> {
     return this.recalls.saveRecall(recall);
   }
   setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {

@@ -3,6 +3,7 @@ import { balance } from '../mass-balance.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import type {
   MassBalance,
+  NewRecall,
   RecallCriteria,
   RecallRecord,
   RecallScopeResult,
@@ -111,7 +112,7 @@ export class Neo4jRecalls implements RecallStore {
     });
   }
 
-  async saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): Promise<RecallRecord> {
+  async saveRecall(recall: NewRecall): Promise<RecallRecord> {
     const r = newRecallRecord(recall);
     await this.conn.tx('WRITE', (tx) =>
       tx.run(query('neo4j', 'recall-save'), {

@@ -1,4 +1,4 @@
-/** Serial history, genealogy and quality analytics: raw facts, assembled in api/analytics/. */
+/** Serial history, genealogy and quality analytics: raw facts, assembled in domain/analytics/. */
 
 export interface ItemFacts {
   id: string;
@@ -9,6 +9,10 @@ export interface ItemFacts {
   uom: string | null;
   supplier: string | null;
   supplierLot: string | null;
+  /** ISO 8601, UTC: when it was received (the latest receive event); absent for what was never received. */
+  receivedAt?: string;
+  /** The eventId of that receive event. */
+  receiveEvent?: string;
 }
 /** An operation with what ran it: equipment, operator, recipe (its id is its version), work order. */
 export interface OperationFacts {

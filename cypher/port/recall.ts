@@ -74,6 +74,16 @@ export interface RecallScopeResult {
   precision: number;
   /** Naive units the graph did not need to recall. */
   spared: number;
+  /** When the units were made and what products they are (the recall report's product identity). */
+  production?: ScopeProduction;
+}
+
+export interface ScopeProduction {
+  /** ISO 8601, UTC: the end of the first and of the last producing operation; null without one. */
+  from: string | null;
+  to: string | null;
+  /** Units per product: `gtin:...` for an SGTIN, else `recipe:...` or `step:...` of the operation that made it. */
+  products: { product: string; units: number }[];
 }
 
 export type RecallStatus = 'draft' | 'approved' | 'closed';
@@ -100,6 +110,9 @@ export interface RecallRecord {
   createdBy: string | null;
 }
 
+/** What a caller gives to save a recall: the store adds the id, the time and the draft status. */
+export type NewRecall = Omit<RecallRecord, 'id' | 'createdAt' | 'status' | 'scope'> & { scope?: FrozenScope };
+
 export interface MassBalance {
   lot: string;
   /** What came in: the received quantity, or for an intermediate lot what operations produced. */
@@ -116,8 +129,8 @@ export interface MassBalance {
 
 export interface RecallStore {
   recallScope(criteria: RecallCriteria): Promise<RecallScopeResult>;
-  /** Saves a scope as a draft recall. */
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt' | 'status'>): Promise<RecallRecord>;
+  /** Saves a scope as a draft recall (without `scope`, its lists are kept empty). */
+  saveRecall(recall: NewRecall): Promise<RecallRecord>;
   listRecalls(): Promise<RecallRecord[]>;
   /** Sets a saved recall's status; NOT_FOUND for an unknown id. */
   setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord>;

@@ -82,7 +82,7 @@ function excludedFrom(length: number, window: BaselineWindow | undefined): numbe
   return [...(window?.exclude ?? [])].filter((i) => i >= 0 && i < length).sort((a, b) => a - b);
 }
 
-// ---------------------------------------------------------------- individuals / moving range
+// Individuals / moving range.
 
 export interface IndividualsLimits {
   readonly individuals: ControlLimits;
@@ -119,7 +119,7 @@ export function individualsLimits(values: readonly number[], options?: LimitOpti
   };
 }
 
-// ---------------------------------------------------------------- X-bar with R or S
+// X-bar with R or S.
 
 export interface SubgroupStatistics {
   readonly sizes: number[];
@@ -229,7 +229,7 @@ export function xbarSLimits(subgroups: readonly (readonly number[])[], options?:
   return { xbar, stdDev: spread };
 }
 
-// ---------------------------------------------------------------- attributes
+// Attributes.
 
 /** One inspected sample: nonconforming units (p, np) or nonconformities (c, u), and its size. */
 export interface AttributeSample {
@@ -294,7 +294,7 @@ export const cLimits = (counts: readonly number[], options?: LimitOptions): Cont
 export const uLimits = (samples: readonly AttributeSample[], options?: LimitOptions): ControlLimits =>
   attributeLimits('u', samples, options);
 
-// ---------------------------------------------------------------- applying limits
+// Applying limits.
 
 export interface ChartStatistic {
   readonly value: number;
@@ -442,7 +442,7 @@ export function attributeChart(
   return judged(limits, stats, options);
 }
 
-// ---------------------------------------------------------------- phase I with exclusion
+// Phase I with exclusion.
 
 export interface PhaseOneResult {
   readonly limits: IndividualsLimits;

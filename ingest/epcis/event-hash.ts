@@ -9,8 +9,8 @@
  * canonical spelling, user extensions (with expanded namespaces) sorted at the end of the
  * structure they belong to. The id is `ni:///sha-256;<hex of sha256(pre-hash)>?ver=CBV2.0`.
  *
- * The reference vectors in `shared/external/epcis-event-hash-generator` (the GS1 reference
- * implementation) are the authority for details the standard leaves open; where this module
+ * The reference vectors of RalphTro/epcis-event-hash-generator (the GS1 reference
+ * implementation; vendored under test/fixtures/) are the authority for details the standard leaves open; where this module
  * reproduces a quirk of the reference (numbers, see `canonicalNumber`) it says so.
  */
 import { createHash } from 'node:crypto';
@@ -83,7 +83,6 @@ function namespacesOf(context: unknown): Record<string, string> {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
 // Structure: which fields, in which order, each rendered by a small function
 
 interface Env {
@@ -316,7 +315,6 @@ const EVENT: Shape = [
   ['ilmd', object([])],
 ];
 
-// ---------------------------------------------------------------------------------------------
 // Values: one spelling for each
 
 /**
@@ -405,7 +403,6 @@ function offsetMinutes(zone: string): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
 }
 
-// ---------------------------------------------------------------------------------------------
 // GS1 keys: EPC URNs and Digital Links of any domain -> canonical `https://id.gs1.org/...`
 
 const CANONICAL_DL = 'https://id.gs1.org';

@@ -1,6 +1,6 @@
 /** Equipment analytics and quality statistics count a unit where it was worked on in place, not only where it was made. */
 import { describe, expect, it } from 'vitest';
-import { equipmentCorrelation, processedItems, qualityStats } from '../../api/analytics/quality.ts';
+import { equipmentCorrelation, processedItems, qualityStats } from '../../domain/analytics/quality.ts';
 import type { FlowFacts, OperationFacts, QualityFacts } from '../../cypher/port.ts';
 import { at } from '../helpers/events.ts';
 

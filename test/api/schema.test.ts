@@ -1,19 +1,19 @@
-/** The schema's names and nullability are a contract with clients (DESIGN.md): pinned here. */
+/** The schema's names and nullability are a contract with clients (docs/api.md): pinned here. */
 // graphql/index.js, not graphql: under vitest a bare `graphql` in project code resolves to the ESM
 // build while Pothos and yoga load the CommonJS one, and graphql refuses to mix the two.
 import { graphql, printSchema } from 'graphql/index.js';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import { Authenticator } from '../../api/auth/authenticate.ts';
-import type { Role } from '../../api/auth/roles.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import type { Role } from '../../domain/auth/roles.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import type { ApiContext } from '../../api/builder.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 describe('GraphQL schema', () => {
-  it('declares the trace queries and Trace as DESIGN.md names them, non-null throughout', () => {
+  it('declares the trace queries and Trace with the names clients use, non-null throughout', () => {
     const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
     expect(sdl).toMatch(/traceForward\(\s*from: \[ID!\]!\s*\): Trace!/);
     expect(sdl).toMatch(/traceBackward\(\s*from: \[ID!\]!\s*\): Trace!/);

@@ -7,14 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../bin/demo.ts';
 import { tempDir } from '../helpers/stores.ts';
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+import { waitFor } from '../helpers/wait.ts';
 
 const BOARD = 'urn:epc:id:sgtin:4012345.022222.';
 const PRODUCT = 'urn:epc:id:sgtin:4012345.011111.';

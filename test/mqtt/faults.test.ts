@@ -4,16 +4,15 @@
  * again, and the broker restarted under it mid-stream. Afterwards every event is in the graph
  * exactly once.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runCli, startCli, type RunningCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/stores.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { Broker, haveMosquitto } from './broker.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/tracegraph.js');
 const env = { ...process.env, TRACEGRAPH_NEO4J_URI: '', TRACEGRAPH_MQTT_URL: '', TRACEGRAPH_CONFIG: '' };
 const TOPIC = 'tracegraph/v1/site1/line1/st1/scan';
 const PER_MESSAGE = 10;
@@ -28,40 +27,24 @@ const scan = (i: number) => ({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Ingest {
-  child: ChildProcess;
+interface Ingest extends RunningCli {
   metricsUrl: string;
-  exited: Promise<number | null>;
-  stderr(): string;
 }
 
-const children = new Set<ChildProcess>();
+const children = new Set<RunningCli>();
 
 /** Starts `tracegraph ingest` and waits until it is subscribed; metrics on a free port. */
 async function startIngest(broker: Broker, data: string, connections = 1): Promise<Ingest> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'ingest', '--mqtt-url', broker.url, '--client-id', 'faults-ingest', '--data', data, '--metrics-port', '0'],
+  const ingest = startCli(
+    ['ingest', '--mqtt-url', broker.url, '--client-id', 'faults-ingest', '--data', data, '--metrics-port', '0'],
     { env: { ...env, TRACEGRAPH_MQTT_CONNECTIONS: String(connections) } },
   );
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) =>
-    child.on('exit', (code) => {
-      children.delete(child);
-      r(code);
-    }),
-  );
-  for (let i = 0; !out.includes('ingesting from'); i++) {
-    if (i > 1200 || child.exitCode !== null) throw new Error(`ingest did not start: ${err}`);
-    await sleep(50);
-  }
-  const metricsUrl = /metrics at (\S+)/.exec(err)?.[1];
-  if (!metricsUrl) throw new Error(`no metrics URL in: ${err}`);
-  return { child, metricsUrl, exited, stderr: () => err };
+  children.add(ingest);
+  void ingest.exited.then(() => children.delete(ingest));
+  await ingest.waitForOutput('ingesting from');
+  const metricsUrl = /metrics at (\S+)/.exec(ingest.stderr())?.[1];
+  if (!metricsUrl) throw new Error(`no metrics URL in: ${ingest.stderr()}`);
+  return { ...ingest, metricsUrl };
 }
 
 /** Events the running child has in its event log, from its own metrics. */
@@ -79,13 +62,8 @@ function loggedIds(data: string): number {
   return ids.size;
 }
 
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 120_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/** The stream takes a while on a busy machine. */
+const STREAM_MS = 120_000;
 
 /** A persistent QoS 1 publisher that reconnects: what it sends while the broker is down goes out after. */
 function publisher(broker: Broker, clientId: string): Promise<MqttClient> {
@@ -112,9 +90,9 @@ async function publishRange(pub: MqttClient, from: number, to: number): Promise<
   await Promise.all(inFlight);
 }
 
-function stats(data: string): { events: number; nodes: Record<string, number> } {
-  const r = spawnSync(process.execPath, [CLI, 'stats', '--json', '--data', data], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`stats failed: ${r.stderr}`);
+async function stats(data: string): Promise<{ events: number; nodes: Record<string, number> }> {
+  const r = await runCli(['stats', '--json', '--data', data], { env });
+  if (r.code !== 0) throw new Error(`stats failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { events: number; nodes: Record<string, number> };
 }
 
@@ -123,14 +101,14 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
   let pub: MqttClient | undefined;
 
   afterEach(async () => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) c.kill();
     await pub?.endAsync(true);
     pub = undefined;
     await broker?.stop();
     broker = undefined;
   });
   afterAll(() => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) c.kill();
   });
 
   it('killed with SIGKILL mid-way through a 20,000-event stream and restarted: every event in the graph exactly once', async () => {
@@ -144,7 +122,7 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
     // Killed while it is taking the stream: some messages logged and acknowledged, some logged
     // but not yet acknowledged (delivered again), some still queued in the broker.
     let before = 0;
-    await waitFor('the worker to be part-way', async () => (before = await accepted(ingest)) >= 3_000);
+    await waitFor('the worker to be part-way', async () => (before = await accepted(ingest)) >= 3_000, STREAM_MS);
     ingest.child.kill('SIGKILL');
     expect(before).toBeLessThan(total / 2);
     expect(await ingest.exited).toBe(null);
@@ -154,11 +132,11 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
     await pub.publishAsync(TOPIC, JSON.stringify(scan(total)), { qos: 1 });
 
     ingest = await startIngest(broker, data, 4);
-    await waitFor('every event in the log', () => loggedIds(data) === total + 1);
+    await waitFor('every event in the log', () => loggedIds(data) === total + 1, STREAM_MS);
     ingest.child.kill('SIGTERM'); // a clean stop writes every logged event to the graph first
     expect(await ingest.exited).toBe(0);
 
-    const s = stats(data);
+    const s = await stats(data);
     expect(s.events).toBe(total + 1);
     expect(s.nodes.Item).toBe(total + 1);
   }, 300_000);
@@ -170,7 +148,7 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
     const ingest = await startIngest(broker, data);
     pub = await publisher(broker, 'faults-publisher-restart');
     await publishRange(pub, 0, 2_000);
-    await waitFor('part of the stream to be taken', async () => (await accepted(ingest)) >= 500);
+    await waitFor('part of the stream to be taken', async () => (await accepted(ingest)) >= 500, STREAM_MS);
     await broker.stop();
     // Published while the broker is down: held by the publisher's session and sent after the restart.
     const during = publishRange(pub, 2_000, 3_000);
@@ -179,12 +157,12 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
     await during;
     await publishRange(pub, 3_000, total);
     await pub.publishAsync(TOPIC, JSON.stringify(scan(total)), { qos: 1 });
-    await waitFor('every event in the log', () => loggedIds(data) === total + 1);
+    await waitFor('every event in the log', () => loggedIds(data) === total + 1, STREAM_MS);
     ingest.child.kill('SIGTERM');
     expect(await ingest.exited).toBe(0);
     expect(ingest.stderr()).not.toMatch(/not acknowledged/);
 
-    const s = stats(data);
+    const s = await stats(data);
     expect(s.events).toBe(total + 1);
     expect(s.nodes.Item).toBe(total + 1);
   }, 300_000);

@@ -256,7 +256,7 @@ export class FlowIndex {
     return this.answer(reached, shipments);
   }
 
-  // ---- Recall, quantities and trace events (issue 4 item 1, issue 7 item 6) ----
+  // Recall, quantities and trace events.
 
   kindOf(id: string): 'lot' | 'unit' | 'container' | undefined {
     const v = this.byKey[0]!.get(id);
