@@ -386,16 +386,19 @@ export class SimulatedLine {
     this.server?.set(this.tags.printCount, ++this.printCount, when);
     this.toReflow.push(printed);
 
-    // Calibrated and maintained before the first unit of a run, then every `maintenanceEvery` units.
+    // Calibrated and maintained before the first unit of a run, then every `maintenanceEvery` units:
+    // done before the board printed now started (its print and the oven's current board began a
+    // takt ago), so the work after it is dated from it and none is charged to "never calibrated".
     if (this.units % this.o.routing.maintenanceEvery === 1) {
+      const done = nowMs - this.o.routing.taktMs;
       this.send(
         'MAINTENANCE',
         {
           kind: 'maintenance',
           equipmentId: s.printer.id,
           type: 'maintenance',
-          startTime: iso(nowMs - 60_000),
-          endTime: iso(nowMs),
+          startTime: iso(done - 60_000),
+          endTime: iso(done),
           result: 'stencil cleaned',
         },
         nowMs,
@@ -406,8 +409,8 @@ export class SimulatedLine {
           kind: 'maintenance',
           equipmentId: s.oven.id,
           type: 'calibration',
-          startTime: iso(nowMs - 120_000),
-          endTime: iso(nowMs),
+          startTime: iso(done - 120_000),
+          endTime: iso(done),
           result: 'thermocouples within 0.5 Cel',
         },
         nowMs,

@@ -76,30 +76,36 @@ describe('steps that work on a unit in place (the demo reflow oven)', () => {
     await demo?.close();
   });
 
-  it('the parameter recall and the equipment-window recall find exactly the boards reflowed while out of spec, and what was made from them', async () => {
-    const all = (await scope({ material: 'bare PCB rev C' })).units.nodes.map((u) => u.id);
-    const boards = all.filter((id) => id.startsWith(BOARD));
-    expect(boards.length).toBeGreaterThan(10);
-    const [from, to] = [Date.parse(window.from), Date.parse(window.to)];
-    const reflowedInWindow: string[] = [];
-    for (const b of boards) {
-      const reflow = (await history(b)).find((o) => o.step === 'reflow');
-      if (!reflow) continue;
-      expect(reflow).toMatchObject({ role: 'processed', equipment: 'REFLOW-1', startTime: expect.any(String) });
-      if (Date.parse(reflow.startTime!) <= to && Date.parse(reflow.endTime) >= from) reflowedInWindow.push(b);
-    }
-    expect(reflowedInWindow.length).toBeGreaterThan(0);
+  it(
+    'the parameter recall and the equipment-window recall find exactly the boards reflowed while out of spec, and what was made from them',
+    { timeout: 180_000 },
+    async () => {
+      const all = (await scope({ material: 'bare PCB rev C' })).units.nodes.map((u) => u.id);
+      const boards = all.filter((id) => id.startsWith(BOARD));
+      expect(boards.length).toBeGreaterThan(10);
+      const [from, to] = [Date.parse(window.from), Date.parse(window.to)];
+      const reflowedInWindow: string[] = [];
+      // Eight at a time: the plant goes on running meanwhile.
+      for (let i = 0; i < boards.length; i += 8)
+        for (const [b, ops] of await Promise.all(boards.slice(i, i + 8).map(async (b) => [b, await history(b)] as const))) {
+          const reflow = ops.find((o) => o.step === 'reflow');
+          if (!reflow) continue;
+          expect(reflow).toMatchObject({ role: 'processed', equipment: 'REFLOW-1', startTime: expect.any(String) });
+          if (Date.parse(reflow.startTime!) <= to && Date.parse(reflow.endTime) >= from) reflowedInWindow.push(b);
+        }
+      expect(reflowedInWindow.length).toBeGreaterThan(0);
 
-    const byParameter = await scope({ parameter: { equipmentId: 'REFLOW-1', name: 'zone3_temp', min: 215, max: 225 } });
-    const byWindow = await scope({ equipment: { id: 'REFLOW-1', ...window } });
-    const ids = (s: Scope) => s.units.nodes.map((u) => u.id);
-    expect(ids(byParameter).filter((id) => id.startsWith(BOARD))).toEqual(reflowedInWindow.sort());
-    expect(ids(byWindow)).toEqual(ids(byParameter));
-    // The finished products made from those boards are in the scope too.
-    const products = ids(byParameter).filter((id) => id.startsWith(PRODUCT));
-    expect(products.length).toBeGreaterThan(0);
-    expect(products.map((p) => p.slice(PRODUCT.length)).every((s) => reflowedInWindow.includes(BOARD + s))).toBe(true);
-  });
+      const byParameter = await scope({ parameter: { equipmentId: 'REFLOW-1', name: 'zone3_temp', min: 215, max: 225 } });
+      const byWindow = await scope({ equipment: { id: 'REFLOW-1', ...window } });
+      const ids = (s: Scope) => s.units.nodes.map((u) => u.id);
+      expect(ids(byParameter).filter((id) => id.startsWith(BOARD))).toEqual(reflowedInWindow.sort());
+      expect(ids(byWindow)).toEqual(ids(byParameter));
+      // The finished products made from those boards are in the scope too.
+      const products = ids(byParameter).filter((id) => id.startsWith(PRODUCT));
+      expect(products.length).toBeGreaterThan(0);
+      expect(products.map((p) => p.slice(PRODUCT.length)).every((s) => reflowedInWindow.includes(BOARD + s))).toBe(true);
+    },
+  );
 
   it('the unit history shows the reflow with the oven readings during it against the spec', async () => {
     const [board] = (await scope({ equipment: { id: 'REFLOW-1', ...window } })).units.nodes.filter((u) => u.id.startsWith(BOARD));
@@ -120,8 +126,10 @@ describe('steps that work on a unit in place (the demo reflow oven)', () => {
         sinceCalibration: { label: string; processed: number }[];
       }[];
     };
+    // Up to the end of the out-of-spec window: the plant goes on making boards while the test asks.
     const { equipmentCorrelation } = await ask<C>(
-      '{ equipmentCorrelation { equipmentId processed defective sinceCalibration { label processed } } }',
+      'query($to: String) { equipmentCorrelation(to: $to) { equipmentId processed defective sinceCalibration { label processed } } }',
+      { to: window.to },
     );
     const oven = equipmentCorrelation.find((c) => c.equipmentId === 'REFLOW-1');
     expect(oven).toBeDefined();
@@ -132,11 +140,13 @@ describe('steps that work on a unit in place (the demo reflow oven)', () => {
     expect(oven!.sinceCalibration.reduce((n, b) => n + b.processed, 0)).toBe(oven!.processed);
 
     type Q = { qualityStats: { groups: { group: string; units: number; defective: number }[] } };
-    const { qualityStats } = await ask<Q>('{ qualityStats(groupBy: EQUIPMENT) { groups { group units defective } } }');
+    const { qualityStats } = await ask<Q>(
+      'query($to: String) { qualityStats(groupBy: EQUIPMENT, to: $to) { groups { group units defective } } }',
+      { to: window.to },
+    );
     const group = qualityStats.groups.find((g) => g.group === 'REFLOW-1');
     expect(group?.units).toBe(oven!.processed);
     expect(group!.defective).toBeGreaterThan(0);
-    const cold = (await scope({ defectCode: 'COLD_SOLDER_JOINT' })).units.nodes.filter((u) => u.id.startsWith(BOARD)).length;
-    expect(group!.defective).toBeGreaterThanOrEqual(cold);
+    expect(group!.defective).toBe(oven!.defective);
   });
 });
