@@ -22,7 +22,7 @@ export interface IngestBenchOptions {
   /** Events per MQTT message (1: one scan per message, as a bare station sends; more: a gateway batching). */
   perMessage: number[];
   runs: number;
-  /** MQTT connections of the worker (a shared-subscription group when more than one). */
+  /** MQTT connections of the worker (splitting the stream between them when more than one). */
   connections?: number;
   /** Pipeline batch size (default: the pipeline's). */
   batchSize?: number;

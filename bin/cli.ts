@@ -101,9 +101,10 @@ program
   )
   .addOption(new Option('--metrics-host <host>', 'address for --metrics-port (env TRACEGRAPH_METRICS_HOST, default 127.0.0.1)'))
   .addOption(
-    new Option('--connections <n>', 'MQTT connections sharing the topics (env TRACEGRAPH_MQTT_CONNECTIONS, default 1)').argParser(
-      positiveInt,
-    ),
+    new Option(
+      '--connections <n>',
+      'MQTT connections splitting the stream, each with its own persistent session (env TRACEGRAPH_MQTT_CONNECTIONS, default 1)',
+    ).argParser(positiveInt),
   )
   .addOption(dataOption())
   .addHelpText(

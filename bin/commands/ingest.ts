@@ -78,6 +78,7 @@ export async function ingest(opts: IngestFlags): Promise<void> {
           tls: tlsOf(mqtt),
           maxMessageBytes: mqtt.maxMessageBytes,
           connections: opts.connections ?? mqtt.connections,
+          stateFile: join(config.dataDir, 'mqtt-sessions.json'),
         }),
         stop.then(() => undefined),
       ]);

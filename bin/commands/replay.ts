@@ -1,5 +1,5 @@
 import { loadConfig } from '../../core/config.ts';
-import { TracegraphError } from '../../core/errors.ts';
+import { isTracegraphError, TracegraphError } from '../../core/errors.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
 import { listSegments, logDir, readLog } from '../../ingest/pipeline/event-log.ts';
@@ -22,17 +22,32 @@ export async function replay(opts: { data?: string; json?: boolean }): Promise<v
     // Progress over the log's bytes: earlier segments are full, the current one is where we are.
     const before = new Map(segments.map((s, i) => [s.seq, segments.slice(0, i).reduce((n, x) => n + x.size, 0)]));
     const totalBytes = segments.reduce((n, s) => n + s.size, 0);
-    const bar = progressBar('replaying the event log', totalBytes, ' bytes');
-    let at = 0;
-    async function* events(): AsyncGenerator<CanonicalEvent> {
-      for await (const { event, end } of readLog(config.dataDir)) {
-        at = (before.get(end.segment) ?? 0) + end.offset;
-        yield event;
+    const run = () => {
+      const bar = progressBar('replaying the event log', totalBytes, ' bytes');
+      let at = 0;
+      async function* events(): AsyncGenerator<CanonicalEvent> {
+        for await (const { event, end } of readLog(config.dataDir)) {
+          at = (before.get(end.segment) ?? 0) + end.offset;
+          yield event;
+        }
       }
+      return applyInBatches(store, events(), {
+        onBatch: (t) => bar.update(at, { events: t.seen, new: t.applied }),
+      }).finally(() => bar.stop());
+    };
+    let totals;
+    try {
+      totals = await run();
+    } catch (e) {
+      // A graph damaged by a crash mid-write refuses the batch for good: rebuild it, replay again.
+      if (!isTracegraphError(e) || e.code !== 'STORE_DAMAGED' || !store.rebuild) throw e;
+      process.stderr.write(`${e.message}. Rebuilding it, then replaying the whole log into it\n`);
+      const { carried, kept } = await store.rebuild();
+      process.stderr.write(
+        `graph rebuilt (${carried ? 'its committed contents carried over' : 'empty: nothing could be carried over'}); the damaged files are kept as ${kept}*\n`,
+      );
+      totals = await run();
     }
-    const totals = await applyInBatches(store, events(), {
-      onBatch: (t) => bar.update(at, { events: t.seen, new: t.applied }),
-    }).finally(() => bar.stop());
     if (opts.json) return printJson(totals);
     process.stderr.write(
       `replayed ${totals.seen} events: ${totals.applied} new, ${totals.duplicates} already present, ${totals.voided} declared in error\n`,

@@ -1,8 +1,8 @@
 /**
  * Faults of a running `tracegraph ingest` (the real command in a child process, a real Mosquitto,
  * the embedded store): killed with SIGKILL in the middle of a 20,000-event stream and started
- * again, and the broker restarted under it mid-stream. Afterwards every event is in the graph
- * exactly once.
+ * again, killed ten times over a stream, and the broker restarted under it mid-stream with one
+ * and with four connections. Afterwards every event is in the graph exactly once.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +45,22 @@ async function startIngest(broker: Broker, data: string, connections = 1): Promi
   const metricsUrl = /metrics at (\S+)/.exec(ingest.stderr())?.[1];
   if (!metricsUrl) throw new Error(`no metrics URL in: ${ingest.stderr()}`);
   return { ...ingest, metricsUrl };
+}
+
+/**
+ * SIGTERM, as a service manager stops it: a clean stop exits 0, after up to 30 s of writing the
+ * backlog to the graph and the batch in hand (slow on a busy machine).
+ */
+async function stopIngest(ingest: Ingest): Promise<number | null> {
+  ingest.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`ingest did not stop within 180 s of SIGTERM:\n${ingest.stderr().slice(-3000)}`)),
+      180_000,
+    );
+  });
+  return Promise.race([ingest.exited, late]).finally(() => clearTimeout(timer));
 }
 
 /** Events the running child has in its event log, from its own metrics. */
@@ -115,7 +131,7 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
     const total = 20_000;
     broker = await Broker.start();
     const data = tempDir();
-    // Four connections in a shared-subscription group: several messages in hand when it dies.
+    // Four connections: several messages in hand when it dies.
     let ingest = await startIngest(broker, data, 4);
     pub = await publisher(broker, 'faults-publisher-kill');
     const first = publishRange(pub, 0, total / 2);
@@ -133,37 +149,88 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
 
     ingest = await startIngest(broker, data, 4);
     await waitFor('every event in the log', () => loggedIds(data) === total + 1, STREAM_MS);
-    ingest.child.kill('SIGTERM'); // a clean stop writes every logged event to the graph first
-    expect(await ingest.exited).toBe(0);
+    expect(await stopIngest(ingest)).toBe(0); // a clean stop writes every logged event to the graph first
 
     const s = await stats(data);
     expect(s.events).toBe(total + 1);
     expect(s.nodes.Item).toBe(total + 1);
   }, 300_000);
 
-  it('loses nothing when the broker is stopped and restarted mid-stream', async () => {
-    const total = 5_000;
+  // A kill during a write could leave the embedded graph with a primary-key index entry whose row
+  // never committed; every later start then failed on that key for ever. Ingest now rebuilds it.
+  it('killed with SIGKILL 10 times over a 12,000-event stream: starts again every time, every event in the graph exactly once', async () => {
+    const total = 12_000;
+    const kills = 10;
+    const chunk = total / kills;
     broker = await Broker.start();
     const data = tempDir();
-    const ingest = await startIngest(broker, data);
-    pub = await publisher(broker, 'faults-publisher-restart');
-    await publishRange(pub, 0, 2_000);
-    await waitFor('part of the stream to be taken', async () => (await accepted(ingest)) >= 500, STREAM_MS);
-    await broker.stop();
-    // Published while the broker is down: held by the publisher's session and sent after the restart.
-    const during = publishRange(pub, 2_000, 3_000);
-    await sleep(300);
-    await broker.restart();
-    await during;
-    await publishRange(pub, 3_000, total);
-    await pub.publishAsync(TOPIC, JSON.stringify(scan(total)), { qos: 1 });
-    await waitFor('every event in the log', () => loggedIds(data) === total + 1, STREAM_MS);
-    ingest.child.kill('SIGTERM');
-    expect(await ingest.exited).toBe(0);
-    expect(ingest.stderr()).not.toMatch(/not acknowledged/);
+    pub = await publisher(broker, 'faults-publisher-kills');
+    let ingest = await startIngest(broker, data, 4);
+    const rebuilt: string[] = [];
+    for (let k = 0; k < kills; k++) {
+      const published = publishRange(pub, k * chunk, (k + 1) * chunk);
+      // Killed while it is writing: a different point of the chunk each time.
+      const at = 150 + ((k * 337) % (chunk / 2));
+      await waitFor(`worker ${k + 1} to take ${at} events`, async () => (await accepted(ingest)) >= at, STREAM_MS);
+      ingest.child.kill('SIGKILL');
+      expect(await ingest.exited).toBe(null);
+      rebuilt.push(
+        ...ingest
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('Rebuilding the graph')),
+      );
+      await published;
+      // Starting again is the check: a graph that refuses the re-applied log never gets here.
+      ingest = await startIngest(broker, data, 4);
+    }
+    await waitFor('every event in the log', () => loggedIds(data) === total, STREAM_MS);
+    expect(await stopIngest(ingest)).toBe(0);
+    rebuilt.push(
+      ...ingest
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('Rebuilding the graph')),
+    );
+    // How often the kills damaged the graph varies from run to run; each damage was repaired.
+    console.info(`${kills} kills, ${rebuilt.length} graph rebuild(s)`);
 
     const s = await stats(data);
-    expect(s.events).toBe(total + 1);
-    expect(s.nodes.Item).toBe(total + 1);
-  }, 300_000);
+    expect(s.events).toBe(total);
+    expect(s.nodes.Item).toBe(total);
+  }, 600_000);
+
+  // Several connections used to share the stream through `$share/...`, which Mosquitto does not
+  // restore after a restart: what was published before the worker subscribed again was lost.
+  it.each([1, 4])(
+    'loses nothing when the broker is stopped for 3 s and restarted mid-stream (%i connection(s))',
+    async (connections) => {
+      const total = 10_000;
+      broker = await Broker.start();
+      const data = tempDir();
+      const ingest = await startIngest(broker, data, connections);
+      pub = await publisher(broker, `faults-publisher-restart-${connections}`);
+      await publishRange(pub, 0, 4_000);
+      await waitFor('part of the stream to be taken', async () => (await accepted(ingest)) >= 1_000, STREAM_MS);
+      await broker.stop();
+      // Published while the broker is down: held by the publisher's session and sent the moment
+      // it is back, before the worker (reconnecting with backoff) has subscribed again.
+      const during = publishRange(pub, 4_000, 6_000);
+      await sleep(3_000);
+      await broker.restart();
+      await during;
+      await publishRange(pub, 6_000, total);
+      await pub.publishAsync(TOPIC, JSON.stringify(scan(total)), { qos: 1 });
+      await waitFor('every event in the log', () => loggedIds(data) === total + 1, STREAM_MS).catch((e: Error) => {
+        throw new Error(`${e.message}: ${loggedIds(data)} of ${total + 1} events arrived`);
+      });
+      expect(await stopIngest(ingest)).toBe(0);
+      expect(ingest.stderr()).not.toMatch(/not acknowledged/);
+
+      const s = await stats(data);
+      expect(s.events).toBe(total + 1);
+      expect(s.nodes.Item).toBe(total + 1);
+    },
+    300_000,
+  );
 });
