@@ -16,6 +16,7 @@ import { generatePlant, typicalSupplierLots, typicalUnits, type PlantOptions } f
 import { loadPostgres, startPostgres, traceBackwardPg, traceForwardPg } from './postgres.ts';
 import { neo4jAvailability, startNeo4j } from './neo4j/server.ts';
 import { progressBar } from '../core/progress.ts';
+import { benchGenealogy, reportGenealogy, type GenealogyBenchRow } from './genealogy.ts';
 import { benchRecall, reportRecall, type RecallBenchResult } from './recall.ts';
 
 export interface BenchOptions {
@@ -139,6 +140,7 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
   const units = typicalUnits(plant, Math.max(opts.runs, 5));
   const rows: Row[] = [];
   const calls: CallRow[] = [];
+  let genealogy: GenealogyBenchRow[] = [];
   let recall: RecallBenchResult | undefined;
   const recallOpts = { clients: opts.recallClients ?? 20, requests: opts.recallRequests ?? 200 };
   const work = mkdtempSync(join(tmpdir(), 'tracegraph-bench-'));
@@ -147,6 +149,8 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
       rows.push(
         ...(await benchKuzu(work, plant, expected, lots, units, opts.runs, async (store) => {
           calls.push(...(await benchCalls(store, lots, units, opts.runs)));
+          log('kuzu: timing genealogy');
+          genealogy = await benchGenealogy(store, lots, units, opts.runs);
           if (recallOpts.clients > 0) recall = await benchRecall(store, typicalSupplierLots(plant, 50), recallOpts);
         })),
       );
@@ -160,8 +164,10 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
   }
   report(rows, opts);
   if (calls.length) process.stdout.write(`\n${reportCalls(calls, opts)}\n`);
+  if (genealogy.length) process.stdout.write(`\n${reportGenealogy(genealogy, opts.units, opts.runs)}\n`);
   if (recall) process.stdout.write(`\n${reportRecall(recall, opts.units)}\n`);
-  if (opts.out) writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows, calls, recall }, null, 2));
+  if (opts.out)
+    writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows, calls, genealogy, recall }, null, 2));
   return rows;
 }
 

@@ -9,17 +9,23 @@
  * (reachability, never paths).
  */
 import { randomUUID } from 'node:crypto';
+import { closeMatches } from '../core/close-matches.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type {
   FlowQuantity,
+  FrozenScope,
+  NewRecall,
   RecallCounts,
   RecallCriteria,
   RecallRecord,
   RecallScopeResult,
+  RecallStatus,
   ScopeProduction,
   ShipmentUnits,
+  SupplierLotMatch,
   TimeWindow,
   TraceResult,
+  UnmatchedCriterion,
 } from './port.ts';
 
 /** What a recall needs to know about one operation. Times are epoch milliseconds. */
@@ -48,8 +54,12 @@ export interface RecallFacts {
   lotsOfMaterial(material: string): Promise<string[]>;
   /** Every operation that ran on the equipment or by the operator. */
   operationsBy(who: { equipment?: string; operator?: string }): Promise<OpFacts[]>;
-  /** The items the operations output. */
-  outputsOf(operations: readonly string[]): Promise<string[]>;
+  /**
+   * The items the operations made or processed: each operation's outputs, or, for an operation
+   * with inputs and no output (a step that works on a unit in place: reflow, AOI, test, cure),
+   * its inputs. A rework (the unit is input and output) is covered by its outputs.
+   */
+  processedBy(operations: readonly string[]): Promise<string[]>;
   readings(equipment: string | null, parameter: string): Promise<ReadingFacts[]>;
   /** Items with a failed inspection naming the defect code. */
   failedWith(defectCode: string): Promise<string[]>;
@@ -59,7 +69,15 @@ export interface RecallFacts {
   unitsMadeAt(station: string, from: number, to: number): Promise<{ op: OpFacts; units: string[] }[]>;
   /** The shipments that carried each item, directly or in a container (any packing depth). */
   shipmentsOf(items: readonly string[]): Promise<Map<string, { shipment: string; customer: string | null }[]>>;
+  /** Lots received under each supplier lot number (a receive's `supplierLot`); numbers no lot carries are left out. */
+  lotsBySupplierLot(numbers: readonly string[]): Promise<Map<string, string[]>>;
+  /** Every name of a kind the graph holds: the candidates for close matches to a criterion that matched nothing. */
+  known(kind: NameKind): Promise<string[]>;
+  /** The units of the list that went into an operation that made something else from them. */
+  builtInto(units: readonly string[]): Promise<Set<string>>;
 }
+
+export type NameKind = 'lot' | 'supplierLot' | 'material' | 'equipment' | 'operator' | 'parameter' | 'defectCode';
 
 const time = (iso: string | null | undefined, fallback: number, what: string): number => {
   if (iso === null || iso === undefined || iso === '') return fallback;
@@ -125,7 +143,7 @@ async function affected(facts: RecallFacts, seeds: readonly string[]): Promise<S
 }
 
 async function outputsDuring(facts: RecallFacts, ops: OpFacts[], keep: (op: OpFacts) => boolean): Promise<string[]> {
-  return facts.outputsOf(ops.filter(keep).map((o) => o.id));
+  return facts.processedBy(ops.filter(keep).map((o) => o.id));
 }
 
 export function hasCriterion(c: RecallCriteria): boolean {
@@ -140,27 +158,55 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
     );
   const production = windowOf({ from: c.from, to: c.to }, 'criteria');
   const sets: Set<string>[] = [];
-  if (c.supplierLots?.length) sets.push(await affected(facts, c.supplierLots));
-  if (c.material) sets.push(await affected(facts, await facts.lotsOfMaterial(c.material)));
+  const unmatched: UnmatchedCriterion[] = [];
+  const supplierLotNumbers: SupplierLotMatch[] = [];
+  const miss = async (criterion: string, value: string, kinds: NameKind[]) => {
+    const names: string[] = [];
+    for (const k of kinds) names.push(...(await facts.known(k)));
+    unmatched.push({ criterion, value, suggestions: closeMatches(value, names) });
+  };
+  if (c.supplierLots?.length) {
+    // An id the graph holds is itself; anything else may be the supplier's own lot number.
+    const kinds = await facts.kinds(c.supplierLots);
+    const numbers = c.supplierLots.filter((id) => !kinds.has(id));
+    const byNumber = numbers.length ? await facts.lotsBySupplierLot(numbers) : new Map<string, string[]>();
+    const seeds = c.supplierLots.filter((id) => kinds.has(id));
+    for (const n of numbers) {
+      const lots = byNumber.get(n);
+      if (lots?.length) {
+        seeds.push(...lots);
+        supplierLotNumbers.push({ supplierLot: n, lots: [...lots].sort() });
+      } else await miss('supplierLots', n, ['lot', 'supplierLot']);
+    }
+    sets.push(await affected(facts, seeds));
+  }
+  if (c.material) {
+    const lots = await facts.lotsOfMaterial(c.material);
+    if (!lots.length) await miss('material', c.material, ['material']);
+    sets.push(await affected(facts, lots));
+  }
   if (c.equipment) {
     const w = windowOf(c.equipment, 'equipment');
     const ops = await facts.operationsBy({ equipment: c.equipment.id });
+    if (!ops.length) await miss('equipment', c.equipment.id, ['equipment']);
     sets.push(await affected(facts, await outputsDuring(facts, ops, (op) => overlaps(op, w))));
   }
   if (c.operator) {
     const ops = await facts.operationsBy({ operator: c.operator });
+    if (!ops.length) await miss('operator', c.operator, ['operator']);
     sets.push(await affected(facts, await outputsDuring(facts, ops, (op) => overlaps(op, production))));
   }
   if (c.parameter) {
     const p = c.parameter;
     if (p.min == null && p.max == null)
       throw new TracegraphError('BAD_INPUT', 'parameter: give min, max or both (the spec limits)');
-    const windows = outOfSpecWindows(
-      await facts.readings(p.equipmentId ?? null, p.name),
-      p.min ?? -Infinity,
-      p.max ?? Infinity,
-      windowOf(p, 'parameter'),
-    );
+    const readings = await facts.readings(p.equipmentId ?? null, p.name);
+    if (!readings.length) {
+      if (p.equipmentId && !(await facts.known('equipment')).includes(p.equipmentId))
+        await miss('parameter.equipmentId', p.equipmentId, ['equipment']);
+      else await miss('parameter.name', p.name, ['parameter']);
+    }
+    const windows = outOfSpecWindows(readings, p.min ?? -Infinity, p.max ?? Infinity, windowOf(p, 'parameter'));
     const seeds: string[] = [];
     for (const [equipment, ws] of windows) {
       const ops = await facts.operationsBy({ equipment });
@@ -168,7 +214,11 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
     }
     sets.push(await affected(facts, seeds));
   }
-  if (c.defectCode) sets.push(await affected(facts, await facts.failedWith(c.defectCode)));
+  if (c.defectCode) {
+    const failed = await facts.failedWith(c.defectCode);
+    if (!failed.length) await miss('defectCode', c.defectCode, ['defectCode']);
+    sets.push(await affected(facts, failed));
+  }
 
   sets.sort((a, b) => a.size - b.size);
   const [first, ...rest] = sets;
@@ -189,9 +239,14 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
   const naive = await naiveScope(facts, units, producers);
   const made = productionOf(units, producers);
   const precision = naive.units === 0 ? 1 : units.length / naive.units;
+  const built = await facts.builtInto(units);
   return {
+    unmatched,
+    supplierLotNumbers,
     counts: {
       units: units.length,
+      finishedUnits: units.length - built.size,
+      subAssemblies: built.size,
       lots: kinds.lots.length,
       shipments: shipments.length,
       customers: customers.length,
@@ -334,17 +389,37 @@ export function shipmentUnits(byUnit: Map<string, { shipment: string; customer: 
     .sort((a, b) => (a.shipment < b.shipment ? -1 : 1));
 }
 
-export function newRecallRecord(r: Omit<RecallRecord, 'id' | 'createdAt'>): RecallRecord {
-  return { ...r, id: `RCL-${randomUUID()}`, createdAt: new Date().toISOString() };
+export function newRecallRecord(r: NewRecall): RecallRecord {
+  return { ...r, scope: r.scope ?? EMPTY_SCOPE, status: 'draft', id: `RCL-${randomUUID()}`, createdAt: new Date().toISOString() };
 }
 
-/** A stored Recall row (criteria and counts as JSON text) back to a record. */
+/** What a saved recall keeps of a scope: its lists, with units per shipment and per customer. */
+export function freezeScope(s: RecallScopeResult): FrozenScope {
+  const perCustomer = new Map<string, number>();
+  for (const sh of s.shipments) if (sh.customer) perCustomer.set(sh.customer, (perCustomer.get(sh.customer) ?? 0) + sh.units);
+  return {
+    units: s.units,
+    lots: s.lots,
+    containers: s.containers,
+    shipments: s.shipments,
+    customers: s.customers.map((customer) => ({ customer, units: perCustomer.get(customer) ?? 0 })),
+  };
+}
+
+const EMPTY_SCOPE: FrozenScope = { units: [], lots: [], containers: [], shipments: [], customers: [] };
+export const RECALL_STATUSES: readonly RecallStatus[] = ['draft', 'approved', 'closed'];
+
+/** A stored Recall row (criteria, counts and scope as JSON text) back to a record. */
 export function parseRecallRow(r: Record<string, unknown>): RecallRecord {
+  const status = r.status as RecallStatus | null | undefined;
   return {
     id: r.id as string,
     name: r.name as string,
     criteria: JSON.parse(r.criteria as string) as RecallCriteria,
     counts: JSON.parse(r.counts as string) as RecallCounts,
+    // Recalls saved before scopes and statuses were kept: nothing frozen, and still a draft.
+    scope: r.scope ? (JSON.parse(r.scope as string) as FrozenScope) : EMPTY_SCOPE,
+    status: status && RECALL_STATUSES.includes(status) ? status : 'draft',
     createdAt: r.createdAt as string,
     createdBy: (r.createdBy as string | null) || null,
   };

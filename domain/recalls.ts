@@ -4,6 +4,7 @@
  */
 import { TracegraphError } from '../core/errors.ts';
 import type { GraphStore, RecallCriteria, RecallRecord } from '../cypher/port.ts';
+import { freezeScope } from '../cypher/recall.ts';
 import type { AuditTrail } from './audit/trail.ts';
 import type { Signature, Signer } from './auth/signatures.ts';
 
@@ -12,7 +13,7 @@ export const MAX_RECALL_NAME = 512;
 /** The target a recall approval signs. */
 export const recallApprovalTarget = (id: string): string => `recall:${id}`;
 
-/** Scopes the criteria and saves the recall with its counts. */
+/** Scopes the criteria and saves the recall as a draft with its counts and its frozen scope. */
 export async function saveRecall(
   s: { store: Pick<GraphStore, 'recallScope' | 'saveRecall'> },
   input: { name: string; criteria: RecallCriteria; by: string | null },
@@ -20,20 +21,47 @@ export async function saveRecall(
   const name = input.name.trim();
   if (name === '' || name.length > MAX_RECALL_NAME)
     throw new TracegraphError('BAD_INPUT', `name must be 1 to ${MAX_RECALL_NAME} characters`);
-  const { counts } = await s.store.recallScope(input.criteria);
-  return s.store.saveRecall({ name, criteria: input.criteria, counts, createdBy: input.by });
+  const scope = await s.store.recallScope(input.criteria);
+  return s.store.saveRecall({
+    name,
+    criteria: input.criteria,
+    counts: scope.counts,
+    scope: freezeScope(scope),
+    createdBy: input.by,
+  });
 }
 
-/** Signs a saved recall as approved (or with another meaning); NOT_FOUND for an unknown id. */
+async function savedRecall(store: Pick<GraphStore, 'listRecalls'>, id: string): Promise<RecallRecord> {
+  const recall = (await store.listRecalls()).find((r) => r.id === id);
+  if (!recall) throw new TracegraphError('NOT_FOUND', `no recall ${JSON.stringify(id)}: list them with { recalls { id name } }`);
+  return recall;
+}
+
+/**
+ * Signs a saved recall as approved (or with another meaning) and marks it approved; NOT_FOUND for
+ * an unknown id, BAD_INPUT for a closed one.
+ */
 export async function approveRecall(
-  s: { store: Pick<GraphStore, 'listRecalls'> },
+  s: { store: Pick<GraphStore, 'listRecalls' | 'setRecallStatus'> },
   sign: Signer,
   input: { id: string; meaning?: string | null },
 ): Promise<Signature> {
-  const recall = (await s.store.listRecalls()).find((r) => r.id === input.id);
-  if (!recall)
-    throw new TracegraphError('NOT_FOUND', `no recall ${JSON.stringify(input.id)}: list them with { recalls { id name } }`);
-  return sign({ meaning: input.meaning ?? 'approved', target: recallApprovalTarget(recall.id) });
+  const recall = await savedRecall(s.store, input.id);
+  if (recall.status === 'closed')
+    throw new TracegraphError('BAD_INPUT', `recall ${recall.id} is closed: it cannot be approved any more`);
+  const signature = await sign({ meaning: input.meaning ?? 'approved', target: recallApprovalTarget(recall.id) });
+  await s.store.setRecallStatus(recall.id, 'approved');
+  return signature;
+}
+
+/** Closes a saved recall (done, or abandoned as a draft); BAD_INPUT when it already is. */
+export async function closeRecall(
+  s: { store: Pick<GraphStore, 'listRecalls' | 'setRecallStatus'> },
+  id: string,
+): Promise<RecallRecord> {
+  const recall = await savedRecall(s.store, id);
+  if (recall.status === 'closed') throw new TracegraphError('BAD_INPUT', `recall ${recall.id} is already closed`);
+  return s.store.setRecallStatus(recall.id, 'closed');
 }
 
 /** A recall's approvals: the trail's index reads just the signature entries on this recall. */

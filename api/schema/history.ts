@@ -91,7 +91,10 @@ export const HistoryOperationRef = builder.objectRef<HistoryOperation>('HistoryO
   description: 'An operation the item went through: what ran it, what went in and came out, and the process parameters.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    role: t.exposeString('role', { description: 'produced, consumed or reworked (the item went in and came out)' }),
+    role: t.exposeString('role', {
+      description:
+        'produced, consumed, reworked (the item went in and came out) or processed (worked on in place: the operation has no output)',
+    }),
     step: t.exposeString('step'),
     station: t.exposeString('station'),
     startTime: t.exposeString('startTime', { nullable: true }),

@@ -2,6 +2,7 @@
  * Equipment and quality analytics: `equipmentCorrelation` (a name clients depend on, docs/api.md) and
  * `qualityStats` (first-pass yield, defect rates by group over time, defect Pareto).
  */
+import { closeMatches } from '../../core/close-matches.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import {
   DEFAULT_BUCKET_HOURS,
@@ -171,6 +172,16 @@ builder.queryFields((t) => ({
           'bucketHours must be at most 20 positive numbers in ascending order, e.g. [8, 24, 72, 168]',
         );
       const equipment = args.equipmentId?.trim() || undefined;
+      if (equipment !== undefined) {
+        const known = await ctx.store.equipmentIds();
+        if (!known.includes(equipment)) {
+          const close = closeMatches(equipment, known);
+          throw new TracegraphError(
+            'NOT_FOUND',
+            `no equipment ${JSON.stringify(equipment)} is recorded${close.length ? `: did you mean ${close.join(', ')}?` : ''} (omit equipmentId for every equipment)`,
+          );
+        }
+      }
       return equipmentCorrelation(await facts(ctx.store, from, to), { from, to, equipment, windowHours, bucketHours });
     },
   }),

@@ -1,8 +1,17 @@
 /** Recall scope, saved recalls (domain/recalls.ts) and mass balance. */
 import { TracegraphError } from '../../core/errors.ts';
-import type { MassBalance, RecallCounts, RecallCriteria, RecallRecord, RecallScopeResult } from '../../cypher/port.ts';
+import type {
+  FrozenScope,
+  MassBalance,
+  RecallCounts,
+  RecallCriteria,
+  RecallRecord,
+  RecallScopeResult,
+  SupplierLotMatch,
+  UnmatchedCriterion,
+} from '../../cypher/port.ts';
 import { requireSignature } from '../../domain/auth/signatures.ts';
-import { approveRecall, recallApprovals, saveRecall } from '../../domain/recalls.ts';
+import { approveRecall, closeRecall, recallApprovals, saveRecall } from '../../domain/recalls.ts';
 import { builder } from '../builder.ts';
 import { SignatureType } from './auth.ts';
 import { Item, Party, ShipmentUnitsRef, named, traceIds } from './trace.ts';
@@ -35,7 +44,9 @@ const ParameterCriterion = builder.inputType('ParameterCriterion', {
 const RecallCriteriaInput = builder.inputType('RecallCriteria', {
   description: 'What makes material suspect. Kinds given together are combined with AND; from/to narrow by production time.',
   fields: (t) => ({
-    supplierLots: t.idList({ description: 'Supplier (or any) lots: everything made from them' }),
+    supplierLots: t.idList({
+      description: "Lots (or any items), or the supplier's own lot numbers (a receive's supplierLot): everything made from them",
+    }),
     material: t.string({ description: 'Every received lot of this material' }),
     equipment: t.field({ type: EquipmentCriterion }),
     parameter: t.field({ type: ParameterCriterion }),
@@ -69,7 +80,13 @@ function criteriaOf(raw: RecallCriteria): RecallCriteria {
 
 const Counts = builder.objectRef<RecallCounts>('RecallCounts').implement({
   fields: (t) => ({
-    units: t.exposeInt('units'),
+    units: t.exposeInt('units', { description: 'Every unit in the scope: finishedUnits + subAssemblies' }),
+    finishedUnits: t.exposeInt('finishedUnits', {
+      description: 'Units not built into another unit (end products, or units that went no further)',
+    }),
+    subAssemblies: t.exposeInt('subAssemblies', {
+      description: 'Units built into something else (a board into a product): recalled with what they went into',
+    }),
     lots: t.exposeInt('lots'),
     shipments: t.exposeInt('shipments'),
     customers: t.exposeInt('customers'),
@@ -124,6 +141,26 @@ const NaiveScope = builder.objectRef<RecallScopeResult['naive']>('NaiveScope').i
   fields: (t) => ({ units: t.exposeInt('units'), description: t.exposeString('description') }),
 });
 
+const Unmatched = builder.objectRef<UnmatchedCriterion>('UnmatchedCriterion').implement({
+  description:
+    'A criterion that matched nothing in the graph (so it cannot have found anything), with close matches the graph holds.',
+  fields: (t) => ({
+    criterion: t.exposeString('criterion', {
+      description: 'supplierLots, material, equipment, operator, parameter.equipmentId, parameter.name or defectCode',
+    }),
+    value: t.exposeString('value'),
+    suggestions: t.exposeStringList('suggestions', { description: 'Same start, contained, or a few letters apart; best first' }),
+  }),
+});
+
+const SupplierLotNumber = builder.objectRef<SupplierLotMatch>('SupplierLotNumber').implement({
+  description: "A supplier's own lot number given in supplierLots, and the lots received under it",
+  fields: (t) => ({
+    supplierLot: t.exposeString('supplierLot'),
+    lots: t.field({ type: [Item], resolve: (m) => named(m.lots) }),
+  }),
+});
+
 type ScopeRoot = RecallScopeResult & { criteria: RecallCriteria };
 
 const RecallScope = builder.objectRef<ScopeRoot>('RecallScope').implement({
@@ -138,6 +175,16 @@ const RecallScope = builder.objectRef<ScopeRoot>('RecallScope').implement({
     return {
       criteria: t.string({ description: 'The criteria as JSON', resolve: (s) => JSON.stringify(s.criteria) }),
       counts: t.field({ type: Counts, resolve: (s) => s.counts }),
+      unmatched: t.field({
+        type: [Unmatched],
+        description: 'Criteria that matched nothing: empty when every criterion found something in the graph',
+        resolve: (s) => s.unmatched,
+      }),
+      supplierLotNumbers: t.field({
+        type: [SupplierLotNumber],
+        description: 'Supplier lot numbers in supplierLots resolved to lots',
+        resolve: (s) => s.supplierLotNumbers,
+      }),
       units: items((s) => s.units, 'Units to recall (containers excluded)'),
       shippedUnits: items((s) => s.shippedUnits, 'Units of the scope that were shipped'),
       lots: items((s) => s.lots, 'Lots in the scope (the suspect lots and everything made from them)'),
@@ -155,11 +202,36 @@ const RecallScope = builder.objectRef<ScopeRoot>('RecallScope').implement({
   },
 });
 
+const RecallStatusEnum = builder.enumType('RecallStatus', {
+  description: 'draft when saved; approved once signed (approveRecall); closed when done (closeRecall)',
+  values: ['draft', 'approved', 'closed'] as const,
+});
+
+const CustomerUnits = builder.objectRef<FrozenScope['customers'][number]>('CustomerUnits').implement({
+  fields: (t) => ({
+    customer: t.field({ type: Party, resolve: (c) => ({ id: c.customer }) }),
+    units: t.exposeInt('units', { description: 'Units of the scope shipped to this customer' }),
+  }),
+});
+
+const FrozenScopeRef = builder.objectRef<FrozenScope>('RecallFrozenScope').implement({
+  description: 'What the recall scoped when it was saved; events recorded later do not change it.',
+  fields: (t) => ({
+    units: t.exposeIDList('units'),
+    lots: t.exposeIDList('lots'),
+    containers: t.exposeIDList('containers'),
+    shipments: t.field({ type: [ShipmentUnitsRef], resolve: (f) => f.shipments }),
+    customers: t.field({ type: [CustomerUnits], resolve: (f) => f.customers }),
+  }),
+});
+
 const Recall = builder.objectRef<RecallRecord>('Recall').implement({
   description: 'A saved recall scope.',
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
+    status: t.field({ type: RecallStatusEnum, resolve: (r) => r.status }),
+    scope: t.field({ type: FrozenScopeRef, resolve: (r) => r.scope }),
     criteria: t.string({ description: 'The criteria as JSON', resolve: (r) => JSON.stringify(r.criteria) }),
     counts: t.field({ type: Counts, resolve: (r) => r.counts }),
     createdAt: t.exposeString('createdAt'),
@@ -241,5 +313,12 @@ builder.mutationFields((t) => ({
         criteria: criteriaOf(args.criteria as RecallCriteria),
         by: ctx.principal?.name ?? null,
       }),
+  }),
+  closeRecall: t.field({
+    authScopes: { recall: true },
+    type: Recall,
+    description: 'Closes a saved recall (done, or abandoned while a draft). A closed recall cannot be approved.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => closeRecall(ctx, String(args.id)),
   }),
 }));

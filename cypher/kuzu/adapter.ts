@@ -24,6 +24,7 @@ import type {
   ItemRecord,
   ItemStatusFacts,
   MassBalance,
+  NewRecall,
   NeighbourFacts,
   NewSpec,
   PlaceHold,
@@ -31,6 +32,7 @@ import type {
   ReadingFacts,
   RecallCriteria,
   RecallRecord,
+  RecallStatus,
   RecallScopeResult,
   ReleaseHold,
   SpecFilter,
@@ -103,7 +105,7 @@ export class KuzuStore implements GraphStore {
     this.memory = memory;
     this.traces = new KuzuTraces(db, memory);
     this.recalls = new KuzuRecalls(db, memory);
-    this.history = new KuzuHistory(db);
+    this.history = new KuzuHistory(db, memory);
     this.holdStore = new KuzuHolds(db, memory, this.traces);
     this.specsAlarms = new KuzuSpecsAlarms(db);
     this.admin = new KuzuAdmin(db);
@@ -205,8 +207,11 @@ export class KuzuStore implements GraphStore {
   massBalance(lots: readonly string[]): Promise<MassBalance[]> {
     return this.recalls.massBalance(lots);
   }
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+  saveRecall(recall: NewRecall): Promise<RecallRecord> {
     return this.recalls.saveRecall(recall);
+  }
+  setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {
+    return this.recalls.setRecallStatus(id, status);
   }
   listRecalls(): Promise<RecallRecord[]> {
     return this.recalls.listRecalls();
@@ -249,6 +254,15 @@ export class KuzuStore implements GraphStore {
   }
   itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
     return this.history.itemStatus(ids);
+  }
+  equipmentIds(): Promise<string[]> {
+    return this.history.equipmentIds();
+  }
+  neighboursInCypher(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
+    return this.history.neighboursInCypher(ids, direction);
+  }
+  itemStatusInCypher(ids: readonly string[]): Promise<ItemStatusFacts[]> {
+    return this.history.itemStatusInCypher(ids);
   }
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]> {
     return this.history.readings(equipment, from, to);

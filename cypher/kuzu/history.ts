@@ -1,4 +1,9 @@
-/** Serial history, genealogy and quality analytics on the embedded store (history-, genealogy-, equipment-*.cypher). */
+/**
+ * Serial history, genealogy and quality analytics on the embedded store (history-, genealogy-,
+ * equipment-*.cypher). A genealogy's steps and statuses come from the in-memory indexes (the
+ * trace index, the operation cache, the inspection index): in Cypher they cost a query per item,
+ * seconds for a genealogy of a few thousand nodes. The Cypher forms stay as the cross-check.
+ */
 import {
   flowFacts,
   inspectionFacts,
@@ -16,9 +21,13 @@ import {
 import type { HistoryStore, ItemRecord, ItemStatusFacts, NeighbourFacts, QualityFacts, ReadingFacts } from '../port.ts';
 import { statements } from '../queries.ts';
 import type { KuzuConnection, Params } from './connection.ts';
+import type { MemoryIndexes } from './memory/indexes.ts';
 
 export class KuzuHistory implements HistoryStore {
-  constructor(private readonly db: KuzuConnection) {}
+  constructor(
+    private readonly db: KuzuConnection,
+    private readonly memory: MemoryIndexes,
+  ) {}
 
   /** Rows of every statement in a query file, as plain objects. */
   private async rowsOf(name: string, params: Params): Promise<RawRow[][]> {
@@ -49,6 +58,43 @@ export class KuzuHistory implements HistoryStore {
 
   neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
     return this.db.exclusive(async () => {
+      const ops = await this.memory.operations.load(this.db);
+      const ix = this.memory.index;
+      return [...new Set(ids)].map((id) => ({
+        from: id,
+        flows: ix.flowStep(id, direction).map((f) => {
+          const op = ops.get(f.op);
+          return { ...f, step: op?.step ?? '', result: op?.result ?? null };
+        }),
+        packed: ix.packedStep(id, direction),
+        shipments: direction === 'down' ? ix.directShipments(id) : [],
+      }));
+    });
+  }
+
+  itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
+    return this.db.exclusive(async () => {
+      await this.memory.inspections.load(this.db);
+      const ix = this.memory.index;
+      const out: ItemStatusFacts[] = [];
+      for (const id of new Set(ids)) {
+        const state = ix.itemState(id);
+        if (!state) continue;
+        out.push({
+          id,
+          kind: state.rank % 2 === 0 ? 'unit' : 'lot',
+          container: state.container,
+          inspections: this.memory.inspections.of(id),
+          shipped: ix.neighbours('item', id, 'out', 'shipment').length > 0,
+        });
+      }
+      return out;
+    });
+  }
+
+  /** neighbours as one Cypher query per id (the cross-check of the in-memory answer, and the bench's baseline). */
+  neighboursInCypher(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
+    return this.db.exclusive(async () => {
       const flows: RawRow[] = [];
       const packed: RawRow[] = [];
       const shipped: RawRow[] = [];
@@ -63,13 +109,18 @@ export class KuzuHistory implements HistoryStore {
     });
   }
 
-  itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
+  /** itemStatus as one Cypher query per id (the cross-check and the bench's baseline). */
+  itemStatusInCypher(ids: readonly string[]): Promise<ItemStatusFacts[]> {
     return this.db.exclusive(async () => {
       const out: ItemStatusFacts[] = [];
       for (const id of new Set(ids))
         for (const r of (await this.rowsOf('genealogy-status', { id }))[0]!) out.push(statusFacts(r));
       return out;
     });
+  }
+
+  equipmentIds(): Promise<string[]> {
+    return Promise.resolve([...this.memory.names.get('Equipment')!].sort());
   }
 
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]> {
@@ -80,12 +131,12 @@ export class KuzuHistory implements HistoryStore {
     return this.db.exclusive(async () => {
       const [ops] = await this.rowsOf('equipment-operations', { from, to });
       const [ins, outs] = await this.rowsOf('equipment-flows', { from, to });
-      const [inspections] = await this.rowsOf('equipment-inspections', { from, to });
+      const [ofOutputs, ofInPlace] = await this.rowsOf('equipment-inspections', { from, to });
       const [maintenance] = await this.rowsOf('equipment-maintenance', {});
       return {
         operations: uniqueOperations(ops!),
         flows: [...ins!, ...outs!].map(flowFacts),
-        inspections: inspections!.map(inspectionFacts),
+        inspections: uniqueBy([...ofOutputs!, ...ofInPlace!].map(inspectionFacts), (i) => i.id),
         maintenance: maintenance!.map(maintenanceFacts),
       };
     });

@@ -4,9 +4,18 @@
  * operation cache, and Kuzu is queried per id only for small sets.
  */
 import { balance, type LotFlows } from '../mass-balance.ts';
-import type { MassBalance, RecallCriteria, RecallRecord, RecallScopeResult, RecallStore } from '../port.ts';
+import { TracegraphError } from '../../core/errors.ts';
+import type {
+  MassBalance,
+  NewRecall,
+  RecallCriteria,
+  RecallRecord,
+  RecallScopeResult,
+  RecallStatus,
+  RecallStore,
+} from '../port.ts';
 import { query, statements } from '../queries.ts';
-import { computeRecallScope, newRecallRecord, parseRecallRow, type OpFacts, type RecallFacts } from '../recall.ts';
+import { computeRecallScope, newRecallRecord, parseRecallRow, type NameKind, type OpFacts, type RecallFacts } from '../recall.ts';
 import type { KuzuConnection } from './connection.ts';
 import type { MemoryIndexes } from './memory/indexes.ts';
 
@@ -39,7 +48,13 @@ export class KuzuRecalls implements RecallStore {
               (who.operator === undefined || o.operator === who.operator),
           ),
         ),
-      outputsOf: (operations) => Promise.resolve(operations.flatMap((op) => ix.neighbours('operation', op, 'out', 'item'))),
+      processedBy: (operations) =>
+        Promise.resolve(
+          operations.flatMap((op) => {
+            const out = ix.neighbours('operation', op, 'out', 'item');
+            return out.length ? out : ix.neighbours('operation', op, 'in', 'item');
+          }),
+        ),
       readings: async (equipment, name) =>
         (await this.db.run(query('kuzu', 'recall-readings'), { equipment: equipment ?? '', name })).map((r) => ({
           equipment: r.equipment as string,
@@ -77,6 +92,16 @@ export class KuzuRecalls implements RecallStore {
         }
         return Promise.resolve(out);
       },
+      lotsBySupplierLot: async (numbers) => {
+        const m = new Map<string, string[]>();
+        for (const r of await this.db.run(query('kuzu', 'recall-supplier-lots'), { numbers: [...numbers] }))
+          (m.get(r.supplierLot as string) ?? m.set(r.supplierLot as string, []).get(r.supplierLot as string)!).push(
+            r.id as string,
+          );
+        return m;
+      },
+      known: (kind) => this.known(kind),
+      builtInto: (units) => Promise.resolve(new Set(units.filter((u) => ix.builtInto(u)))),
       shipmentsOf: (items) => {
         // The index walks each unit's containers up to the pallet on every call; the units of a
         // scope share a few hundred cases and pallets, so each container's shipments are looked up
@@ -99,6 +124,18 @@ export class KuzuRecalls implements RecallStore {
         return Promise.resolve(out);
       },
     };
+  }
+
+  /** Names of a kind, for close matches: lots, equipment and operators from memory, the rest by a scan. */
+  private async known(kind: NameKind): Promise<string[]> {
+    if (kind === 'lot') return this.memory.index.lotIds();
+    if (kind === 'equipment') return [...this.memory.names.get('Equipment')!];
+    if (kind === 'operator') return [...this.memory.names.get('Operator')!];
+    const at = ['supplierLot', 'material', 'parameter', 'defectCode'].indexOf(kind);
+    const rows = await this.db.run(statements('kuzu', 'recall-names')[at]!);
+    const names = rows.map((r) => r.name as string);
+    if (kind !== 'defectCode') return names;
+    return [...new Set(names.flatMap((n) => (JSON.parse(n) as unknown[]).map(String)))];
   }
 
   recallScope(criteria: RecallCriteria): Promise<RecallScopeResult> {
@@ -131,17 +168,25 @@ export class KuzuRecalls implements RecallStore {
     });
   }
 
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+  saveRecall(recall: NewRecall): Promise<RecallRecord> {
     return this.db.exclusive(async () => {
       const r = newRecallRecord(recall);
       await this.db.run(query('kuzu', 'recall-save'), {
         ...r,
         criteria: JSON.stringify(r.criteria),
         counts: JSON.stringify(r.counts),
+        scope: JSON.stringify(r.scope),
         createdBy: r.createdBy ?? '',
       });
       return r;
     });
+  }
+
+  async setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {
+    const found = await this.db.exclusive(() => this.db.run(query('kuzu', 'recall-status'), { id, status }));
+    const r = found.length ? (await this.listRecalls()).find((x) => x.id === id) : undefined;
+    if (!r) throw new TracegraphError('NOT_FOUND', `no recall ${JSON.stringify(id)}: list them with { recalls { id name } }`);
+    return r;
   }
 
   listRecalls(): Promise<RecallRecord[]> {

@@ -33,6 +33,9 @@ CREATE REL TABLE IF NOT EXISTS MEASURED_ON(FROM Reading TO Equipment);
 // Recall, traceback events (issue 4, issue 7): every item a live event names, and saved recall scopes.
 CREATE REL TABLE IF NOT EXISTS MENTIONS(FROM Event TO Item) WITH (storage_direction = 'fwd');
 CREATE NODE TABLE IF NOT EXISTS Recall(id STRING PRIMARY KEY, name STRING, criteria STRING, counts STRING, createdAt STRING, createdBy STRING);
+// A saved recall's frozen scope (JSON) and status (draft, approved, closed); added to databases made before.
+ALTER TABLE Recall ADD IF NOT EXISTS scope STRING;
+ALTER TABLE Recall ADD IF NOT EXISTS status STRING;
 // --- holds (api/schema/holds.ts): a hold keeps suspect lots and units from moving on until a
 // signed release. status is 'active' or 'released'; release fields are null while active.
 CREATE NODE TABLE IF NOT EXISTS Hold(id STRING PRIMARY KEY, reason STRING, placedBy STRING, placedAt STRING, releasedBy STRING, releasedAt STRING, releaseMeaning STRING, status STRING);

@@ -19,6 +19,7 @@ import type {
   ItemRecord,
   ItemStatusFacts,
   MassBalance,
+  NewRecall,
   NeighbourFacts,
   NewSpec,
   PlaceHold,
@@ -26,6 +27,7 @@ import type {
   ReadingFacts,
   RecallCriteria,
   RecallRecord,
+  RecallStatus,
   RecallScopeResult,
   ReleaseHold,
   SpecFilter,
@@ -96,8 +98,11 @@ export class Neo4jStore implements GraphStore {
   massBalance(lots: readonly string[]): Promise<MassBalance[]> {
     return this.recalls.massBalance(lots);
   }
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+  saveRecall(recall: NewRecall): Promise<RecallRecord> {
     return this.recalls.saveRecall(recall);
+  }
+  setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {
+    return this.recalls.setRecallStatus(id, status);
   }
   listRecalls(): Promise<RecallRecord[]> {
     return this.recalls.listRecalls();
@@ -146,6 +151,9 @@ export class Neo4jStore implements GraphStore {
   }
   qualityFacts(from: string, to: string): Promise<QualityFacts> {
     return this.history.qualityFacts(from, to);
+  }
+  equipmentIds(): Promise<string[]> {
+    return this.history.equipmentIds();
   }
 
   // Running the store (admin.ts, connection.ts).

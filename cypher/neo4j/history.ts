@@ -62,6 +62,10 @@ export class Neo4jHistory implements HistoryStore {
     );
   }
 
+  equipmentIds(): Promise<string[]> {
+    return this.conn.tx('READ', async (tx) => (await rowsOf(tx, 'equipment-ids', {}))[0]!.map((r) => String(r.id)));
+  }
+
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]> {
     return this.conn.tx('READ', async (tx) =>
       (await rowsOf(tx, 'history-readings', { equipment, from, to }))[0]!.map(readingFacts),

@@ -1,1 +1,1 @@
-CREATE (:Recall {id: $id, name: $name, criteria: $criteria, counts: $counts, createdAt: $createdAt, createdBy: $createdBy})
+CREATE (:Recall {id: $id, name: $name, criteria: $criteria, counts: $counts, scope: $scope, status: $status, createdAt: $createdAt, createdBy: $createdBy})

@@ -1,7 +1,17 @@
 /** Recall scope, saved recalls and mass balance on Neo4j: the facts a scope needs are indexed Cypher lookups. */
 import { balance } from '../mass-balance.ts';
-import type { MassBalance, RecallCriteria, RecallRecord, RecallScopeResult, RecallStore, TraceStore } from '../port.ts';
-import { query } from '../queries.ts';
+import { TracegraphError } from '../../core/errors.ts';
+import type {
+  MassBalance,
+  NewRecall,
+  RecallCriteria,
+  RecallRecord,
+  RecallScopeResult,
+  RecallStatus,
+  RecallStore,
+  TraceStore,
+} from '../port.ts';
+import { query, statements } from '../queries.ts';
 import { computeRecallScope, newRecallRecord, parseRecallRow, type OpFacts, type RecallFacts } from '../recall.ts';
 import type { Neo4jConnection } from './connection.ts';
 import { itemKinds, shipmentsOfItems } from './trace.ts';
@@ -37,7 +47,7 @@ export class Neo4jRecalls implements RecallStore {
           who.equipment !== undefined ? ['ON', 'Equipment', who.equipment] : ['BY', 'Operator', who.operator!];
         return (await rows(query('neo4j', 'recall-operations-by', { Rel: rel, Label: label }), { id })).map(facts);
       },
-      outputsOf: async (ops) => (await rows(query('neo4j', 'recall-outputs'), { ids: [...ops] })).map((r) => r.id as string),
+      processedBy: async (ops) => (await rows(query('neo4j', 'recall-processed'), { ids: [...ops] })).map((r) => r.id as string),
       readings: async (equipment, name) =>
         (await rows(query('neo4j', 'recall-readings'), { equipment: equipment ?? '', name })).map((r) => ({
           equipment: r.equipment as string,
@@ -59,6 +69,20 @@ export class Neo4jRecalls implements RecallStore {
           .map((r) => ({ op: facts(r), units: r.units as string[] }))
           .filter(({ op }) => op.end >= from && op.end <= to),
       shipmentsOf: (items) => shipmentsOfItems(this.conn, items),
+      lotsBySupplierLot: async (numbers) => {
+        const m = new Map<string, string[]>();
+        for (const r of await rows(query('neo4j', 'recall-supplier-lots'), { numbers: [...numbers] }))
+          (m.get(r.supplierLot as string) ?? m.set(r.supplierLot as string, []).get(r.supplierLot as string)!).push(
+            r.id as string,
+          );
+        return m;
+      },
+      known: async (kind) => {
+        const at = ['supplierLot', 'material', 'parameter', 'defectCode', 'lot', 'equipment', 'operator'].indexOf(kind);
+        return (await rows(statements('neo4j', 'recall-names')[at]!)).map((r) => String(r.name));
+      },
+      builtInto: async (units) =>
+        new Set((await rows(query('neo4j', 'recall-built-into'), { ids: [...units] })).map((r) => r.id as string)),
     };
   }
 
@@ -88,11 +112,23 @@ export class Neo4jRecalls implements RecallStore {
     });
   }
 
-  async saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord> {
+  async saveRecall(recall: NewRecall): Promise<RecallRecord> {
     const r = newRecallRecord(recall);
     await this.conn.tx('WRITE', (tx) =>
-      tx.run(query('neo4j', 'recall-save'), { ...r, criteria: JSON.stringify(r.criteria), counts: JSON.stringify(r.counts) }),
+      tx.run(query('neo4j', 'recall-save'), {
+        ...r,
+        criteria: JSON.stringify(r.criteria),
+        counts: JSON.stringify(r.counts),
+        scope: JSON.stringify(r.scope),
+      }),
     );
+    return r;
+  }
+
+  async setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord> {
+    const res = await this.conn.tx('WRITE', (tx) => tx.run(query('neo4j', 'recall-status'), { id, status }));
+    const r = res.records.length ? (await this.listRecalls()).find((x) => x.id === id) : undefined;
+    if (!r) throw new TracegraphError('NOT_FOUND', `no recall ${JSON.stringify(id)}: list them with { recalls { id name } }`);
     return r;
   }
 

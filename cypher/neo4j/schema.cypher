@@ -20,6 +20,7 @@ CREATE INDEX shipped_in_event IF NOT EXISTS FOR ()-[r:SHIPPED_IN]-() ON (r.event
 // Recall, traceback events (issue 4, issue 7).
 CREATE CONSTRAINT recall_id IF NOT EXISTS FOR (n:Recall) REQUIRE n.id IS UNIQUE;
 CREATE INDEX item_material IF NOT EXISTS FOR (n:Item) ON (n.material);
+CREATE INDEX item_supplier_lot IF NOT EXISTS FOR (n:Item) ON (n.supplierLot);
 CREATE INDEX operation_station IF NOT EXISTS FOR (n:Operation) ON (n.station);
 CREATE INDEX reading_parameter IF NOT EXISTS FOR (n:Reading) ON (n.parameter);
 // --- holds (api/schema/holds.ts)

@@ -1,4 +1,4 @@
-/** Serial history, genealogy and quality analytics: raw facts, assembled in api/analytics/. */
+/** Serial history, genealogy and quality analytics: raw facts, assembled in domain/analytics/. */
 
 export interface ItemFacts {
   id: string;
@@ -130,4 +130,6 @@ export interface HistoryStore {
   itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]>;
   readings(equipment: string, from: string, to: string): Promise<ReadingFacts[]>;
   qualityFacts(from: string, to: string): Promise<QualityFacts>;
+  /** Every equipment id the graph holds (named by an operation, a reading or a maintenance), sorted. */
+  equipmentIds(): Promise<string[]>;
 }

@@ -22,7 +22,12 @@ export interface RecallCriteria {
 }
 
 export interface RecallCounts {
+  /** Every unit in the scope (finished units and sub-assemblies). */
   units: number;
+  /** Units not built into another unit of the graph (end products, or units that went no further). */
+  finishedUnits: number;
+  /** Units that went into an operation that made something else from them (a board into a product). */
+  subAssemblies: number;
   lots: number;
   shipments: number;
   customers: number;
@@ -36,8 +41,27 @@ export interface NaiveScope {
   description: string;
 }
 
+/** A criterion that matched nothing in the graph, with the closest names the graph does hold. */
+export interface UnmatchedCriterion {
+  /** `supplierLots`, `material`, `equipment`, `operator`, `parameter.equipmentId`, `parameter.name` or `defectCode`. */
+  criterion: string;
+  value: string;
+  /** Close matches (same start, contained, or a few letters apart), best first; may be empty. */
+  suggestions: string[];
+}
+
+/** A supplier's own lot number given as a supplier lot, and the lots received under it. */
+export interface SupplierLotMatch {
+  supplierLot: string;
+  lots: string[];
+}
+
 export interface RecallScopeResult {
   counts: RecallCounts;
+  /** Criteria that matched nothing: a scope of 0 because of a typo says so here. */
+  unmatched: UnmatchedCriterion[];
+  /** Supplier lot numbers (`supplierLot` of a receive) resolved to the lots that carry them. */
+  supplierLotNumbers: SupplierLotMatch[];
   units: string[];
   lots: string[];
   containers: string[];
@@ -62,14 +86,32 @@ export interface ScopeProduction {
   products: { product: string; units: number }[];
 }
 
+export type RecallStatus = 'draft' | 'approved' | 'closed';
+
+/** What a saved recall scoped, frozen when it was saved: later events do not change it. */
+export interface FrozenScope {
+  units: string[];
+  lots: string[];
+  containers: string[];
+  shipments: ShipmentUnits[];
+  customers: { customer: string; units: number }[];
+}
+
 export interface RecallRecord {
   id: string;
   name: string;
   criteria: RecallCriteria;
   counts: RecallCounts;
+  /** The scope as it was when saved (a recall saved before this was kept has empty lists). */
+  scope: FrozenScope;
+  /** draft when saved, approved once signed, closed when done. */
+  status: RecallStatus;
   createdAt: string;
   createdBy: string | null;
 }
+
+/** What a caller gives to save a recall: the store adds the id, the time and the draft status. */
+export type NewRecall = Omit<RecallRecord, 'id' | 'createdAt' | 'status' | 'scope'> & { scope?: FrozenScope };
 
 export interface MassBalance {
   lot: string;
@@ -87,7 +129,10 @@ export interface MassBalance {
 
 export interface RecallStore {
   recallScope(criteria: RecallCriteria): Promise<RecallScopeResult>;
-  saveRecall(recall: Omit<RecallRecord, 'id' | 'createdAt'>): Promise<RecallRecord>;
+  /** Saves a scope as a draft recall (without `scope`, its lists are kept empty). */
+  saveRecall(recall: NewRecall): Promise<RecallRecord>;
   listRecalls(): Promise<RecallRecord[]>;
+  /** Sets a saved recall's status; NOT_FOUND for an unknown id. */
+  setRecallStatus(id: string, status: RecallStatus): Promise<RecallRecord>;
   massBalance(lots: readonly string[]): Promise<MassBalance[]>;
 }

@@ -21,8 +21,11 @@ import { looseBounds, ms } from './time.ts';
 export type ItemStatus = 'held' | 'failed' | 'shipped';
 
 export interface HistoryOperation extends OperationFacts {
-  /** What the operation did to this item: made it, used it up, or took it in and gave it back (rework). */
-  role: 'produced' | 'consumed' | 'reworked';
+  /**
+   * What the operation did to this item: made it, used it up, took it in and gave it back
+   * (rework), or worked on it in place (an operation with inputs and no output: reflow, AOI, test).
+   */
+  role: 'produced' | 'consumed' | 'reworked' | 'processed';
   inputs: FlowFacts[];
   outputs: FlowFacts[];
 }
@@ -94,7 +97,8 @@ export function assembleHistory(rec: ItemRecord): ItemHistory {
       const outputs = rec.flows.filter((f) => f.op === o.id && f.direction === 'out');
       const isIn = inputs.some((f) => f.item === id);
       const isOut = outputs.some((f) => f.item === id);
-      const role: HistoryOperation['role'] = isIn && isOut ? 'reworked' : isOut ? 'produced' : 'consumed';
+      const role: HistoryOperation['role'] =
+        isIn && isOut ? 'reworked' : isOut ? 'produced' : outputs.length === 0 ? 'processed' : 'consumed';
       return { ...o, role, inputs, outputs };
     })
     .sort(byTime(operationTime));
@@ -159,12 +163,22 @@ export async function loadHistory(store: GraphStore, id: string): Promise<ItemHi
   return history;
 }
 
-/** min/max/mean per parameter of the readings taken during [from, to]. */
+/**
+ * min/max/mean per parameter of the readings taken during [from, to], and of the one in force at
+ * `from` (the last before it): equipment reports a value when it changes by more than a deadband,
+ * so a steady parameter may send nothing while a unit is in the station, yet it had that value.
+ */
 export function summariseReadings(readings: ReadingFacts[], from: number, to: number): ParameterSummary[] {
+  const inForce = new Map<string, ReadingFacts>();
+  for (const r of readings) {
+    const t = ms(r.eventTime);
+    const prev = inForce.get(r.parameter);
+    if (t < from && (!prev || t > ms(prev.eventTime))) inForce.set(r.parameter, r);
+  }
   const by = new Map<string, ParameterSummary & { sum: number }>();
   for (const r of readings) {
     const t = ms(r.eventTime);
-    if (!(t >= from && t <= to)) continue;
+    if (!(t >= from && t <= to) && inForce.get(r.parameter) !== r) continue;
     const s = by.get(r.parameter);
     if (!s) {
       by.set(r.parameter, {
@@ -191,7 +205,8 @@ export function summariseReadings(readings: ReadingFacts[], from: number, to: nu
 
 /**
  * Readings on the operation's equipment while it ran (start to end; an instant when no start is
- * recorded), each parameter beside its spec. `specs` is every spec version (specs({ history: true })).
+ * recorded) and the value in force when it started, each parameter beside its spec. `specs` is
+ * every spec version (specs({ history: true })).
  */
 export async function operationParameters(
   store: GraphStore,

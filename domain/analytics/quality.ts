@@ -4,7 +4,9 @@
  *
  * Definitions (the README repeats them):
  *  - an operation's time is its start when recorded, else its end;
- *  - an item is *processed* by an operation when it is one of its outputs (containers excluded);
+ *  - an item is *processed* by an operation when it is one of its outputs, or one of its inputs
+ *    when the operation has no output (it worked on the unit in place: reflow, AOI, test, cure);
+ *    containers excluded;
  *  - it is *defective* for that operation when the operation's result is `fail` or the item failed
  *    an inspection at or after the operation's end;
  *  - a unit passes *first time* when its producing operation did not fail, its first inspection
@@ -27,6 +29,8 @@ export interface Processed {
   /** Only for the units of non-rework operations: passed first time. */
   firstPass: boolean;
   rework: boolean;
+  /** The operation worked on the item in place (it has no output): the item was not made here. */
+  inPlace: boolean;
   /** Defect codes of the failed inspections counted. */
   defects: string[];
   inputs: FlowFacts[];
@@ -37,7 +41,7 @@ export interface Range {
   to?: number;
 }
 
-/** One row per (operation, output item) of the operations that ran in the range. */
+/** One row per (operation, item it made or processed in place) of the operations that ran in the range. */
 export function processedItems(facts: QualityFacts, range: Range): Processed[] {
   const inspections = new Map<string, InspectionFacts[]>();
   for (const i of facts.inspections) {
@@ -63,9 +67,10 @@ export function processedItems(facts: QualityFacts, range: Range): Processed[] {
     if (!within(ms(op.endTime), range.from, range.to)) continue;
     const list = flows.get(op.id) ?? [];
     const inputs = list.filter((f) => f.direction === 'in');
+    const inPlace = !list.some((f) => f.direction === 'out');
     for (const f of list) {
-      if (f.direction !== 'out' || f.container) continue;
-      const rework = inputs.some((i) => i.item === f.item);
+      if (f.direction !== (inPlace ? 'in' : 'out') || f.container) continue;
+      const rework = !inPlace && inputs.some((i) => i.item === f.item);
       const after = (inspections.get(f.item) ?? []).filter((i) => ms(i.eventTime) >= ms(op.endTime));
       const failed = after.filter((i) => i.result === 'fail');
       const defective = op.result === 'fail' || failed.length > 0;
@@ -78,6 +83,7 @@ export function processedItems(facts: QualityFacts, range: Range): Processed[] {
         defective,
         firstPass,
         rework,
+        inPlace,
         defects: failed.flatMap((i) => i.defects),
         inputs,
       });
@@ -324,14 +330,24 @@ export interface QualityOptions extends Range {
 export function qualityStats(facts: QualityFacts, opts: QualityOptions): QualityStats {
   const offset = (opts.utcOffsetMinutes ?? 0) * 60_000;
   // Units made (not reworked) are the population: a reworked unit is counted once, where it was made.
-  const units = processedItems(facts, opts).filter(
-    (r) => r.kind === 'unit' && !r.rework && !Number.isNaN(r.time) && (!opts.step || r.op.step === opts.step),
-  );
+  // With a step, the units that step made or worked on in place.
+  const rows = processedItems(facts, opts).filter((r) => r.kind === 'unit' && !r.rework && !Number.isNaN(r.time));
+  const units = opts.step ? rows.filter((r) => r.op.step === opts.step) : rows.filter((r) => !r.inPlace);
+  // Grouped by where the work was done (station, operator, recipe, equipment), a unit also counts
+  // where it was worked on in place, once per group: a board's solder defects belong to the oven
+  // that reflowed it as much as to the printer that made it. So those groups may add up to more
+  // than the total, as MATERIAL_LOT groups do.
+  const byPlace = ['LINE', 'OPERATOR', 'RECIPE', 'EQUIPMENT'].includes(opts.groupBy);
+  const grouped = opts.step || !byPlace ? units : rows;
+  const counted = new Set<string>();
   const groups = new Map<string, Map<string, QualityPoint>>();
-  for (const r of units) {
+  for (const r of grouped) {
     const local = r.time + offset;
     const bucket = bucketOf(local, opts.bucket);
     for (const g of groupsOf(r, opts.groupBy, local)) {
+      const once = `${g}\u0000${r.item}`;
+      if (r.inPlace && counted.has(once)) continue;
+      counted.add(once);
       const series = groups.get(g) ?? new Map<string, QualityPoint>();
       groups.set(g, series);
       const p = series.get(bucket) ?? {

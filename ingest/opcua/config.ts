@@ -49,6 +49,12 @@ export const OperationTrigger = z
     /** A tag holding the work order, read with the serial. */
     workOrderNodeId: NodeId.optional(),
     inputs: z.array(TriggerInput).default([]),
+    /**
+     * How long a unit is in the station before the counter moves (a reflow oven's dwell, a test's
+     * run): the operation's startTime is the cycle's completion minus this. Without it an
+     * operation has an end only, and no readings fall inside it.
+     */
+    cycleTimeMs: z.number().positive().optional(),
   })
   .strict();
 

@@ -305,7 +305,8 @@ class EndpointWorker {
     const textOf = (node: string | undefined, v: DataValue | undefined) =>
       node && v?.statusCode.isGood() ? asText(v.value?.value) : undefined;
     const unit = { id: serial };
-    const when = whenOf(dv).toISOString();
+    const done = whenOf(dv);
+    const when = done.toISOString();
     const operationId = `${t.station}:${count}:${serial}`;
     await this.submit({
       kind: 'operation',
@@ -315,6 +316,7 @@ class EndpointWorker {
       operationId,
       step: t.step,
       station: t.station,
+      startTime: t.cycleTimeMs === undefined ? undefined : new Date(done.getTime() - t.cycleTimeMs).toISOString(),
       equipmentId: t.equipmentId,
       recipeId: t.recipeId,
       operatorId: textOf(t.operatorNodeId, operatorDv),

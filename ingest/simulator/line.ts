@@ -132,6 +132,8 @@ export class SimulatedLine {
           operatorNodeId: tagNodeId(t.printOperator),
           step: 'print',
           station: `${spec.id}-PRINT`,
+          // A board is printed and reflowed within one takt (simulated time, as the tags' timestamps).
+          cycleTimeMs: this.o.routing.taktMs,
           equipmentId: spec.printer.id,
           recipeId: 'PASTE-PRINT-R3',
           inputs: [
@@ -145,6 +147,8 @@ export class SimulatedLine {
           serialRole: 'input',
           step: 'reflow',
           station: `${spec.id}-REFLOW`,
+          // The board entered the oven when the next one was printed, one takt before it came out.
+          cycleTimeMs: this.o.routing.taktMs,
           equipmentId: spec.oven.id,
           recipeId: 'SAC305-PROFILE-2',
         },
@@ -382,16 +386,19 @@ export class SimulatedLine {
     this.server?.set(this.tags.printCount, ++this.printCount, when);
     this.toReflow.push(printed);
 
-    // Calibrated and maintained before the first unit of a run, then every `maintenanceEvery` units.
+    // Calibrated and maintained before the first unit of a run, then every `maintenanceEvery` units:
+    // done before the board printed now started (its print and the oven's current board began a
+    // takt ago), so the work after it is dated from it and none is charged to "never calibrated".
     if (this.units % this.o.routing.maintenanceEvery === 1) {
+      const done = nowMs - this.o.routing.taktMs;
       this.send(
         'MAINTENANCE',
         {
           kind: 'maintenance',
           equipmentId: s.printer.id,
           type: 'maintenance',
-          startTime: iso(nowMs - 60_000),
-          endTime: iso(nowMs),
+          startTime: iso(done - 60_000),
+          endTime: iso(done),
           result: 'stencil cleaned',
         },
         nowMs,
@@ -402,8 +409,8 @@ export class SimulatedLine {
           kind: 'maintenance',
           equipmentId: s.oven.id,
           type: 'calibration',
-          startTime: iso(nowMs - 120_000),
-          endTime: iso(nowMs),
+          startTime: iso(done - 120_000),
+          endTime: iso(done),
           result: 'thermocouples within 0.5 Cel',
         },
         nowMs,

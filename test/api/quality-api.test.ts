@@ -160,8 +160,9 @@ for (const backend of backends()) {
       expect(early!.processed).toBeGreaterThan(0);
       expect(late!.processed).toBeGreaterThan(0);
       expect(early!.processed + late!.processed).toBe(one!.processed);
-      const [none] = await correlation({ eq: 'NO-SUCH' });
-      expect(none).toMatchObject({ equipmentId: 'NO-SUCH', processed: 0, defectRate: null, pooled: null });
+      // Known, but nothing processed in the window: a row of zeros (an unknown id is NOT_FOUND, below).
+      const [none] = await correlation({ eq: 'ASM-2', from: '2000-01-01T00:00:00Z', to: '2000-01-02T00:00:00Z' });
+      expect(none).toMatchObject({ equipmentId: 'ASM-2', processed: 0, defectRate: null });
     });
 
     it('qualityStats by recipe version: units, first-pass yield, defect rate and the defect Pareto match the events', async () => {
@@ -245,6 +246,14 @@ for (const backend of backends()) {
       }
       const missing = await gql(server.url, '{ qualityStats { units } }');
       expect(missing.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('equipmentCorrelation for an equipment the graph does not hold is NOT_FOUND, naming close matches', async () => {
+      const r = await gql(server.url, '{ equipmentCorrelation(equipmentId: "MIXER-9") { processed } }');
+      expect(r.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/no equipment "MIXER-9".*did you mean MIXER-1/),
+        extensions: { code: 'NOT_FOUND' },
+      });
     });
   });
 }

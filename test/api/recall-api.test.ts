@@ -126,6 +126,79 @@ for (const backend of backends()) {
       expect(list.data!.recalls.find((r) => r.id === id)!.approvals).toEqual([{ signer: 'qa-lead' }]);
     });
 
+    it('a saved recall keeps the frozen list of what it scoped and goes from draft to approved to closed', async () => {
+      const users = new UserStore(dataDir, new AuditTrail(dataDir));
+      const qa = await users.add({ name: 'qa-closer', role: 'quality', password: 'closing time 1234', by: 'test' });
+      type R = { id: string; status: string; scope: Record<string, unknown> };
+      const FIELDS = `id status scope { units lots containers shipments { shipment { id } customer { id } units } customers { customer { id } units } }`;
+      const created = await gql<{ createRecall: R }>(
+        server.url,
+        `mutation { createRecall(criteria: { supplierLots: ["L1"] }, name: "Resin L1 frozen") { ${FIELDS} } }`,
+        {},
+        qa,
+      );
+      const r = created.data!.createRecall;
+      expect(r.status).toBe('draft');
+      expect(r.scope).toEqual({
+        units: ['U1', 'U2', 'U5'],
+        lots: ['L1', 'M1', 'M3'],
+        containers: ['CASE1'],
+        shipments: [
+          { shipment: { id: 'SHP1' }, customer: { id: 'CUST-A' }, units: 1 },
+          { shipment: { id: 'SHP2' }, customer: { id: 'CUST-B' }, units: 1 },
+        ],
+        customers: [
+          { customer: { id: 'CUST-A' }, units: 1 },
+          { customer: { id: 'CUST-B' }, units: 1 },
+        ],
+      });
+      const approved = await gql(
+        server.url,
+        `mutation($id: ID!) { approveRecall(id: $id, password: "closing time 1234") { signer } }`,
+        { id: r.id },
+        qa,
+      );
+      expect(approved.errors).toBeUndefined();
+      const close = () =>
+        gql<{ closeRecall: R }>(server.url, `mutation($id: ID!) { closeRecall(id: $id) { ${FIELDS} } }`, { id: r.id }, qa);
+      const listed = await gql<{ recalls: R[] }>(server.url, `{ recalls { ${FIELDS} } }`, {}, qa);
+      expect(listed.data!.recalls.find((x) => x.id === r.id)?.status).toBe('approved');
+      expect((await close()).data!.closeRecall).toEqual({ ...r, status: 'closed' });
+      expect((await close()).errors?.[0]?.extensions?.code).toBe('BAD_INPUT');
+      const again = await gql(
+        server.url,
+        `mutation($id: ID!) { approveRecall(id: $id, password: "closing time 1234") { signer } }`,
+        { id: r.id },
+        qa,
+      );
+      expect(again.errors?.[0]).toMatchObject({ message: expect.stringMatching(/closed/), extensions: { code: 'BAD_INPUT' } });
+      const unknown = await gql(server.url, `mutation { closeRecall(id: "RCL-none") { id } }`, {}, qa);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    });
+
+    it('recallScope says which criterion matched nothing, with close matches, and counts finished units and sub-assemblies', async () => {
+      const r = await gql<{ recallScope: Record<string, unknown> }>(
+        server.url,
+        `query($c: RecallCriteria!) { recallScope(criteria: $c) {
+          counts { units finishedUnits subAssemblies }
+          unmatched { criterion value suggestions }
+          supplierLotNumbers { supplierLot lots { id } }
+        } }`,
+        { c: { material: 'hardner' } },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.recallScope).toEqual({
+        counts: { units: 0, finishedUnits: 0, subAssemblies: 0 },
+        unmatched: [{ criterion: 'material', value: 'hardner', suggestions: ['hardener'] }],
+        supplierLotNumbers: [],
+      });
+      const found = await gql<{ recallScope: { counts: unknown; unmatched: unknown[] } }>(
+        server.url,
+        '{ recallScope(criteria: { supplierLots: ["L1"] }) { counts { units finishedUnits subAssemblies } unmatched { criterion } } }',
+      );
+      expect(found.data!.recallScope).toEqual({ counts: { units: 3, finishedUnits: 3, subAssemblies: 0 }, unmatched: [] });
+    });
+
     it('massBalance flags a lot that consumed more than it received', async () => {
       const r = await gql(
         server.url,

@@ -50,6 +50,7 @@ const FIELDS: Record<string, { scopes: Scope[]; query: string }> = {
     query: 'mutation { createRecall(criteria: { supplierLots: ["L-X"] }, name: "matrix") { id } }',
   },
   'Mutation.approveRecall': { scopes: ['recall'], query: 'mutation { approveRecall(id: "no-such", password: "x") { signer } }' },
+  'Mutation.closeRecall': { scopes: ['recall'], query: 'mutation { closeRecall(id: "no-such") { id } }' },
   'Mutation.changeSpec': {
     scopes: ['spec'],
     query: 'mutation { changeSpec(spec: { parameter: "p", usl: 1, reason: "matrix" }, password: "not-it") { version } }',
@@ -96,7 +97,7 @@ describe('every root field against every role', () => {
   it('service reads histories but cannot hold or recall; a regulator writes nothing', () => {
     const can = (role: Role, field: string) => FIELDS[field]!.scopes.some((s) => ROLE_SCOPES[role].includes(s));
     expect(can('service', 'Query.unitHistory')).toBe(true);
-    for (const f of ['Mutation.placeHold', 'Mutation.createRecall', 'Mutation.approveRecall'])
+    for (const f of ['Mutation.placeHold', 'Mutation.createRecall', 'Mutation.approveRecall', 'Mutation.closeRecall'])
       expect(can('service', f)).toBe(false);
     // generateReport changes no record: it writes a file to download (and its audit entry), a regulator's read.
     for (const f of Object.keys(FIELDS).filter((f) => f.startsWith('Mutation.') && f !== 'Mutation.generateReport'))

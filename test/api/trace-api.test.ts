@@ -173,6 +173,7 @@ function failingStore(error: Error): GraphStore {
     recallScope: fail,
     saveRecall: fail,
     listRecalls: fail,
+    setRecallStatus: fail,
     massBalance: fail,
     // --- holds ---
     placeHold: fail,
@@ -190,6 +191,7 @@ function failingStore(error: Error): GraphStore {
     itemStatus: fail,
     readings: fail,
     qualityFacts: fail,
+    equipmentIds: fail,
   };
 }
 

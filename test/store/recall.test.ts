@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore, RecallCriteria } from '../../cypher/port.ts';
+import { freezeScope } from '../../cypher/recall.ts';
 import { backends } from '../helpers/stores.ts';
 import { at, ev } from '../helpers/events.ts';
 import { recallPlant } from './recall-fixtures.ts';
@@ -30,7 +31,17 @@ for (const backend of backends()) {
       ]);
       expect(s.customers).toEqual(['CUST-A', 'CUST-B']);
       expect(s.shippedUnits).toEqual(['U1', 'U5']);
-      expect(s.counts).toEqual({ units: 3, lots: 3, shipments: 2, customers: 2, inStock: 1, shipped: 2 });
+      expect(s.counts).toEqual({
+        units: 3,
+        finishedUnits: 3,
+        subAssemblies: 0,
+        lots: 3,
+        shipments: 2,
+        customers: 2,
+        inStock: 1,
+        shipped: 2,
+      });
+      expect(s.unmatched).toEqual([]);
       // Without genealogy: every RCP-A unit made at ASM-1 from minute 30 to 50 (U1..U5).
       expect(s.naive.units).toBe(5);
       expect(s.naive.description).toContain('ASM-1');
@@ -103,12 +114,35 @@ for (const backend of backends()) {
       expect(await store.traceEvents(['NOPE'], 'backward')).toEqual([]);
     });
 
-    it('saveRecall keeps a scope with its criteria and counts; listRecalls returns it', async () => {
+    it('saveRecall keeps a draft with its criteria, counts and frozen scope; listRecalls returns it; its status moves on', async () => {
       const criteria: RecallCriteria = { supplierLots: ['L1'] };
-      const { counts } = await store.recallScope(criteria);
-      const saved = await store.saveRecall({ name: 'L1 resin', criteria, counts, createdBy: 'qe@plant' });
+      const scope = await store.recallScope(criteria);
+      const saved = await store.saveRecall({
+        name: 'L1 resin',
+        criteria,
+        counts: scope.counts,
+        scope: freezeScope(scope),
+        createdBy: 'qe@plant',
+      });
       expect(saved.id).toMatch(/^RCL-/);
+      expect(saved.status).toBe('draft');
+      expect(saved.scope).toEqual({
+        units: ['U1', 'U2', 'U5'],
+        lots: ['L1', 'M1', 'M3'],
+        containers: ['CASE1'],
+        shipments: [
+          { shipment: 'SHP1', customer: 'CUST-A', units: 1 },
+          { shipment: 'SHP2', customer: 'CUST-B', units: 1 },
+        ],
+        customers: [
+          { customer: 'CUST-A', units: 1 },
+          { customer: 'CUST-B', units: 1 },
+        ],
+      });
       expect(await store.listRecalls()).toEqual([saved]);
+      expect(await store.setRecallStatus(saved.id, 'approved')).toEqual({ ...saved, status: 'approved' });
+      expect(await store.listRecalls()).toEqual([{ ...saved, status: 'approved' }]);
+      await expect(store.setRecallStatus('RCL-nope', 'closed')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
   });
 
@@ -209,6 +243,120 @@ for (const backend of backends()) {
       expect((await s.traceQuantities(['M1'], 'backward')).flows).toEqual([
         { from: 'L1', operation: 'OP-mix1b', to: 'M1', qty: 2, uom: 'kg', outQty: 2, outUom: 'kg' },
       ]);
+    });
+  });
+}
+
+/**
+ * A board made at a printer, then worked on in place by an oven (the board goes in, nothing new
+ * comes out), then assembled: the oven's window, parameter and operator find the board and what was
+ * made from it; the traces stay as they were (no unit made from itself).
+ */
+function inPlacePlant() {
+  const operation = (id: string, minutes: [number, number], inputs: string[], outputs: string[], extra: object) =>
+    ev({
+      kind: 'operation',
+      eventId: id,
+      eventTime: at(minutes[1]),
+      startTime: at(minutes[0]),
+      operationId: `OP-${id}`,
+      step: id,
+      station: `ST-${id}`,
+      inputs: inputs.map((i) => ({ id: i })),
+      outputs: outputs.map((o) => ({ id: o, type: 'unit' as const })),
+      ...extra,
+    });
+  const reading = (id: string, minute: number, value: number) =>
+    ev({ kind: 'reading', eventId: id, eventTime: at(minute), equipmentId: 'OVEN-1', parameter: 'zone3', value, uom: 'Cel' });
+  return [
+    ev({
+      kind: 'receive',
+      eventId: 'r-pcb',
+      eventTime: at(0),
+      lot: 'PCB-LOT',
+      material: 'bare PCB rev C',
+      qty: 10,
+      uom: 'ea',
+      supplier: 'S',
+      supplierLot: 'SL-PCB-7',
+    }),
+    operation('print1', [1, 2], ['PCB-LOT'], ['B1'], { equipmentId: 'PRINTER-1' }),
+    operation('print2', [2, 3], ['PCB-LOT'], ['B2'], { equipmentId: 'PRINTER-1' }),
+    operation('reflow1', [3, 5], ['B1'], [], { equipmentId: 'OVEN-1', operatorId: 'OPR-OVEN' }),
+    operation('reflow2', [8, 10], ['B2'], [], { equipmentId: 'OVEN-1' }),
+    reading('t1', 4, 220),
+    reading('t2', 7, 240),
+    reading('t3', 11, 221),
+    operation('assy1', [12, 13], ['B1'], ['P1'], { equipmentId: 'ASSY-1' }),
+    operation('assy2', [13, 14], ['B2'], ['P2'], { equipmentId: 'ASSY-1' }),
+    ev({ kind: 'inspection', eventId: 'aoi2', eventTime: at(11), id: 'B2', result: 'fail', defects: ['COLD'] }),
+  ];
+}
+
+for (const backend of backends()) {
+  describe.skipIf(backend.skip)(`operations that work on a unit in place on ${backend.name}`, () => {
+    let store: GraphStore;
+    beforeAll(async () => {
+      store = await backend.open();
+      await store.applyEvents(inPlacePlant());
+    });
+    afterAll(() => backend.release());
+    const units = async (c: RecallCriteria) => (await store.recallScope(c)).units;
+
+    it('recallScope by the equipment window, the out-of-spec parameter and the operator finds the unit worked on in place and what was made from it', async () => {
+      expect(await units({ equipment: { id: 'OVEN-1', from: at(6), to: at(9) } })).toEqual(['B2', 'P2']);
+      expect(await units({ equipment: { id: 'OVEN-1' } })).toEqual(['B1', 'B2', 'P1', 'P2']);
+      expect(await units({ parameter: { equipmentId: 'OVEN-1', name: 'zone3', min: 215, max: 225 } })).toEqual(['B2', 'P2']);
+      expect(await units({ operator: 'OPR-OVEN' })).toEqual(['B1', 'P1']);
+    });
+
+    it('traces do not change: a unit worked on in place is not made from itself', async () => {
+      expect((await store.traceForward(['B1'])).units).toEqual(['P1']);
+      expect(await store.traceBackward(['P1'])).toMatchObject({ units: ['B1'], lots: ['PCB-LOT'] });
+      expect((await store.traceForward(['PCB-LOT'])).units).toEqual(['B1', 'B2', 'P1', 'P2']);
+    });
+
+    it("recallScope resolves the supplier's own lot number to its lot, and counts finished units and sub-assemblies apart", async () => {
+      const s = await store.recallScope({ supplierLots: ['SL-PCB-7'] });
+      expect(s.units).toEqual(['B1', 'B2', 'P1', 'P2']);
+      expect(s.supplierLotNumbers).toEqual([{ supplierLot: 'SL-PCB-7', lots: ['PCB-LOT'] }]);
+      expect(s.unmatched).toEqual([]);
+      expect(s.counts).toMatchObject({ units: 4, finishedUnits: 2, subAssemblies: 2 });
+    });
+
+    it('recallScope says which criterion matched nothing and offers the close matches the graph holds', async () => {
+      const miss = async (c: RecallCriteria) => {
+        const s = await store.recallScope(c);
+        expect(s.units).toEqual([]);
+        return s.unmatched;
+      };
+      expect(await miss({ supplierLots: ['SL-PCB-8'] })).toEqual([
+        { criterion: 'supplierLots', value: 'SL-PCB-8', suggestions: ['SL-PCB-7'] },
+      ]);
+      expect(await miss({ supplierLots: ['PCB-LO'] })).toEqual([
+        { criterion: 'supplierLots', value: 'PCB-LO', suggestions: ['PCB-LOT'] },
+      ]);
+      expect(await miss({ material: 'bare PCB' })).toEqual([
+        { criterion: 'material', value: 'bare PCB', suggestions: ['bare PCB rev C'] },
+      ]);
+      expect(await miss({ equipment: { id: 'OVEN-2' } })).toEqual([
+        { criterion: 'equipment', value: 'OVEN-2', suggestions: ['OVEN-1'] },
+      ]);
+      expect(await miss({ operator: 'OPR-OVN' })).toEqual([
+        { criterion: 'operator', value: 'OPR-OVN', suggestions: ['OPR-OVEN'] },
+      ]);
+      expect(await miss({ defectCode: 'cold' })).toEqual([{ criterion: 'defectCode', value: 'cold', suggestions: ['COLD'] }]);
+      expect(await miss({ parameter: { equipmentId: 'OVEN-1', name: 'zone 3', max: 225 } })).toEqual([
+        { criterion: 'parameter.name', value: 'zone 3', suggestions: ['zone3'] },
+      ]);
+      // Found, but nothing in the window: not unmatched.
+      expect((await store.recallScope({ equipment: { id: 'OVEN-1', from: at(100) } })).unmatched).toEqual([]);
+    });
+
+    it('the quality facts carry the in-place operation and the inspection of the unit it worked on', async () => {
+      const facts = await store.qualityFacts('', '\uffff');
+      expect(facts.operations.map((o) => o.id)).toContain('OP-reflow2');
+      expect(facts.inspections.map((i) => i.id)).toEqual(['aoi2']);
     });
   });
 }

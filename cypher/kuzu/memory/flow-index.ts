@@ -38,6 +38,15 @@ export function eventHash(s: string): number {
   return h | 0;
 }
 
+/** One row of a flow step from an item (see FlowIndex.flowStep). */
+export interface FlowStep {
+  op: string;
+  item: string | null;
+  qtyIn: number | null;
+  qtyOut: number | null;
+  uom: string | null;
+}
+
 export class FlowIndex {
   private readonly keys: string[] = [];
   private kinds = new Uint8Array(1024);
@@ -294,6 +303,106 @@ export class FlowIndex {
           outUom: uom(qo[j + 1]!),
         });
     return rows;
+  }
+
+  /**
+   * One flow step from an item, as the genealogy-down/-up queries give it: down, one row per
+   * (INPUT_TO edge from the item, OUTPUT edge of that operation), or a row with no item when the
+   * operation has no output; up, one row per (OUTPUT edge into the item, INPUT_TO edge of that
+   * operation), or a row with no item when it has no input. `uom` is the INPUT_TO edge's.
+   */
+  flowStep(id: string, direction: 'down' | 'up'): FlowStep[] {
+    const v = this.byKey[0]!.get(id);
+    if (v === undefined) return [];
+    const rows: FlowStep[] = [];
+    const here = direction === 'down' ? this.out[v] : this.inc[v];
+    if (!here) return rows;
+    const qty = (q: number) => (Number.isNaN(q) ? null : q);
+    const uom = (c: number) => (c < 0 ? null : this.uoms[c]!);
+    const seen = new Set<number>();
+    for (let i = 0; i < here.length; i += 2) {
+      const o = here[i]!;
+      if (this.kinds[o] !== V.Operation || seen.has(o)) continue;
+      seen.add(o);
+      const ins = this.inc[o] ?? [];
+      const outs = this.out[o] ?? [];
+      const qi = this.inQty[o] ?? [];
+      const qo = this.outQty[o] ?? [];
+      const op = this.keys[o]!;
+      // The edges between the item and the operation (two events may have drawn two), then the far side.
+      const [near, nearQ, far, farQ] = direction === 'down' ? [ins, qi, outs, qo] : [outs, qo, ins, qi];
+      for (let a = 0; a < near.length; a += 2) {
+        if (near[a] !== v) continue;
+        let any = false;
+        for (let b = 0; b < far.length; b += 2) {
+          if (this.kinds[far[b]!]! > V.Container) continue;
+          any = true;
+          const [inAt, inQ, outAt, outQ] = direction === 'down' ? [a, nearQ, b, farQ] : [b, farQ, a, nearQ];
+          rows.push({
+            op,
+            item: this.keys[far[b]!]!,
+            qtyIn: qty(inQ[inAt]!),
+            qtyOut: qty(outQ[outAt]!),
+            uom: uom(inQ[inAt + 1]!),
+          });
+        }
+        if (!any)
+          rows.push({
+            op,
+            item: null,
+            qtyIn: direction === 'down' ? qty(nearQ[a]!) : null,
+            qtyOut: direction === 'up' ? qty(nearQ[a]!) : null,
+            uom: direction === 'down' ? uom(nearQ[a + 1]!) : null,
+          });
+      }
+    }
+    return rows;
+  }
+
+  /** Down: the containers an item was packed into; up: what was packed into it (one level, each once). */
+  packedStep(id: string, direction: 'down' | 'up'): string[] {
+    const v = this.byKey[0]!.get(id);
+    const l = v === undefined ? undefined : (direction === 'down' ? this.out : this.inc)[v];
+    const out = new Set<string>();
+    if (l) for (let i = 0; i < l.length; i += 2) if (this.kinds[l[i]!]! <= V.Container) out.add(this.keys[l[i]!]!);
+    return [...out];
+  }
+
+  /** The shipments that carried the item itself (not a container of it), each with each customer. */
+  directShipments(id: string): { shipment: string; customer: string | null }[] {
+    const v = this.byKey[0]!.get(id);
+    const l = v === undefined ? undefined : this.out[v];
+    const out = new Map<string, { shipment: string; customer: string | null }>();
+    if (l)
+      for (let i = 0; i < l.length; i += 2) {
+        const s = l[i]!;
+        if (this.kinds[s] !== V.Shipment) continue;
+        const to = this.out[s];
+        const customers = to?.length ? Array.from({ length: to.length / 2 }, (_, k) => this.keys[to[2 * k]!]!) : [null];
+        for (const c of customers) out.set(`${s}\u0000${c}`, { shipment: this.keys[s]!, customer: c });
+      }
+    return [...out.values()];
+  }
+
+  /** Every lot's id (for close matches to a lot id that is not in the graph). */
+  lotIds(): string[] {
+    const out: string[] = [];
+    for (const [id, v] of this.byKey[0]!) if (this.kinds[v] === V.Lot) out.push(id);
+    return out;
+  }
+
+  /** Whether an item went into an operation that made something other than itself from it. */
+  builtInto(id: string): boolean {
+    const v = this.byKey[0]!.get(id);
+    const l = v === undefined ? undefined : this.out[v];
+    if (!l) return false;
+    for (let i = 0; i < l.length; i += 2) {
+      const o = l[i]!;
+      if (this.kinds[o] !== V.Operation) continue;
+      const outs = this.out[o];
+      if (outs) for (let j = 0; j < outs.length; j += 2) if (outs[j] !== v) return true;
+    }
+    return false;
   }
 
   /** The containers an item was packed into, at any depth. */

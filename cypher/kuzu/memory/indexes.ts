@@ -10,6 +10,7 @@ import type { KuzuConnection } from '../connection.ts';
 import { exportRows } from '../load.ts';
 import { BloomFilter } from './bloom.ts';
 import { FlowIndex } from './flow-index.ts';
+import { InspectionIndex } from './inspections.ts';
 import { MentionIndex, grow } from './mention-index.ts';
 import { OperationCache } from './operations.ts';
 import { RecallCache } from './recall-cache.ts';
@@ -28,6 +29,8 @@ export class MemoryIndexes {
   /** Built on the first write, so read-only uses (a trace from the CLI) do not pay for it. */
   private bloom: BloomFilter | undefined;
   readonly operations = new OperationCache();
+  /** Inspections per item, read on the first genealogy. */
+  readonly inspections = new InspectionIndex();
   /** Recent recall scopes; emptied by every write batch (write.ts). */
   readonly recalls = new RecallCache();
 
@@ -135,6 +138,7 @@ export class MemoryIndexes {
       }
     }
     this.operations.learn(p);
+    this.inspections.learn(p);
   }
 
   /** After commit: a voided event's edges and mentions leave the indexes. */

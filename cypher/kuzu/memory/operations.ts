@@ -8,7 +8,8 @@ import { query } from '../../queries.ts';
 import type { OpFacts } from '../../recall.ts';
 import type { KuzuConnection } from '../connection.ts';
 
-export type CachedOp = OpFacts & { key: string };
+/** `result` is for the genealogy (an operation that failed is marked). */
+export type CachedOp = OpFacts & { key: string; result: string | null };
 
 export class OperationCache {
   private ops: Map<string, CachedOp> | undefined;
@@ -38,6 +39,7 @@ export class OperationCache {
         equipment: (r.equipment as string | null) ?? null,
         operator: (r.operator as string | null) ?? null,
         recipe: (r.recipe as string | null) ?? null,
+        result: (r.result as string | null) ?? null,
         key: '',
       });
     }
@@ -63,6 +65,7 @@ export class OperationCache {
         equipment: prev?.equipment ?? null,
         operator: prev?.operator ?? null,
         recipe: prev?.recipe ?? null,
+        result: o.result,
         key: o.key,
       });
     }

@@ -1,0 +1,6 @@
+// Names a recall criterion may use, for close matches to one that matched nothing: one statement
+// per kind, in the order supplierLot, material, parameter, defectCode (defects are JSON lists).
+MATCH (i:Item) WHERE i.supplierLot IS NOT NULL RETURN DISTINCT i.supplierLot AS name;
+MATCH (i:Item) WHERE i.material IS NOT NULL RETURN DISTINCT i.material AS name;
+MATCH (r:Reading) RETURN DISTINCT r.parameter AS name;
+MATCH (n:Inspection) WHERE n.result = 'fail' RETURN DISTINCT n.defects AS name

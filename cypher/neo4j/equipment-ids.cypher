@@ -1,0 +1,1 @@
+MATCH (e:Equipment) RETURN e.id AS id ORDER BY id
