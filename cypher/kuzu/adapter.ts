@@ -24,6 +24,10 @@ import type {
   MassBalance,
   NeighbourFacts,
   NewSpec,
+  NewAlarm,
+  AcknowledgeAlarm,
+  ControlLimitRecord,
+  NewControlLimits,
   PlaceHold,
   QualityFacts,
   ReadingFacts,
@@ -72,7 +76,7 @@ export class KuzuStore implements GraphStore {
     this.recalls = new KuzuRecalls(db, memory);
     this.history = new KuzuHistory(db);
     this.holdStore = new KuzuHolds(db, memory, this.traces);
-    this.specsAlarms = new KuzuSpecsAlarms(db);
+    this.specsAlarms = new KuzuSpecsAlarms(db, memory);
     this.admin = new KuzuAdmin(db);
   }
 
@@ -141,6 +145,9 @@ export class KuzuStore implements GraphStore {
   holds(filter?: HoldFilter): Promise<HoldRecord[]> {
     return this.holdStore.holds(filter);
   }
+  addToHold(id: string, items: readonly string[]): Promise<string[]> {
+    return this.holdStore.addToHold(id, items);
+  }
 
   // Specs and alarms (specs-alarms.ts).
   saveSpec(spec: NewSpec): Promise<SpecRecord> {
@@ -149,8 +156,23 @@ export class KuzuStore implements GraphStore {
   specs(filter?: SpecFilter): Promise<SpecRecord[]> {
     return this.specsAlarms.specs(filter);
   }
-  openAlarm(alarm: AlarmRecord): Promise<AlarmRecord> {
+  openAlarm(alarm: NewAlarm): Promise<AlarmRecord> {
     return this.specsAlarms.openAlarm(alarm);
+  }
+  acknowledgeAlarm(req: AcknowledgeAlarm): Promise<AlarmRecord | null> {
+    return this.specsAlarms.acknowledgeAlarm(req);
+  }
+  escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null> {
+    return this.specsAlarms.escalateAlarm(req);
+  }
+  setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
+    return this.specsAlarms.setAlarmHold(req);
+  }
+  saveControlLimits(limits: NewControlLimits): Promise<ControlLimitRecord> {
+    return this.specsAlarms.saveControlLimits(limits);
+  }
+  controlLimits(filter?: SpecFilter): Promise<ControlLimitRecord[]> {
+    return this.specsAlarms.controlLimits(filter);
   }
   clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
     return this.specsAlarms.clearAlarm(req);

@@ -21,6 +21,10 @@ import type {
   MassBalance,
   NeighbourFacts,
   NewSpec,
+  NewAlarm,
+  AcknowledgeAlarm,
+  ControlLimitRecord,
+  NewControlLimits,
   PlaceHold,
   QualityFacts,
   ReadingFacts,
@@ -113,6 +117,9 @@ export class Neo4jStore implements GraphStore {
   holds(filter?: HoldFilter): Promise<HoldRecord[]> {
     return this.holdStore.holds(filter);
   }
+  addToHold(id: string, items: readonly string[]): Promise<string[]> {
+    return this.holdStore.addToHold(id, items);
+  }
 
   // Specs and alarms (specs-alarms.ts).
   saveSpec(spec: NewSpec): Promise<SpecRecord> {
@@ -121,8 +128,23 @@ export class Neo4jStore implements GraphStore {
   specs(filter?: SpecFilter): Promise<SpecRecord[]> {
     return this.specsAlarms.specs(filter);
   }
-  openAlarm(alarm: AlarmRecord): Promise<AlarmRecord> {
+  openAlarm(alarm: NewAlarm): Promise<AlarmRecord> {
     return this.specsAlarms.openAlarm(alarm);
+  }
+  acknowledgeAlarm(req: AcknowledgeAlarm): Promise<AlarmRecord | null> {
+    return this.specsAlarms.acknowledgeAlarm(req);
+  }
+  escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null> {
+    return this.specsAlarms.escalateAlarm(req);
+  }
+  setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
+    return this.specsAlarms.setAlarmHold(req);
+  }
+  saveControlLimits(limits: NewControlLimits): Promise<ControlLimitRecord> {
+    return this.specsAlarms.saveControlLimits(limits);
+  }
+  controlLimits(filter?: SpecFilter): Promise<ControlLimitRecord[]> {
+    return this.specsAlarms.controlLimits(filter);
   }
   clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
     return this.specsAlarms.clearAlarm(req);
