@@ -10,7 +10,11 @@ import { closeServer, listen } from './http-listen.ts';
 import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
 import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
-import type { ApiContext } from './builder.ts';
+import type { ApiContext, LoopServices } from './builder.ts';
+import { QualityConfigStore } from '../domain/loop/config.ts';
+import { Interlock } from '../domain/loop/interlock.ts';
+import { hasScope } from '../domain/auth/roles.ts';
+import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
 import { useTracegraphErrors } from './errors.ts';
@@ -51,6 +55,8 @@ export interface ApiServerOptions {
   loginLimits?: Partial<LoginLimits>;
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
   live?: LiveBus;
+  /** The quality configuration and interlock (default: from the data directory). */
+  loop?: LoopServices;
 }
 
 export interface ApiServer {
@@ -72,6 +78,12 @@ async function health(store: GraphStore, res: ServerResponse): Promise<void> {
   }
 }
 
+/** The quality configuration of a data directory and an interlock over it. */
+export function loopServices(store: GraphStore, audit: AuditTrail, dataDir: string): LoopServices {
+  const config = new QualityConfigStore(dataDir);
+  return { config, interlock: new Interlock({ store, audit, config: () => config.current().config }) };
+}
+
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { store } = opts;
   const host = opts.host ?? '127.0.0.1';
@@ -83,6 +95,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
+  const loop = opts.loop ?? loopServices(store, audit, opts.dataDir);
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
@@ -94,6 +107,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       dataDir: opts.dataDir,
       clientAddress,
       live,
+      loop,
     }),
     graphiql: process.env.NODE_ENV !== 'production',
     landingPage: false,
@@ -153,8 +167,33 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           guard: epcisGuard(auth, audit),
         });
 
+  // The interlock for stations that speak HTTP: the same check as GraphQL `interlock` and MQTT.
+  async function interlock(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const who = await auth.authenticate(req.headers.authorization);
+    if (!who.principal) return sendJson(res, 401, { error: who.reason, code: 'UNAUTHENTICATED' });
+    if (!hasScope(who.principal.role, 'capture') && !hasScope(who.principal.role, 'readMonitor'))
+      return sendJson(res, 403, { error: `role ${who.principal.role} may not ask the interlock`, code: 'FORBIDDEN' });
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+    } catch (e) {
+      const message =
+        e instanceof BodyTooLarge
+          ? 'request body over 64 KiB'
+          : 'the body is not JSON: send {"item", "step", "station", "operator"?}';
+      return sendJson(res, e instanceof BodyTooLarge ? 413 : 400, { error: message, code: 'BAD_INPUT' });
+    }
+    try {
+      sendJson(res, 200, await loop.interlock.check(body));
+    } catch (e) {
+      if (e instanceof TracegraphError && e.code === 'BAD_INPUT') return sendJson(res, 400, { error: e.message, code: e.code });
+      throw e;
+    }
+  }
+
   const routes: Route[] = [
     { path: '/graphql', handle: graphql },
+    { path: '/interlock', methods: ['POST'], handle: interlock },
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
     { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
     { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
@@ -169,7 +208,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const ws = attachWebSocket(server, yoga, {
     path: '/graphql',
     auth,
-    context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live }),
+    context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live, loop }),
   });
 
   const base = await listen(server, opts.port, host);
