@@ -333,7 +333,8 @@ export class Monitor {
     if (policy.action === 'hold') {
       const h: Holding = { alarm: stored, holdId: null };
       this.holdingOf(stored.equipmentId).push(h);
-      await this.sweep(h, stored.raisedAt, new Date(this.now()).toISOString());
+      // Still open: everything from the first bad reading on is in the window.
+      await this.sweep(h, stored.raisedAt, null);
     }
   }
 
@@ -356,13 +357,14 @@ export class Monitor {
     return (o.outputs.length ? o.outputs : o.inputs).map((x) => x.id);
   }
 
-  /** Holds what operations on the alarm's equipment processed in [from, to], as the graph has them. */
-  private async sweep(h: Holding, from: string, to: string): Promise<void> {
-    const [lo, hi] = looseBounds(ms(from), ms(to));
+  /** Holds what operations on the alarm's equipment processed in [from, to] (to null: open), as the graph has them. */
+  private async sweep(h: Holding, from: string, to: string | null): Promise<void> {
+    const end = to === null ? Infinity : ms(to);
+    const [lo, hi] = looseBounds(ms(from), to === null ? undefined : end);
     const facts = await this.o.store.qualityFacts(lo, hi);
     const ops = new Set(
       facts.operations
-        .filter((o) => o.equipment === h.alarm.equipmentId && ms(o.endTime) >= ms(from) && ms(o.endTime) <= ms(to))
+        .filter((o) => o.equipment === h.alarm.equipmentId && ms(o.endTime) >= ms(from) && ms(o.endTime) <= end)
         .map((o) => o.id),
     );
     const byOp = new Map<string, { inputs: { id: string }[]; outputs: { id: string }[] }>();
