@@ -33,7 +33,10 @@ export type AlarmPolicy = z.infer<typeof AlarmPolicy>;
 
 export const RoutingStep = z.object({
   step: code,
-  /** The item must have a passing inspection after this step before it may enter the next one. */
+  /**
+   * An inspection step (AOI, functional test): done by an inspection of the item after the step
+   * before it; the steps after it need that inspection passed.
+   */
   inspection: z.boolean().optional(),
 });
 

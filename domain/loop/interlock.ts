@@ -113,35 +113,36 @@ export class Interlock {
             code: 'OUT_OF_ORDER',
             message: `${item} has already been through ${later.step}, which comes after ${req.step}`,
           });
-        const prev = at > 0 ? routing.steps[at - 1]! : undefined;
-        if (prev) {
-          const done = ops.filter((o) => o.step === prev.step).at(-1);
+        const inspections = [...(record?.inspections ?? [])].sort((a, b) => ms(a.eventTime) - ms(b.eventTime));
+        /** When the last operation of a step ended (-Infinity when it never ran). */
+        const ranAt = (step: string) => ms(ops.filter((o) => o.step === step).at(-1)?.endTime ?? null);
+        for (let k = 0; k < at; k++) {
+          const s = routing.steps[k]!;
+          if (s.inspection) {
+            // An inspection step is done by an inspection after the step before it.
+            const before = k > 0 ? ranAt(routing.steps[k - 1]!.step) : NaN;
+            const latest = inspections.filter((i) => Number.isNaN(before) || ms(i.eventTime) >= before).at(-1);
+            if (!latest)
+              reasons.push({
+                code: 'INSPECTION_MISSING',
+                message: `${item} has no ${s.step} inspection: inspect it before ${req.step}`,
+              });
+            else if (latest.result !== 'pass')
+              reasons.push({
+                code: 'INSPECTION_FAILED',
+                message: `${item} failed ${s.step}${latest.defects.length ? ` (${latest.defects.join(', ')})` : ''}`,
+              });
+            continue;
+          }
+          if (k !== at - 1) continue;
+          const done = ops.filter((o) => o.step === s.step).at(-1);
           if (!done)
             reasons.push({
               code: 'PREVIOUS_STEP_MISSING',
-              message: `${item} has no ${prev.step} operation: it must pass ${prev.step} before ${req.step}`,
+              message: `${item} has no ${s.step} operation: it must pass ${s.step} before ${req.step}`,
             });
           else if (done.result === 'fail')
-            reasons.push({ code: 'PREVIOUS_STEP_FAILED', message: `${item} failed ${prev.step} (operation ${done.id})` });
-        }
-        // Every inspection gate before this step must have passed since its step ran.
-        for (const gate of routing.steps.slice(0, at).filter((s) => s.inspection)) {
-          const ran = ops.filter((o) => o.step === gate.step).at(-1);
-          const since = ran ? ms(ran.endTime) : -Infinity;
-          const latest = [...(record?.inspections ?? [])]
-            .filter((i) => ms(i.eventTime) >= since)
-            .sort((a, b) => ms(a.eventTime) - ms(b.eventTime))
-            .at(-1);
-          if (!latest)
-            reasons.push({
-              code: 'INSPECTION_MISSING',
-              message: `${item} has no inspection after ${gate.step}: inspect it before ${req.step}`,
-            });
-          else if (latest.result !== 'pass')
-            reasons.push({
-              code: 'INSPECTION_FAILED',
-              message: `${item} failed its inspection after ${gate.step}${latest.defects.length ? ` (${latest.defects.join(', ')})` : ''}`,
-            });
+            reasons.push({ code: 'PREVIOUS_STEP_FAILED', message: `${item} failed ${s.step} (operation ${done.id})` });
         }
       }
     }
