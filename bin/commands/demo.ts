@@ -33,7 +33,7 @@ export function demoCommand(): Command {
       .addOption(
         new Option(
           '--drift-after <seconds>',
-          'after this many seconds, drift the oven zone 3 temperature of REFLOW-1 out of spec (the monitor raises an alarm)',
+          'after this many seconds, drift the oven zone 3 temperature of REFLOW-1 out of spec: an SPC signal, then a spec alarm, the boards reflowed meanwhile held, the AOI interlock denied (docs/quality-loop.md)',
         ).argParser(positiveInt),
       )
       .addHelpText('after', '\nThe development API key is TRACEGRAPH_DEV_KEY when set, else a random one printed at start.')
@@ -58,6 +58,7 @@ export function demoCommand(): Command {
           mqttFallback: opts.mqttPort === undefined,
           dataDir: opts.data,
           speed: opts.speed,
+          onLoop: (line) => process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`),
         });
         const graphiql = demo.apiUrl;
         process.stdout.write(
@@ -97,7 +98,9 @@ export function demoCommand(): Command {
             ? undefined
             : setTimeout(() => {
                 demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift' });
-                process.stdout.write('Injected a drift on REFLOW-1 zone3_temp: watch { alarms { message status } }\n');
+                process.stdout.write(
+                  'Injected a drift on REFLOW-1 zone3_temp: watch { alarms { rule severity message status holdId } } and { holds(status: active) { id reason } }\n',
+                );
               }, opts.driftAfter * 1000);
         const signal = await stop;
         clearTimeout(drift);
