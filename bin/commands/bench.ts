@@ -14,6 +14,9 @@ interface BenchFlags {
   recallClients: number;
   recallRequests: number;
   auditEntries: number;
+  loopAlarms: number;
+  loopStations: number;
+  loopRequests: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -27,7 +30,7 @@ export function benchCommand(): Command {
     .option('--runs <n>', 'traces per measurement', positiveInt, 20)
     .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
     .option('--out <file>', 'also write the trace results as JSON here')
-    .option('--sections <list>', 'comma-separated: traces,ingest,audit', 'traces,ingest,audit')
+    .option('--sections <list>', 'comma-separated: traces,ingest,audit,loop', 'traces,ingest,audit,loop')
     .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
     .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
     .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
@@ -40,6 +43,9 @@ export function benchCommand(): Command {
     )
     .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
     .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
+    .option('--loop-alarms <n>', 'alarms timed from MQTT reading to alarm, per figure', positiveInt, 200)
+    .option('--loop-stations <n>', 'stations asking the interlock at once', positiveInt, 100)
+    .option('--loop-requests <n>', 'interlock requests per station', positiveInt, 20)
     .action(async (opts: BenchFlags) => {
       const sections = list(opts.sections);
       if (sections.includes('traces')) {
@@ -61,6 +67,15 @@ export function benchCommand(): Command {
           runs: opts.ingestRuns,
           connections: opts.connections,
           stores: ['none', 'kuzu'],
+        });
+      }
+      if (sections.includes('loop')) {
+        const { runLoopBench } = await import('../../bench/loop.ts');
+        await runLoopBench({
+          alarms: opts.loopAlarms,
+          backgroundPerSecond: 200,
+          stations: opts.loopStations,
+          requestsPerStation: opts.loopRequests,
         });
       }
       if (sections.includes('audit')) {

@@ -25,6 +25,7 @@ import type {
   NeighbourFacts,
   NewSpec,
   NewAlarm,
+  ItemProgress,
   AcknowledgeAlarm,
   ControlLimitRecord,
   NewControlLimits,
@@ -48,6 +49,7 @@ import { KuzuHolds } from './holds.ts';
 import { MemoryIndexes, type LoadProgress } from './memory/indexes.ts';
 import { KuzuRecalls } from './recall.ts';
 import { KuzuSpecsAlarms } from './specs-alarms.ts';
+import { KuzuLoop } from './loop.ts';
 import { KuzuTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
 
@@ -66,6 +68,7 @@ export class KuzuStore implements GraphStore {
   private readonly history: KuzuHistory;
   private readonly holdStore: KuzuHolds;
   private readonly specsAlarms: KuzuSpecsAlarms;
+  private readonly loop: KuzuLoop;
   private readonly admin: KuzuAdmin;
 
   private constructor(
@@ -77,6 +80,7 @@ export class KuzuStore implements GraphStore {
     this.history = new KuzuHistory(db);
     this.holdStore = new KuzuHolds(db, memory, this.traces);
     this.specsAlarms = new KuzuSpecsAlarms(db, memory);
+    this.loop = new KuzuLoop(db);
     this.admin = new KuzuAdmin(db);
   }
 
@@ -164,6 +168,9 @@ export class KuzuStore implements GraphStore {
   }
   escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null> {
     return this.specsAlarms.escalateAlarm(req);
+  }
+  itemProgress(id: string): Promise<ItemProgress> {
+    return this.loop.itemProgress(id);
   }
   setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
     return this.specsAlarms.setAlarmHold(req);

@@ -22,6 +22,7 @@ import type {
   NeighbourFacts,
   NewSpec,
   NewAlarm,
+  ItemProgress,
   AcknowledgeAlarm,
   ControlLimitRecord,
   NewControlLimits,
@@ -44,6 +45,7 @@ import { Neo4jHistory } from './history.ts';
 import { Neo4jHolds } from './holds.ts';
 import { Neo4jRecalls } from './recall.ts';
 import { Neo4jSpecsAlarms } from './specs-alarms.ts';
+import { Neo4jLoop } from './loop.ts';
 import { Neo4jTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
 
@@ -56,6 +58,7 @@ export class Neo4jStore implements GraphStore {
   private readonly history: Neo4jHistory;
   private readonly holdStore: Neo4jHolds;
   private readonly specsAlarms: Neo4jSpecsAlarms;
+  private readonly loop: Neo4jLoop;
   private readonly admin: Neo4jAdmin;
 
   private constructor(private readonly conn: Neo4jConnection) {
@@ -64,6 +67,7 @@ export class Neo4jStore implements GraphStore {
     this.history = new Neo4jHistory(conn);
     this.holdStore = new Neo4jHolds(conn, this.traces);
     this.specsAlarms = new Neo4jSpecsAlarms(conn);
+    this.loop = new Neo4jLoop(conn);
     this.admin = new Neo4jAdmin(conn);
   }
 
@@ -136,6 +140,9 @@ export class Neo4jStore implements GraphStore {
   }
   escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null> {
     return this.specsAlarms.escalateAlarm(req);
+  }
+  itemProgress(id: string): Promise<ItemProgress> {
+    return this.loop.itemProgress(id);
   }
   setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
     return this.specsAlarms.setAlarmHold(req);

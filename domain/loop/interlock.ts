@@ -63,7 +63,7 @@ export function parseInterlockRequest(raw: unknown): z.output<typeof InterlockRe
 export const MAINTENANCE_CACHE_MS = 5_000;
 
 export interface InterlockDeps {
-  store: Pick<GraphStore, 'holds' | 'itemRecord' | 'qualityFacts'>;
+  store: Pick<GraphStore, 'itemProgress' | 'qualityFacts'>;
   audit: Pick<AuditTrail, 'append'>;
   config: () => QualityConfig;
   now?: () => number;
@@ -93,14 +93,14 @@ export class Interlock {
     const item = normaliseId(req.item);
     const config = this.d.config();
     const reasons: InterlockReason[] = [];
-    const [holds, record] = await Promise.all([this.d.store.holds({ item, status: 'active' }), this.d.store.itemRecord(item)]);
-    for (const h of holds) reasons.push({ code: 'HELD', message: `${item} is on hold ${h.id}: ${h.reason}` });
+    const record = await this.d.store.itemProgress(item);
+    for (const h of record.holds) reasons.push({ code: 'HELD', message: `${item} is on hold ${h.id}: ${h.reason}` });
 
     const product = productOf(item);
     const routing = config.routings.find((r) => r.product === product) ?? config.routings.find((r) => r.product === '*');
     if (routing) {
       const at = routing.steps.findIndex((s) => s.step === req.step);
-      const ops = [...(record?.operations ?? [])].sort((a, b) => ms(a.endTime) - ms(b.endTime));
+      const ops = [...record.operations].sort((a, b) => ms(a.endTime) - ms(b.endTime));
       if (at === -1) {
         reasons.push({
           code: 'STEP_NOT_IN_ROUTING',
@@ -113,7 +113,7 @@ export class Interlock {
             code: 'OUT_OF_ORDER',
             message: `${item} has already been through ${later.step}, which comes after ${req.step}`,
           });
-        const inspections = [...(record?.inspections ?? [])].sort((a, b) => ms(a.eventTime) - ms(b.eventTime));
+        const inspections = [...record.inspections].sort((a, b) => ms(a.eventTime) - ms(b.eventTime));
         /** When the last operation of a step ended (-Infinity when it never ran). */
         const ranAt = (step: string) => ms(ops.filter((o) => o.step === step).at(-1)?.endTime ?? null);
         for (let k = 0; k < at; k++) {

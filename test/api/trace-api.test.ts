@@ -202,6 +202,7 @@ function failingStore(error: Error): GraphStore {
     acknowledgeAlarm: fail,
     escalateAlarm: fail,
     setAlarmHold: fail,
+    itemProgress: fail,
     saveControlLimits: fail,
     controlLimits: fail,
     alarms: fail,

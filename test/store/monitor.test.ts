@@ -104,7 +104,9 @@ for (const backend of backends()) {
       const a = await store.openAlarm(alarm('A-20', '2026-03-03T10:00:00.000Z', 'OVEN-NEW'));
       expect(a.id).toBe('A-20');
       // The reading's batch arrives after the alarm and names the same equipment.
-      await store.applyEvents([ev({ kind: 'reading', eventId: 'rd-new', equipmentId: 'OVEN-NEW', parameter: 'zone1_temp', value: 170 })]);
+      await store.applyEvents([
+        ev({ kind: 'reading', eventId: 'rd-new', equipmentId: 'OVEN-NEW', parameter: 'zone1_temp', value: 170 }),
+      ]);
       expect((await store.alarms({ equipmentId: 'OVEN-NEW' })).map((x) => x.id)).toEqual(['A-20']);
     });
 
@@ -114,8 +116,17 @@ for (const backend of backends()) {
       const esc = await store.escalateAlarm({ id: 'A-30', at: '2026-03-04T10:10:00.000Z' });
       expect(esc?.escalatedAt).toBe('2026-03-04T10:10:00.000Z');
       expect(await store.escalateAlarm({ id: 'A-30', at: '2026-03-04T10:20:00.000Z' })).toBeNull();
-      const ack = await store.acknowledgeAlarm({ id: 'A-31', by: 'qe', at: '2026-03-04T10:01:00.000Z', comment: 'checking oven' });
-      expect(ack).toMatchObject({ acknowledgedBy: 'qe', ackComment: 'checking oven', acknowledgedAt: '2026-03-04T10:01:00.000Z' });
+      const ack = await store.acknowledgeAlarm({
+        id: 'A-31',
+        by: 'qe',
+        at: '2026-03-04T10:01:00.000Z',
+        comment: 'checking oven',
+      });
+      expect(ack).toMatchObject({
+        acknowledgedBy: 'qe',
+        ackComment: 'checking oven',
+        acknowledgedAt: '2026-03-04T10:01:00.000Z',
+      });
       expect(await store.acknowledgeAlarm({ id: 'A-31', by: 'x', at: '2026-03-04T10:02:00.000Z', comment: 'again' })).toBeNull();
       expect(await store.escalateAlarm({ id: 'A-31', at: '2026-03-04T10:10:00.000Z' })).toBeNull();
       await store.setAlarmHold({ id: 'A-31', holdId: 'H-1' });
@@ -141,6 +152,42 @@ for (const backend of backends()) {
       expect([v1.version, v2.version, other.version]).toEqual([1, 2, 1]);
       expect(await store.controlLimits({ parameter: 'zone1_temp' })).toEqual([other, v2]);
       expect(await store.controlLimits({ equipmentId: 'OVEN-1', history: true })).toEqual([v1, v2]);
+    });
+
+    it('itemProgress gives an item its operations (in and out), inspections and active holds only', async () => {
+      await store.applyEvents([
+        ev({
+          kind: 'operation',
+          eventId: 'ip-1',
+          operationId: 'OP-IP-1',
+          step: 'print',
+          station: 'S',
+          inputs: [{ id: 'PCB-LOT' }],
+          outputs: [{ id: 'BRD-1', type: 'unit' }],
+        }),
+        ev({
+          kind: 'operation',
+          eventId: 'ip-2',
+          operationId: 'OP-IP-2',
+          step: 'reflow',
+          station: 'S',
+          inputs: [{ id: 'BRD-1' }],
+          outputs: [],
+          result: 'fail',
+        }),
+        ev({ kind: 'inspection', eventId: 'ip-3', id: 'BRD-1', result: 'fail', defects: ['TOMBSTONE'] }),
+      ]);
+      await store.placeHold({ id: 'H-IP-1', items: ['BRD-1'], reason: 'r1', by: 'qe', at: '2026-03-05T08:00:00.000Z' });
+      await store.placeHold({ id: 'H-IP-2', items: ['BRD-1'], reason: 'r2', by: 'qe', at: '2026-03-05T08:00:00.000Z' });
+      await store.releaseHold({ id: 'H-IP-2', by: 'qe', at: '2026-03-05T09:00:00.000Z', meaning: 'ok' });
+      const p = await store.itemProgress('BRD-1');
+      expect(p.operations.map((o) => [o.id, o.step, o.result]).sort()).toEqual([
+        ['OP-IP-1', 'print', null],
+        ['OP-IP-2', 'reflow', 'fail'],
+      ]);
+      expect(p.inspections.map((i) => [i.result, i.defects])).toEqual([['fail', ['TOMBSTONE']]]);
+      expect(p.holds).toEqual([{ id: 'H-IP-1', reason: 'r1' }]);
+      expect(await store.itemProgress('NOBODY')).toEqual({ operations: [], inspections: [], holds: [] });
     });
   });
 }
