@@ -211,6 +211,16 @@ async function benchInterlock(work: string, o: LoopBenchOptions): Promise<LoopBe
         result: n % 17 === 0 ? 'fail' : 'pass',
       });
     }
+    // Maintained an hour ago: most answers allow; held boards and failed inspections are refused.
+    events.push({
+      kind: 'maintenance',
+      eventId: 'pm-assy',
+      eventTime: at(0),
+      equipmentId: 'ASSY-1',
+      type: 'maintenance',
+      startTime: at(0),
+      endTime: at(60),
+    });
     await store.applyEvents(events.map((e) => CanonicalEvent.parse(e)));
     for (let h = 0; h < 20; h++)
       await store.placeHold({ id: `H-B-${h}`, items: [board(h * 97)], reason: 'bench', by: 'bench', at: at(0) });
@@ -238,8 +248,10 @@ async function benchInterlock(work: string, o: LoopBenchOptions): Promise<LoopBe
     const url = api.url.replace(/\/graphql$/, '/interlock');
     const out: LoopBenchResult['interlock'] = [];
 
+    let denied = 0;
     const run = async (via: 'http' | 'mqtt', ask: (station: number, i: number) => Promise<void>) => {
       const times: number[] = [];
+      denied = 0;
       const start = performance.now();
       await Promise.all(
         Array.from({ length: o.stations }, async (_, s) => {
@@ -252,7 +264,9 @@ async function benchInterlock(work: string, o: LoopBenchOptions): Promise<LoopBe
       );
       const seconds = (performance.now() - start) / 1000;
       out.push({ via, stations: o.stations, perSecond: times.length / seconds, latency: percentiles(times) });
-      log(`bench loop: interlock over ${via}: ${times.length} requests from ${o.stations} stations in ${seconds.toFixed(1)} s`);
+      log(
+        `bench loop: interlock over ${via}: ${times.length} requests from ${o.stations} stations in ${seconds.toFixed(1)} s, ${denied} denied`,
+      );
     };
     const body = (s: number, i: number) =>
       JSON.stringify({ item: board((s * 131 + i * 7) % boards), step: 'final-assembly', station: 'ASSY', operator: `OP-${s}` });
@@ -264,7 +278,7 @@ async function benchInterlock(work: string, o: LoopBenchOptions): Promise<LoopBe
         body: body(s, i),
       });
       if (res.status !== 200) throw new Error(`interlock answered ${res.status}`);
-      await res.json();
+      if (!((await res.json()) as { allow: boolean }).allow) denied++;
     });
 
     const clients: MqttClient[] = await Promise.all(
@@ -276,7 +290,10 @@ async function benchInterlock(work: string, o: LoopBenchOptions): Promise<LoopBe
     const waiting = new Map<string, () => void>();
     await Promise.all(
       clients.map(async (c, s) => {
-        c.on('message', (_t, _p, packet) => waiting.get(packet.properties?.correlationData?.toString() ?? '')?.());
+        c.on('message', (_t, payload, packet) => {
+          if (!(JSON.parse(payload.toString()) as { allow: boolean }).allow) denied++;
+          waiting.get(packet.properties?.correlationData?.toString() ?? '')?.();
+        });
         await c.subscribeAsync(`tracegraph/v1/site1/line1/S${s}/interlock/res`, { qos: 1 });
       }),
     );
