@@ -64,7 +64,7 @@ export const builder = new SchemaBuilder<{
   // IDs are strings in tracegraph (EPC URNs, Digital Links, plant ids); graphql-js coerces a
   // number given for an ID to its string form, so resolvers only ever see strings.
   Scalars: { ID: { Input: string; Output: string } };
-  // Non-null unless a field says otherwise: the contract in DESIGN.md is `Trace!`, `[Item!]!`, `ID!`.
+  // Non-null unless a field says otherwise: the contract with clients (docs/api.md) is `Trace!`, `[Item!]!`, `ID!`.
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,

@@ -17,6 +17,8 @@ import { hasScope } from '../domain/auth/roles.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
+import { reportDownloads } from './report-downloads.ts';
+import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
@@ -195,6 +197,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     { path: '/graphql', handle: graphql },
     { path: '/interlock', methods: ['POST'], handle: interlock },
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
+    { path: REPORTS_PATH, methods: ['GET', 'HEAD'], handle: reportDownloads(opts.dataDir, auth, audit) },
     { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
     { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
   ];

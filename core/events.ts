@@ -1,6 +1,6 @@
 /**
  * The canonical event model: the one shape every source (MQTT, OPC UA, EPCIS, CSV, the CLI)
- * is turned into before anything touches the graph. The wire form is the table in DESIGN.md;
+ * is turned into before anything touches the graph. The wire form is in docs/events-and-model.md;
  * `context` and `errorDeclaration` carry what EPCIS documents add, so nothing the graph or a
  * later EPCIS query needs is lost on the way in.
  */

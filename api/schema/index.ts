@@ -13,6 +13,7 @@ import './genealogy.ts';
 import './quality.ts';
 import './monitor.ts';
 import './loop.ts';
+import './reports.ts';
 
 let schema: GraphQLSchema | undefined;
 
