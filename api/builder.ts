@@ -13,8 +13,7 @@ import type { GraphStore } from '../cypher/port.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type { AuditTrail } from '../domain/audit/trail.ts';
 import type { LiveBus } from '../domain/live/bus.ts';
-import type { QualityConfigStore } from '../domain/loop/config.ts';
-import type { Interlock } from '../domain/loop/interlock.ts';
+import type { LoopServices } from '../domain/loop/services.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import { hasScope, rolesWith, SCOPES, type Principal, type Scope } from '../domain/auth/roles.ts';
 
@@ -34,11 +33,6 @@ export interface ApiContext {
   live?: LiveBus;
   /** The quality loop: its versioned configuration and the interlock (the server always sets them). */
   loop?: LoopServices;
-}
-
-export interface LoopServices {
-  config: QualityConfigStore;
-  interlock: Interlock;
 }
 
 /** The context inside a field that required a scope: a principal is certain there. */

@@ -10,9 +10,9 @@ import { closeServer, listen } from './http-listen.ts';
 import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
 import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
-import type { ApiContext, LoopServices } from './builder.ts';
-import { QualityConfigStore } from '../domain/loop/config.ts';
-import { Interlock } from '../domain/loop/interlock.ts';
+import type { ApiContext } from './builder.ts';
+import type { LoopServices } from '../domain/loop/services.ts';
+import { loopServices } from '../domain/loop/services.ts';
 import { hasScope } from '../domain/auth/roles.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
@@ -78,12 +78,6 @@ async function health(store: GraphStore, res: ServerResponse): Promise<void> {
     // A load balancer takes the instance out of rotation on 503; the reason is for the operator.
     sendJson(res, 503, { status: 'unavailable', backend: store.backend, reason: e instanceof Error ? e.message : String(e) });
   }
-}
-
-/** The quality configuration of a data directory and an interlock over it. */
-export function loopServices(store: GraphStore, audit: AuditTrail, dataDir: string): LoopServices {
-  const config = new QualityConfigStore(dataDir);
-  return { config, interlock: new Interlock({ store, audit, config: () => config.current().config }) };
 }
 
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {

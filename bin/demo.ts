@@ -17,7 +17,7 @@ import { startMqttWorker, type MqttWorker } from '../ingest/mqtt/worker.ts';
 import { startOpcuaWorker, type OpcuaWorker } from '../ingest/opcua/worker.ts';
 import { Monitor } from '../ingest/monitor/monitor.ts';
 import { demoQualityConfig, seedDemoControlLimits, seedRoutingSpecs } from '../ingest/monitor/seed.ts';
-import { loopServices } from '../api/server.ts';
+import { loopServices } from '../domain/loop/services.ts';
 import { seedQualityConfig, lineOf } from '../domain/loop/config.ts';
 import { startAlarmPublisher } from '../ingest/mqtt/alarm-publisher.ts';
 import { startInterlockResponder } from '../ingest/mqtt/interlock-responder.ts';
@@ -194,7 +194,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     // request/response (aedes speaks 3.1.1: correlationId in the payload).
     const alarms = await startAlarmPublisher({
       url: broker.url,
-      site: routing.site,
+      site: config().site,
       bus: live,
       lineOf: (e) => lineOf(config(), e),
       store,

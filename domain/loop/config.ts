@@ -42,6 +42,8 @@ export const RoutingStep = z.object({
 
 export const QualityConfig = z
   .object({
+    /** The site level of the MQTT topics alarms are published on. */
+    site: code.default('site1'),
     alarmPolicies: z.array(AlarmPolicy).default([]),
     routings: z
       .array(z.object({ product: code, steps: z.array(RoutingStep).min(1, 'a routing needs at least one step') }))

@@ -62,6 +62,7 @@ export async function seedRoutingSpecs(
 export function demoQualityConfig(routing: Routing): QualityConfigInput {
   const operators = [...new Set(routing.shifts.flat())];
   return {
+    site: routing.site,
     alarmPolicies: [
       { rule: 'spc', severity: 'warning', action: 'alarm' },
       { rule: 'spec', severity: 'major', action: 'alarm', escalateAfterSeconds: 300 },
