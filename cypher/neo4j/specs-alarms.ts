@@ -73,7 +73,9 @@ export class Neo4jSpecsAlarms implements SpecAlarmStore {
     } catch (e) {
       // Another worker stored the same key between our check and our write: the constraint
       // alarm_open_key refused ours; theirs is the alarm.
-      if (!String((e as { code?: string }).code ?? '').includes('ConstraintValidationFailed')) throw e;
+      // connection.ts wraps driver errors; the driver's code is on the cause and in the message.
+      const cause = (e as { cause?: { code?: string } }).cause;
+      if (!`${cause?.code ?? ''} ${(e as Error).message}`.includes('ConstraintValidationFailed')) throw e;
       existing = await create();
     }
     if (existing === null) return record;
