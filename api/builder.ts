@@ -29,6 +29,8 @@ export interface ApiContext {
   dataDir: string;
   /** The caller's address (the TCP peer), for the failed-login limits; undefined in bare-schema tests. */
   clientAddress?: string;
+  /** The signed-in session (an opaque id of the key or token used): signatures' failed-password limits are per session. */
+  session?: string;
   /** Subscriptions' events (api/live); the server always sets it, bare-schema tests may not. */
   live?: LiveBus;
   /** The quality loop: its versioned configuration and the interlock (the server always sets them). */

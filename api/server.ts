@@ -24,6 +24,7 @@ import { AuditTrail } from '../domain/audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
+import type { FailedAuthLimits } from './auth/failed-auth.ts';
 import type { LoginLimits } from '../domain/auth/throttle.ts';
 import { UserStore } from '../domain/auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
@@ -55,6 +56,10 @@ export interface ApiServerOptions {
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
   loginLimits?: Partial<LoginLimits>;
+  /** Failed key checks: audit aggregation window and per-address limit (defaults in auth/failed-auth.ts). */
+  failedAuthLimits?: Partial<FailedAuthLimits>;
+  /** Origins allowed to call /graphql from a browser with credentials (CORS); default none (same-origin only). */
+  corsOrigins?: readonly string[];
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
   live?: LiveBus;
   /** The quality configuration and interlock (default: from the data directory). */
@@ -88,16 +93,19 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, {
     devKey: opts.devKey,
     loginLimits: opts.loginLimits,
+    failedAuthLimits: opts.failedAuthLimits,
   });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
   const loop = opts.loop ?? loopServices(store, audit, opts.dataDir);
+  const corsOrigins = new Set(opts.corsOrigins ?? []);
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     context: ({ request, clientAddress }): ApiContext => ({
       store,
       principal: gate.principalOf(request),
+      session: gate.sessionOf(request),
       auth,
       audit,
       dataDir: opts.dataDir,
@@ -105,6 +113,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       live,
       loop,
     }),
+    // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && corsOrigins.has(origin) ? { origin: [origin], credentials: true } : false;
+    },
     graphiql: process.env.NODE_ENV !== 'production',
     landingPage: false,
     // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."
@@ -205,7 +218,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const ws = attachWebSocket(server, yoga, {
     path: '/graphql',
     auth,
-    context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live, loop }),
+    context: (principal, clientAddress, session) => ({
+      store,
+      principal,
+      auth,
+      audit,
+      dataDir: opts.dataDir,
+      clientAddress,
+      session,
+      live,
+      loop,
+    }),
   });
 
   const base = await listen(server, opts.port, host);
@@ -216,6 +239,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
+      await auth.close();
     },
   };
 }

@@ -37,6 +37,15 @@ const wholeNumber = (min: number, max?: number) => {
   return max === undefined ? n : n.max(max, { error: `must be ${max} or less` });
 };
 const text = () => z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' });
+/** Exactly an origin as a browser sends it in `Origin`: scheme, host and port, nothing else. */
+const isOrigin = (o: string): boolean => {
+  try {
+    const origin = new URL(o).origin;
+    return origin === o && origin !== 'null';
+  } catch {
+    return false;
+  }
+};
 const flag = () => z.boolean({ error: 'must be true or false (in the environment also 1/0, yes/no, on/off)' });
 
 export const ConfigSchema = z
@@ -56,6 +65,28 @@ export const ConfigSchema = z
       default: '64',
       description: 'Largest EPCIS document `POST /epcis/capture` takes, MiB; larger ones get 413.',
     }),
+    corsOrigins: setting(
+      z
+        .union([z.array(z.string()), z.string()], { error: 'must be a list of origins (comma-separated in the variable)' })
+        .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim()).filter(Boolean))
+        .pipe(
+          z.array(z.string()).superRefine((list, ctx) => {
+            for (const o of list)
+              if (!isOrigin(o))
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `${JSON.stringify(o)} is not an origin; write scheme, host and port only, e.g. https://mes.example.com`,
+                });
+          }),
+        )
+        .default([]),
+      {
+        env: 'TRACEGRAPH_CORS_ORIGINS',
+        default: '(none)',
+        description:
+          'Origins (`https://host[:port]`; comma-separated in the variable) whose pages may call `/graphql` from a browser with credentials (CORS). The web app is same-origin and needs none.',
+      },
+    ),
     devKey: setting(text().optional(), {
       env: 'TRACEGRAPH_DEV_KEY',
       secret: true,
@@ -204,8 +235,13 @@ export const ConfigSchema = z
         }),
         lockoutSeconds: setting(wholeNumber(1).optional(), {
           env: 'TRACEGRAPH_LOGIN_LOCKOUT_SECONDS',
+          default: '60',
+          description: 'How long the first lockout of a name, address or signing session lasts; each further one doubles.',
+        }),
+        maxLockoutSeconds: setting(wholeNumber(1).optional(), {
+          env: 'TRACEGRAPH_LOGIN_MAX_LOCKOUT_SECONDS',
           default: '900',
-          description: 'How long a locked-out name or address is refused.',
+          description: 'The longest lockout, and the quiet time after which lockouts start short again.',
         }),
       })
       .strict()
@@ -215,6 +251,7 @@ export const ConfigSchema = z
         maxFailuresPerAddress: l.maxFailuresPerAddress,
         windowMs: l.windowSeconds === undefined ? undefined : l.windowSeconds * 1000,
         lockoutMs: l.lockoutSeconds === undefined ? undefined : l.lockoutSeconds * 1000,
+        maxLockoutMs: l.maxLockoutSeconds === undefined ? undefined : l.maxLockoutSeconds * 1000,
       }))
       .prefault({}),
   })

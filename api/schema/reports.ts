@@ -12,6 +12,7 @@ import { REPORT_KINDS, type ReportFormat } from '../../reports/document.ts';
 import { generateReport, type GeneratedReport, type ReportRequest } from '../../reports/generate.ts';
 import { LANGS } from '../../reports/i18n.ts';
 import { builder } from '../builder.ts';
+import { PRIVATE_DIR_MODE } from '../../core/private-files.ts';
 
 /** Where the API writes reports, and the URL path they are downloaded from. */
 export const REPORTS_DIR = 'reports';
@@ -126,7 +127,8 @@ builder.mutationFields((t) => ({
         }
       }
       const dir = join(ctx.dataDir, REPORTS_DIR);
-      await mkdir(dir, { recursive: true });
+      // Reports hold what the data directory holds: owner-only like it (core/private-files.ts).
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const name = `${req.kind}-${randomUUID()}`;
       const r = await generateReport(req, {
         store: ctx.store,

@@ -24,6 +24,7 @@ export async function serve(opts: { port: number; host: string; data?: string })
         devKey: config.devKey,
         maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
         loginLimits: config.login,
+        corsOrigins: config.corsOrigins,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

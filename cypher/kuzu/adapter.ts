@@ -8,7 +8,8 @@
  * - memory/: the in-memory indexes, read at open and told of each batch after its commit;
  * - trace.ts, recall.ts, history.ts, holds.ts, specs-alarms.ts, admin.ts: the query families.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { makePrivateDir, makePrivateFiles } from '../../core/private-files.ts';
 import { join } from 'node:path';
 import { TracegraphError } from '../../core/errors.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
@@ -118,13 +119,15 @@ export class KuzuStore implements GraphStore {
 
   private static async connect(opts: KuzuOptions): Promise<{ db: KuzuConnection; memory: MemoryIndexes }> {
     const db = await KuzuConnection.open(join(opts.dataDir, DB_FILE), opts.dataDir, opts.bufferMb ?? DEFAULT_BUFFER_MB);
+    // Kuzu creates its files with the process umask: owner-only like the rest of the data directory.
+    makePrivateFiles(opts.dataDir, DB_FILE);
     const memory = new MemoryIndexes();
     await memory.load(db, opts.onProgress);
     return { db, memory };
   }
 
   static async open(opts: KuzuOptions): Promise<KuzuStore> {
-    mkdirSync(opts.dataDir, { recursive: true });
+    makePrivateDir(opts.dataDir);
     const { db, memory } = await KuzuStore.connect(opts);
     return new KuzuStore(opts, db, memory);
   }

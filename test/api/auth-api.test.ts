@@ -50,7 +50,8 @@ describe('API authentication, roles, signatures and audit trail', () => {
     trail = new AuditTrail(dataDir);
     users = new UserStore(dataDir, trail);
     for (const role of ROLES) keys[role] = await users.add({ name: `${role}-1`, role, password: password(role), by: 'test' });
-    server = await createApiServer({ store, port: 0, dataDir, devKey: DEV_KEY });
+    // Every failed key check its own window: these tests read each one's entry (test/security covers the aggregation).
+    server = await createApiServer({ store, port: 0, dataDir, devKey: DEV_KEY, failedAuthLimits: { windowMs: 1 } });
   });
   afterAll(async () => {
     await server?.close();

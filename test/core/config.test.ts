@@ -157,7 +157,9 @@ describe('configuration from file and environment', () => {
     for (const s of SETTINGS) {
       expect(doc, s.env).toMatch(new RegExp(`\\| \`${s.key.replace('.', '\\.')}\` \\| \`${s.env}\` \\|`));
       // The file form and the variable form of the same setting give the same value.
-      const value = s.type === 'number' ? 7 : s.type === 'boolean' ? true : 'x-value';
+      // corsOrigins takes origins only
+      const value =
+        s.type === 'number' ? 7 : s.type === 'boolean' ? true : s.key === 'corsOrigins' ? 'https://x.example' : 'x-value';
       const fileContent: Record<string, unknown> = {};
       const [a, b] = s.key.split('.') as [string, string | undefined];
       const section = { neo4j: { uri: 'bolt://db:7687' }, mqtt: { url: 'mqtt://b:1883' }, opcua: { mappingFile: 'm.json' } };
