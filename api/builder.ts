@@ -14,6 +14,7 @@ import { TracegraphError } from '../core/errors.ts';
 import { valueFromASTUntyped } from 'graphql';
 import type { AuditTrail, JsonValue } from '../domain/audit/trail.ts';
 import type { LiveBus } from '../domain/live/bus.ts';
+import type { LoopServices } from '../domain/loop/services.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 import { hasScope, rolesWith, SCOPES, type Principal, type Scope } from '../domain/auth/roles.ts';
 
@@ -33,6 +34,8 @@ export interface ApiContext {
   session?: string;
   /** Subscriptions' events (api/live); the server always sets it, bare-schema tests may not. */
   live?: LiveBus;
+  /** The quality loop: its versioned configuration and the interlock (the server always sets them). */
+  loop?: LoopServices;
 }
 
 /** The context inside a field that required a scope: a principal is certain there. */

@@ -12,6 +12,10 @@ import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, renderGraphiQL } from './graphiql
 import type { GraphStore } from '../cypher/port.ts';
 import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import type { ApiContext } from './builder.ts';
+import type { LoopServices } from '../domain/loop/services.ts';
+import { loopServices } from '../domain/loop/services.ts';
+import { hasScope } from '../domain/auth/roles.ts';
+import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
@@ -59,6 +63,8 @@ export interface ApiServerOptions {
   corsOrigins?: readonly string[];
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
   live?: LiveBus;
+  /** The quality configuration and interlock (default: from the data directory). */
+  loop?: LoopServices;
 }
 
 export interface ApiServer {
@@ -92,6 +98,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
+  const loop = opts.loop ?? loopServices(store, audit, opts.dataDir);
   const corsOrigins = new Set(opts.corsOrigins ?? []);
   const graphiql = process.env.NODE_ENV !== 'production';
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
@@ -106,6 +113,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       dataDir: opts.dataDir,
       clientAddress,
       live,
+      loop,
     }),
     // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
     cors: (request) => {
@@ -172,9 +180,34 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           guard: epcisGuard(auth, audit),
         });
 
+  // The interlock for stations that speak HTTP: the same check as GraphQL `interlock` and MQTT.
+  async function interlock(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const who = await auth.authenticate(req.headers.authorization);
+    if (!who.principal) return sendJson(res, 401, { error: who.reason, code: 'UNAUTHENTICATED' });
+    if (!hasScope(who.principal.role, 'capture') && !hasScope(who.principal.role, 'readMonitor'))
+      return sendJson(res, 403, { error: `role ${who.principal.role} may not ask the interlock`, code: 'FORBIDDEN' });
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+    } catch (e) {
+      const message =
+        e instanceof BodyTooLarge
+          ? 'request body over 64 KiB'
+          : 'the body is not JSON: send {"item", "step", "station", "operator"?}';
+      return sendJson(res, e instanceof BodyTooLarge ? 413 : 400, { error: message, code: 'BAD_INPUT' });
+    }
+    try {
+      sendJson(res, 200, await loop.interlock.check(body));
+    } catch (e) {
+      if (e instanceof TracegraphError && e.code === 'BAD_INPUT') return sendJson(res, 400, { error: e.message, code: e.code });
+      throw e;
+    }
+  }
+
   const routes: Route[] = [
     { path: '/graphql', handle: graphql },
     ...(graphiql ? [{ path: GRAPHIQL_ASSETS_PATH, methods: ['GET', 'HEAD'], handle: graphiqlAssets }] : []),
+    { path: '/interlock', methods: ['POST'], handle: interlock },
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
     { path: REPORTS_PATH, methods: ['GET', 'HEAD'], handle: reportDownloads(opts.dataDir, auth, audit) },
     { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
@@ -199,6 +232,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       clientAddress,
       session,
       live,
+      loop,
     }),
   });
 

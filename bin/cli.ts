@@ -72,7 +72,7 @@ program
   .addOption(
     new Option(
       '--drift-after <seconds>',
-      'after this many seconds, drift the oven zone 3 temperature of REFLOW-1 out of spec (the monitor raises an alarm)',
+      'after this many seconds, drift the oven zone 3 temperature of REFLOW-1 out of spec: an SPC signal, a spec alarm, the boards reflowed meanwhile held, the AOI interlock denied (docs/quality-loop.md)',
     ).argParser(positiveInt),
   )
   .addHelpText('after', '\nThe development API key is TRACEGRAPH_DEV_KEY when set, else a random one printed at start.')
@@ -175,7 +175,7 @@ program
   .option('--runs <n>', 'traces per measurement', positiveInt, 20)
   .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
   .option('--out <file>', 'also write the trace results as JSON here')
-  .option('--sections <list>', 'comma-separated: traces,ingest,audit,report', 'traces,ingest,audit,report')
+  .option('--sections <list>', 'comma-separated: traces,ingest,audit,report,loop', 'traces,ingest,audit,report,loop')
   .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
   .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
   .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
@@ -189,6 +189,9 @@ program
   .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
   .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
   .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)
+  .option('--loop-alarms <n>', 'alarms timed from MQTT reading to alarm, per figure (section loop)', positiveInt, 200)
+  .option('--loop-stations <n>', 'stations asking the interlock at once (section loop)', positiveInt, 100)
+  .option('--loop-requests <n>', 'interlock requests per station (section loop)', positiveInt, 20)
   .action(async (opts: BenchFlags) => (await import('./commands/bench.ts')).bench(opts));
 
 program

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AuditTrail } from '../domain/audit/trail.ts';
-import { createLiveBus, liveMonitorHooks, publishCommitted } from '../domain/live/bus.ts';
+import { createLiveBus, liveMonitorHooks, publishCommitted, type LiveBus } from '../domain/live/bus.ts';
 import { IngestMetrics } from '../ingest/pipeline/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { loadConfig } from '../core/config.ts';
@@ -16,7 +16,12 @@ import type { GraphStore, StoreStats } from '../cypher/port.ts';
 import { startMqttWorker, type MqttWorker } from '../ingest/mqtt/worker.ts';
 import { startOpcuaWorker, type OpcuaWorker } from '../ingest/opcua/worker.ts';
 import { Monitor } from '../ingest/monitor/monitor.ts';
-import { seedRoutingSpecs } from '../ingest/monitor/seed.ts';
+import { demoQualityConfig, seedDemoControlLimits, seedRoutingSpecs } from '../ingest/monitor/seed.ts';
+import { loopServices } from '../domain/loop/services.ts';
+import { seedQualityConfig, lineOf } from '../domain/loop/config.ts';
+import { startAlarmPublisher } from '../ingest/mqtt/alarm-publisher.ts';
+import { startInterlockResponder } from '../ingest/mqtt/interlock-responder.ts';
+import mqtt from 'mqtt';
 import { allCommitted, Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../ingest/simulator/broker.ts';
 import { startSimulatedPlant, type SimulatedPlant } from '../ingest/simulator/plant.ts';
@@ -33,6 +38,8 @@ export interface DemoOptions {
   /** Default: the `devKey` setting (TRACEGRAPH_DEV_KEY), else a random key. */
   devKey?: string;
   warn?: (message: string) => void;
+  /** Told what the quality loop does (alarms, holds, the AOI interlock), one line each. */
+  onLoop?: (line: string) => void;
 }
 
 export interface Demo {
@@ -48,6 +55,64 @@ export interface Demo {
   counts(): { accepted: number; rejected: number };
   /** Stops the plant and the workers, writes what they logged to the graph, then closes everything. */
   close(): Promise<void>;
+}
+
+/**
+ * Tells the person watching the demo what the loop does: alarms raised, escalated and cleared,
+ * holds placed and grown; and, for the first board an alarm holds, asks the AOI station's interlock
+ * over MQTT (as the AOI scanner would) and reports the answer.
+ */
+async function narrateLoop(live: LiveBus, url: string, site: string, say: (line: string) => void): Promise<() => Promise<void>> {
+  const station = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: 'tracegraph-demo-aoi-station' });
+  const res = `tracegraph/v1/${site}/line1/line1-AOI/interlock/res`;
+  await station.subscribeAsync(res, { qos: 1 });
+  station.on('message', (_t, payload) => {
+    const a = JSON.parse(payload.toString()) as {
+      allow: boolean;
+      reasons: { code: string; message: string }[];
+      correlationId?: string;
+    };
+    say(
+      `AOI interlock for ${a.correlationId}: ${a.allow ? 'allowed' : `DENIED (${a.reasons.map((r) => `${r.code}: ${r.message}`).join('; ')})`}`,
+    );
+  });
+  const asked = new Set<string>();
+  const subs = [
+    live.subscribe('alarmRaised'),
+    live.subscribe('alarmChanged'),
+    live.subscribe('alarmCleared'),
+    live.subscribe('holdChanged'),
+  ] as const;
+  const loops = [
+    (async () => {
+      for await (const a of subs[0]) say(`ALARM ${a.severity} ${a.rule} ${a.id}: ${a.message}`);
+    })(),
+    (async () => {
+      for await (const a of subs[1]) if (a.escalatedAt) say(`ESCALATED ${a.id}: unacknowledged since ${a.raisedAt}`);
+    })(),
+    (async () => {
+      for await (const a of subs[2]) say(`cleared ${a.id} (${a.rule} ${a.parameter} on ${a.equipmentId}) at ${a.clearValue}`);
+    })(),
+    (async () => {
+      for await (const h of subs[3]) {
+        say(`HOLD ${h.id} ${h.status}: ${h.items.length} item(s), ${h.reason}`);
+        const board = h.items.find((i) => i.includes('.022222.'));
+        if (h.status === 'active' && board && !asked.has(h.id)) {
+          asked.add(h.id);
+          await station.publishAsync(
+            `tracegraph/v1/${site}/line1/line1-AOI/interlock/req`,
+            JSON.stringify({ item: board, step: 'aoi', station: 'line1-AOI', correlationId: board }),
+            { qos: 1 },
+          );
+        }
+      }
+    })(),
+  ];
+  return async () => {
+    for (const s of subs) await s.return?.();
+    await Promise.allSettled(loops);
+    await station.endAsync();
+  };
 }
 
 /** How long a stop waits for logged events to reach the graph (the rest is applied on the next start). */
@@ -69,14 +134,21 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     // and the monitor, which raises alarms on it.
     const live = createLiveBus();
     const routing = defaultRouting();
-    await seedRoutingSpecs(store, routing, new AuditTrail(o.dataDir));
-    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), warn });
+    const audit = new AuditTrail(o.dataDir);
+    await seedRoutingSpecs(store, routing, audit);
+    const loop = loopServices(store, audit, o.dataDir);
+    await seedQualityConfig({ config: loop.config, audit }, demoQualityConfig(routing), 'demo start: the simulated plant');
+    await seedDemoControlLimits(store, routing, audit);
+    const config = () => loop.config.current().config;
+    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), config, audit, warn });
     closers.push(() => monitor.close());
     const pipeline = new Pipeline({
       dataDir: o.dataDir,
       store,
       warn,
       observer: metrics,
+      // Readings are judged as soon as they are in the event log; holds follow committed operations.
+      onDurable: monitor.onDurable,
       onCommitted: allCommitted(publishCommitted(live), monitor.onCommitted),
     });
     const unwatch = metrics.watch(pipeline);
@@ -92,7 +164,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     let api: ApiServer;
     try {
-      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics, live });
+      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics, live, loop });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE')
@@ -118,6 +190,28 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       protocolVersion: 4,
       warn,
     });
+    // The loop on MQTT: alarms with retained state per equipment and parameter, the interlock as
+    // request/response (aedes speaks 3.1.1: correlationId in the payload).
+    const alarms = await startAlarmPublisher({
+      url: broker.url,
+      site: config().site,
+      bus: live,
+      lineOf: (e) => lineOf(config(), e),
+      store,
+      protocolVersion: 4,
+      clientId: 'tracegraph-demo-alarms',
+      warn,
+    });
+    closers.push(() => alarms.close());
+    const responder = await startInterlockResponder({
+      url: broker.url,
+      check: (req) => loop.interlock.check(req),
+      protocolVersion: 4,
+      clientId: 'tracegraph-demo-interlock',
+      warn,
+    });
+    closers.push(() => responder.close());
+    if (o.onLoop) closers.push(await narrateLoop(live, broker.url, routing.site, o.onLoop));
     const received = () => Object.values(pipeline.counters).reduce((n, c) => n + c.accepted + c.rejected, 0);
     closers.push(async () => {
       // The plant has stopped by now; let what the broker still holds for the worker arrive (the

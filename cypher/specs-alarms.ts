@@ -1,5 +1,48 @@
 /** What both adapters share for specs and alarms: keys, row conversion, current-version selection. */
-import type { AlarmFilter, AlarmRecord, AlarmRule, AlarmStatus, SpecFilter, SpecKey, SpecRecord } from './port.ts';
+import type {
+  AlarmFilter,
+  AlarmRecord,
+  AlarmRule,
+  AlarmSeverity,
+  AlarmStatus,
+  ControlLimitRecord,
+  NewAlarm,
+  SpecFilter,
+  SpecKey,
+  SpecRecord,
+} from './port.ts';
+
+export const ALARM_RULES = [
+  'spec',
+  'we1',
+  'we2',
+  'we3',
+  'we4',
+  'nelson1',
+  'nelson2',
+  'nelson3',
+  'nelson4',
+  'nelson5',
+  'nelson6',
+  'nelson7',
+  'nelson8',
+  'calibration',
+  'maintenance',
+] as const satisfies readonly AlarmRule[];
+export const ALARM_SEVERITIES = ['info', 'warning', 'major', 'critical'] as const satisfies readonly AlarmSeverity[];
+
+/**
+ * The family an alarm belongs to for the one-open-alarm rule: one spec alarm, one SPC alarm (any
+ * run rule) and one per due kind may be open per equipment and parameter at a time.
+ */
+export function alarmFamily(rule: AlarmRule): 'spec' | 'spc' | 'calibration' | 'maintenance' {
+  return rule === 'spec' || rule === 'calibration' || rule === 'maintenance' ? rule : 'spc';
+}
+
+/** The key the store keeps unique among open alarms: (equipment, parameter, family). */
+export function openAlarmKey(a: { equipmentId: string; parameter: string; rule: AlarmRule }): string {
+  return JSON.stringify([a.equipmentId, a.parameter, alarmFamily(a.rule)]);
+}
 
 export const DEFAULT_ALARM_LIMIT = 100;
 export const MAX_ALARM_LIMIT = 10_000;
@@ -75,11 +118,24 @@ export function selectSpecs(all: SpecRecord[], filter: SpecFilter = {}): SpecRec
   return [...latest.values()].sort(order);
 }
 
+/** A new alarm with its lifecycle fields empty. */
+export function newAlarmRecord(a: NewAlarm): AlarmRecord {
+  return {
+    ...a,
+    severity: a.severity ?? 'warning',
+    acknowledgedBy: null,
+    acknowledgedAt: null,
+    ackComment: null,
+    escalatedAt: null,
+    holdId: a.holdId ?? null,
+  };
+}
+
 /** The parameters alarm-create takes. */
 export function alarmParams(a: AlarmRecord): Record<string, string | number | null> {
   // `limit` is a Cypher keyword: the node keeps it as `crossed`.
   const { limit, ...rest } = a;
-  return { ...rest, crossed: limit };
+  return { ...rest, crossed: limit, openKey: a.status === 'open' ? openAlarmKey(a) : null };
 }
 
 /** A row of alarm-list (either backend) as a record. */
@@ -102,7 +158,56 @@ export function alarmFromRow(get: (key: string) => unknown): AlarmRecord {
     clearedAt: str(get('clearedAt')),
     clearValue: num(get('clearValue')),
     message: get('message') as string,
+    severity: (str(get('severity')) ?? 'warning') as AlarmSeverity,
+    acknowledgedBy: str(get('acknowledgedBy')),
+    acknowledgedAt: str(get('acknowledgedAt')),
+    ackComment: str(get('ackComment')),
+    escalatedAt: str(get('escalatedAt')),
+    holdId: str(get('holdId')),
   };
+}
+
+/** The stored key of control limits: (parameter, equipment). */
+export function limitKey(k: { parameter: string; equipmentId: string | null }): string {
+  return JSON.stringify([k.parameter, k.equipmentId]);
+}
+
+export function limitParams(c: ControlLimitRecord): Record<string, string | number | null> {
+  return { ...c, id: `${limitKey(c)}#${c.version}`, key: limitKey(c), equipmentId: c.equipmentId ?? '' };
+}
+
+export function limitFromRow(get: (key: string) => unknown): ControlLimitRecord {
+  return {
+    parameter: get('parameter') as string,
+    equipmentId: str(get('equipmentId')),
+    version: Number(get('version')),
+    center: Number(get('center')),
+    lcl: Number(get('lcl')),
+    ucl: Number(get('ucl')),
+    sigma: Number(get('sigma')),
+    definition: get('definition') as string,
+    setBy: get('setBy') as string,
+    setAt: get('setAt') as string,
+    reason: get('reason') as string,
+  };
+}
+
+/** Current (latest version per key) or every version, filtered, sorted by key then version. */
+export function selectLimits(all: ControlLimitRecord[], filter: SpecFilter = {}): ControlLimitRecord[] {
+  const kept = all.filter(
+    (s) =>
+      (filter.parameter === undefined || s.parameter === filter.parameter) &&
+      (filter.equipmentId === undefined || s.equipmentId === filter.equipmentId),
+  );
+  const order = (a: ControlLimitRecord, b: ControlLimitRecord) =>
+    a.parameter.localeCompare(b.parameter) || (a.equipmentId ?? '').localeCompare(b.equipmentId ?? '') || a.version - b.version;
+  if (filter.history) return kept.sort(order);
+  const latest = new Map<string, ControlLimitRecord>();
+  for (const s of kept) {
+    const prev = latest.get(limitKey(s));
+    if (!prev || s.version > prev.version) latest.set(limitKey(s), s);
+  }
+  return [...latest.values()].sort(order);
 }
 
 /** The limit an alarm list asks for: the default when none, within bounds. */

@@ -12,6 +12,7 @@ import './item.ts';
 import './genealogy.ts';
 import './quality.ts';
 import './monitor.ts';
+import './loop.ts';
 import './reports.ts';
 
 let schema: GraphQLSchema | undefined;

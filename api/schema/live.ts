@@ -3,6 +3,7 @@
  * `alarmRaised`, `alarmCleared` and `readings(equipmentId)`, fed by the in-process bus in domain/live/bus.ts.
  */
 import { TracegraphError } from '../../core/errors.ts';
+import { ALARM_RULES, ALARM_SEVERITIES } from '../../cypher/specs-alarms.ts';
 import { builder, type ApiContext } from '../builder.ts';
 import type { Alarm, LiveBus, LiveReading } from '../../domain/live/bus.ts';
 import { HoldType } from './holds.ts';
@@ -24,9 +25,11 @@ const LiveReadingType = builder.objectRef<LiveReading>('LiveReading').implement(
 
 export const AlarmStatusEnum = builder.enumType('AlarmStatus', { values: ['open', 'cleared'] as const });
 export const AlarmRuleEnum = builder.enumType('AlarmRule', {
-  description: 'What raised an alarm: spec = a reading outside its spec limits (SPC rules will add theirs).',
-  values: ['spec'] as const,
+  description:
+    'What raised an alarm: spec = a reading outside its spec limits; we1..we4, nelson1..nelson8 = an SPC run rule on the control limits; calibration, maintenance = equipment overdue.',
+  values: ALARM_RULES,
 });
+export const AlarmSeverityEnum = builder.enumType('AlarmSeverity', { values: ALARM_SEVERITIES });
 
 export const AlarmType = builder.objectRef<Alarm>('Alarm').implement({
   description:
@@ -52,6 +55,18 @@ export const AlarmType = builder.objectRef<Alarm>('Alarm').implement({
       description: 'ISO 8601, UTC: the time of the first reading back inside; null while open',
     }),
     clearValue: t.exposeFloat('clearValue', { nullable: true, description: 'The reading that cleared it' }),
+    severity: t.field({ type: AlarmSeverityEnum, resolve: (a) => a.severity, description: 'From the alarm policy of its rule' }),
+    acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
+    acknowledgedAt: t.exposeString('acknowledgedAt', { nullable: true, description: 'ISO 8601, UTC' }),
+    ackComment: t.exposeString('ackComment', { nullable: true }),
+    escalatedAt: t.exposeString('escalatedAt', {
+      nullable: true,
+      description: 'When it was escalated for staying unacknowledged past its policy time; null if never',
+    }),
+    holdId: t.exposeID('holdId', {
+      nullable: true,
+      description: 'The hold its policy placed on the material made while it was open',
+    }),
   }),
 });
 
@@ -73,6 +88,13 @@ builder.subscriptionFields((t) => ({
     description: 'Alarms as they are raised.',
     authScopes: { readMonitor: true },
     subscribe: (_root, _args, ctx) => bus(ctx).subscribe('alarmRaised'),
+    resolve: (alarm) => alarm,
+  }),
+  alarmChanged: t.field({
+    type: AlarmType,
+    description: 'Alarms as they are acknowledged, escalated or given their hold.',
+    authScopes: { readMonitor: true },
+    subscribe: (_root, _args, ctx) => bus(ctx).subscribe('alarmChanged'),
     resolve: (alarm) => alarm,
   }),
   alarmCleared: t.field({

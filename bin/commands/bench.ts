@@ -15,6 +15,9 @@ export interface BenchFlags {
   recallRequests: number;
   auditEntries: number;
   reportUnits: number;
+  loopAlarms: number;
+  loopStations: number;
+  loopRequests: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -41,6 +44,15 @@ export async function bench(opts: BenchFlags): Promise<void> {
       connections: opts.connections,
       stores: ['none', 'kuzu'],
       debug: loadConfig().debug,
+    });
+  }
+  if (sections.includes('loop')) {
+    const { runLoopBench } = await import('../../bench/loop.ts');
+    await runLoopBench({
+      alarms: opts.loopAlarms,
+      backgroundPerSecond: 200,
+      stations: opts.loopStations,
+      requestsPerStation: opts.loopRequests,
     });
   }
   if (sections.includes('audit')) {

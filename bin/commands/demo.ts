@@ -34,6 +34,7 @@ export async function demo(opts: DemoFlags): Promise<void> {
     dataDir: opts.data,
     speed: opts.speed,
     devKey: config.devKey,
+    onLoop: (line) => void out(`${new Date().toISOString().slice(11, 19)}  ${line}\n`),
   });
   const graphiql = demo.apiUrl;
   void out(
@@ -75,7 +76,9 @@ export async function demo(opts: DemoFlags): Promise<void> {
       ? undefined
       : setTimeout(() => {
           demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift' });
-          void out('Injected a drift on REFLOW-1 zone3_temp: watch { alarms { message status } }\n');
+          void out(
+            'Injected a drift on REFLOW-1 zone3_temp: watch { alarms { rule severity message status holdId } } and { holds(status: active) { id reason } } (docs/quality-loop.md)\n',
+          );
         }, opts.driftAfter * 1000);
   const signal = await stop;
   clearTimeout(drift);

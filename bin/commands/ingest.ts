@@ -9,6 +9,12 @@ import { startMqttWorkers, type MqttWorkers } from '../../ingest/mqtt/workers.ts
 import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
 import { Monitor } from '../../ingest/monitor/monitor.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
+import { loopServices } from '../../domain/loop/services.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { createLiveBus, liveMonitorHooks } from '../../domain/live/bus.ts';
+import { lineOf } from '../../domain/loop/config.ts';
+import { startAlarmPublisher } from '../../ingest/mqtt/alarm-publisher.ts';
+import { startInterlockResponder } from '../../ingest/mqtt/interlock-responder.ts';
 import { shutdownSignal, withStore } from '../common.ts';
 import { out } from '../output.ts';
 
@@ -43,10 +49,20 @@ export async function ingest(opts: IngestFlags): Promise<void> {
     // Validated before anything starts, so a typo in the mapping is one message, not a half-started worker.
     const mapping = config.opcua ? loadOpcuaMapping(config.opcua.mappingFile) : undefined;
     const stop = shutdownSignal();
-    // Alarms go to the graph (the `alarms` query of a `serve` on the same store lists them);
-    // this process has no API, so no live bus: specs changed elsewhere are reloaded within a minute.
-    const monitor = await Monitor.start({ store });
-    const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics, onCommitted: monitor.onCommitted });
+    // Alarms go to the graph (the `alarms` query of a `serve` on the same store lists them) and,
+    // with a broker, to MQTT; this process has no API: specs changed elsewhere are reloaded within a minute.
+    const audit = new AuditTrail(config.dataDir);
+    const loop = loopServices(store, audit, config.dataDir);
+    const quality = () => loop.config.current().config;
+    const live = createLiveBus();
+    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), config: quality, audit });
+    const pipeline = new Pipeline({
+      dataDir: config.dataDir,
+      store,
+      observer: metrics,
+      onDurable: monitor.onDurable,
+      onCommitted: monitor.onCommitted,
+    });
     const unwatch = metrics.watch(pipeline);
     const { reapplied } = await pipeline.start();
     const metricsPort = opts.metricsPort ?? config.metrics.port;
@@ -65,6 +81,7 @@ export async function ingest(opts: IngestFlags): Promise<void> {
       void out(`ingesting from OPC UA ${urls} into ${describeStore(config)}\n`);
     }
     let worker: MqttWorkers | undefined;
+    const loopClosers: (() => Promise<void>)[] = [];
     if (mqtt) {
       process.stderr.write(`connecting to ${mqtt.url} ...\n`);
       worker = await Promise.race([
@@ -83,6 +100,30 @@ export async function ingest(opts: IngestFlags): Promise<void> {
         stop.then(() => undefined),
       ]);
       if (worker) void out(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
+      if (worker) {
+        const auth = { username: mqtt.username, password: mqtt.password };
+        const id = opts.clientId ?? mqtt.clientId;
+        const alarms = await startAlarmPublisher({
+          url: mqtt.url,
+          site: quality().site,
+          bus: live,
+          lineOf: (e) => lineOf(quality(), e),
+          store,
+          clientId: `${id}-alarms`,
+          ...auth,
+        });
+        const responder = await startInterlockResponder({
+          url: mqtt.url,
+          check: (req) => loop.interlock.check(req),
+          clientId: `${id}-interlock`,
+          group: opts.group ?? mqtt.group,
+          ...auth,
+        });
+        loopClosers.push(
+          () => alarms.close(),
+          () => responder.close(),
+        );
+      }
     }
     // A server that is down is retried for ever; one that refuses us (credentials, security) stops the command.
     const never = new Promise<never>(() => undefined);
@@ -101,6 +142,7 @@ export async function ingest(opts: IngestFlags): Promise<void> {
     ]);
     await pipeline.close();
     await monitor.close();
+    for (const c of loopClosers) await c().catch(() => undefined);
     unwatch();
     await metricsServer?.close();
     if (!flushed)

@@ -27,6 +27,11 @@ import type {
   NewRecall,
   NeighbourFacts,
   NewSpec,
+  NewAlarm,
+  ItemProgress,
+  AcknowledgeAlarm,
+  ControlLimitRecord,
+  NewControlLimits,
   PlaceHold,
   QualityFacts,
   ReadingFacts,
@@ -48,6 +53,7 @@ import { KuzuHolds } from './holds.ts';
 import { MemoryIndexes, type LoadProgress } from './memory/indexes.ts';
 import { KuzuRecalls } from './recall.ts';
 import { KuzuSpecsAlarms } from './specs-alarms.ts';
+import { KuzuLoop } from './loop.ts';
 import { KuzuTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
 import { query } from '../queries.ts';
@@ -90,6 +96,7 @@ export class KuzuStore implements GraphStore {
   private history!: KuzuHistory;
   private holdStore!: KuzuHolds;
   private specsAlarms!: KuzuSpecsAlarms;
+  private loop!: KuzuLoop;
   private admin!: KuzuAdmin;
 
   private constructor(
@@ -107,7 +114,8 @@ export class KuzuStore implements GraphStore {
     this.recalls = new KuzuRecalls(db, memory);
     this.history = new KuzuHistory(db, memory);
     this.holdStore = new KuzuHolds(db, memory, this.traces);
-    this.specsAlarms = new KuzuSpecsAlarms(db);
+    this.specsAlarms = new KuzuSpecsAlarms(db, memory);
+    this.loop = new KuzuLoop(db);
     this.admin = new KuzuAdmin(db);
   }
 
@@ -227,6 +235,9 @@ export class KuzuStore implements GraphStore {
   holds(filter?: HoldFilter): Promise<HoldRecord[]> {
     return this.holdStore.holds(filter);
   }
+  addToHold(id: string, items: readonly string[]): Promise<string[]> {
+    return this.holdStore.addToHold(id, items);
+  }
 
   // Specs and alarms (specs-alarms.ts).
   saveSpec(spec: NewSpec): Promise<SpecRecord> {
@@ -235,8 +246,26 @@ export class KuzuStore implements GraphStore {
   specs(filter?: SpecFilter): Promise<SpecRecord[]> {
     return this.specsAlarms.specs(filter);
   }
-  openAlarm(alarm: AlarmRecord): Promise<AlarmRecord> {
+  openAlarm(alarm: NewAlarm): Promise<AlarmRecord> {
     return this.specsAlarms.openAlarm(alarm);
+  }
+  acknowledgeAlarm(req: AcknowledgeAlarm): Promise<AlarmRecord | null> {
+    return this.specsAlarms.acknowledgeAlarm(req);
+  }
+  escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null> {
+    return this.specsAlarms.escalateAlarm(req);
+  }
+  itemProgress(id: string): Promise<ItemProgress> {
+    return this.loop.itemProgress(id);
+  }
+  setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
+    return this.specsAlarms.setAlarmHold(req);
+  }
+  saveControlLimits(limits: NewControlLimits): Promise<ControlLimitRecord> {
+    return this.specsAlarms.saveControlLimits(limits);
+  }
+  controlLimits(filter?: SpecFilter): Promise<ControlLimitRecord[]> {
+    return this.specsAlarms.controlLimits(filter);
   }
   clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
     return this.specsAlarms.clearAlarm(req);

@@ -1,4 +1,5 @@
-// (Alarm)-[:RAISED_AT]->(Equipment): the equipment exists once its reading is committed.
+// (Alarm)-[:RAISED_AT]->(Equipment): alarms are judged before the reading's batch is in the graph,
+// so the equipment may be new.
 MATCH (a:Alarm {id: $id})
-MATCH (e:Equipment {id: $equipmentId})
+MERGE (e:Equipment {id: $equipmentId})
 CREATE (a)-[:RAISED_AT]->(e)

@@ -10,6 +10,8 @@ WHERE ($id = '' OR a.id = $id)
 RETURN a.id AS id, a.rule AS rule, a.status AS status, a.equipmentId AS equipmentId, a.parameter AS parameter,
        a.value AS value, a.crossed AS crossed, a.lsl AS lsl, a.usl AS usl, a.uom AS uom, a.recipeId AS recipeId,
        a.specVersion AS specVersion, a.raisedAt AS raisedAt, a.readingEventId AS readingEventId,
-       a.clearedAt AS clearedAt, a.clearValue AS clearValue, a.message AS message
+       a.clearedAt AS clearedAt, a.clearValue AS clearValue, a.message AS message,
+       a.severity AS severity, a.acknowledgedBy AS acknowledgedBy, a.acknowledgedAt AS acknowledgedAt,
+       a.ackComment AS ackComment, a.escalatedAt AS escalatedAt, a.holdId AS holdId
 ORDER BY raisedAt DESC, id DESC
 LIMIT $limit

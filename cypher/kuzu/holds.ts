@@ -1,4 +1,5 @@
 /** Holds on the embedded store. */
+import { TracegraphError } from '../../core/errors.ts';
 import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
 import type { HoldFilter, HoldRecord, HoldStore, PlaceHold, ReleaseHold, TraceStore } from '../port.ts';
 import { query } from '../queries.ts';
@@ -39,6 +40,23 @@ export class KuzuHolds implements HoldStore {
     const [found] = await this.holds({ id: req.id });
     if (!rows.length) throw holdNotReleasable(req.id, found);
     return found!;
+  }
+
+  async addToHold(id: string, items: readonly string[]): Promise<string[]> {
+    return this.db.exclusive(async () => {
+      const [row] = await this.db.run(query('kuzu', 'hold-status'), { id });
+      if (!row) throw holdNotReleasable(id, undefined);
+      if (row.status !== 'active') throw new TracegraphError('BAD_INPUT', `hold ${id} is released: place a new hold`);
+      const have = new Set(row.items as string[]);
+      const add = [...new Set(items)].filter((i) => !have.has(i) && this.memory.index.itemState(i));
+      if (add.length)
+        await copyRows(
+          this.db,
+          'HOLDS',
+          add.map((i) => [id, i]),
+        );
+      return add;
+    });
   }
 
   holds(filter: HoldFilter = {}): Promise<HoldRecord[]> {

@@ -44,5 +44,15 @@ CREATE REL TABLE IF NOT EXISTS HOLDS(FROM Hold TO Item);
 // --- specs and alarms (ingest/monitor): every version of a spec is a node (specKey names its
 // parameter/equipment/recipe, '' = any); an alarm is open until a reading is back inside its limits.
 CREATE NODE TABLE IF NOT EXISTS Spec(id STRING PRIMARY KEY, specKey STRING, parameter STRING, equipmentId STRING, recipeId STRING, lsl DOUBLE, usl DOUBLE, target DOUBLE, uom STRING, version INT64, changedBy STRING, changedAt STRING, reason STRING);
-CREATE NODE TABLE IF NOT EXISTS Alarm(id STRING PRIMARY KEY, rule STRING, status STRING, equipmentId STRING, parameter STRING, value DOUBLE, crossed DOUBLE, lsl DOUBLE, usl DOUBLE, uom STRING, recipeId STRING, specVersion INT64, raisedAt STRING, readingEventId STRING, clearedAt STRING, clearValue DOUBLE, message STRING);
+CREATE NODE TABLE IF NOT EXISTS Alarm(id STRING PRIMARY KEY, rule STRING, status STRING, equipmentId STRING, parameter STRING, value DOUBLE, crossed DOUBLE, lsl DOUBLE, usl DOUBLE, uom STRING, recipeId STRING, specVersion INT64, raisedAt STRING, readingEventId STRING, clearedAt STRING, clearValue DOUBLE, message STRING, severity STRING, acknowledgedBy STRING, acknowledgedAt STRING, ackComment STRING, escalatedAt STRING, holdId STRING, openKey STRING);
 CREATE REL TABLE IF NOT EXISTS RAISED_AT(FROM Alarm TO Equipment, FROM Alarm TO Operation);
+// --- the quality loop: lifecycle columns for alarms made before them, and versioned control limits
+// (SPC) per parameter and equipment ('' = any); `definition` holds the frozen limits and rules as JSON.
+ALTER TABLE Alarm ADD IF NOT EXISTS severity STRING;
+ALTER TABLE Alarm ADD IF NOT EXISTS acknowledgedBy STRING;
+ALTER TABLE Alarm ADD IF NOT EXISTS acknowledgedAt STRING;
+ALTER TABLE Alarm ADD IF NOT EXISTS ackComment STRING;
+ALTER TABLE Alarm ADD IF NOT EXISTS escalatedAt STRING;
+ALTER TABLE Alarm ADD IF NOT EXISTS holdId STRING;
+ALTER TABLE Alarm ADD IF NOT EXISTS openKey STRING;
+CREATE NODE TABLE IF NOT EXISTS ControlLimit(id STRING PRIMARY KEY, limitKey STRING, parameter STRING, equipmentId STRING, version INT64, center DOUBLE, lcl DOUBLE, ucl DOUBLE, sigma DOUBLE, definition STRING, setBy STRING, setAt STRING, reason STRING);

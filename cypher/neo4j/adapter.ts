@@ -22,6 +22,11 @@ import type {
   NewRecall,
   NeighbourFacts,
   NewSpec,
+  NewAlarm,
+  ItemProgress,
+  AcknowledgeAlarm,
+  ControlLimitRecord,
+  NewControlLimits,
   PlaceHold,
   QualityFacts,
   ReadingFacts,
@@ -42,6 +47,7 @@ import { Neo4jHistory } from './history.ts';
 import { Neo4jHolds } from './holds.ts';
 import { Neo4jRecalls } from './recall.ts';
 import { Neo4jSpecsAlarms } from './specs-alarms.ts';
+import { Neo4jLoop } from './loop.ts';
 import { Neo4jTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
 
@@ -54,6 +60,7 @@ export class Neo4jStore implements GraphStore {
   private readonly history: Neo4jHistory;
   private readonly holdStore: Neo4jHolds;
   private readonly specsAlarms: Neo4jSpecsAlarms;
+  private readonly loop: Neo4jLoop;
   private readonly admin: Neo4jAdmin;
 
   private constructor(private readonly conn: Neo4jConnection) {
@@ -62,6 +69,7 @@ export class Neo4jStore implements GraphStore {
     this.history = new Neo4jHistory(conn);
     this.holdStore = new Neo4jHolds(conn, this.traces);
     this.specsAlarms = new Neo4jSpecsAlarms(conn);
+    this.loop = new Neo4jLoop(conn);
     this.admin = new Neo4jAdmin(conn);
   }
 
@@ -118,6 +126,9 @@ export class Neo4jStore implements GraphStore {
   holds(filter?: HoldFilter): Promise<HoldRecord[]> {
     return this.holdStore.holds(filter);
   }
+  addToHold(id: string, items: readonly string[]): Promise<string[]> {
+    return this.holdStore.addToHold(id, items);
+  }
 
   // Specs and alarms (specs-alarms.ts).
   saveSpec(spec: NewSpec): Promise<SpecRecord> {
@@ -126,8 +137,26 @@ export class Neo4jStore implements GraphStore {
   specs(filter?: SpecFilter): Promise<SpecRecord[]> {
     return this.specsAlarms.specs(filter);
   }
-  openAlarm(alarm: AlarmRecord): Promise<AlarmRecord> {
+  openAlarm(alarm: NewAlarm): Promise<AlarmRecord> {
     return this.specsAlarms.openAlarm(alarm);
+  }
+  acknowledgeAlarm(req: AcknowledgeAlarm): Promise<AlarmRecord | null> {
+    return this.specsAlarms.acknowledgeAlarm(req);
+  }
+  escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null> {
+    return this.specsAlarms.escalateAlarm(req);
+  }
+  itemProgress(id: string): Promise<ItemProgress> {
+    return this.loop.itemProgress(id);
+  }
+  setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
+    return this.specsAlarms.setAlarmHold(req);
+  }
+  saveControlLimits(limits: NewControlLimits): Promise<ControlLimitRecord> {
+    return this.specsAlarms.saveControlLimits(limits);
+  }
+  controlLimits(filter?: SpecFilter): Promise<ControlLimitRecord[]> {
+    return this.specsAlarms.controlLimits(filter);
   }
   clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null> {
     return this.specsAlarms.clearAlarm(req);

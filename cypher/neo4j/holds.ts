@@ -1,4 +1,5 @@
 /** Holds on Neo4j. */
+import { TracegraphError } from '../../core/errors.ts';
 import { holdFromRow, holdItems, holdNotReleasable, unknownItems } from '../holds.ts';
 import type { HoldFilter, HoldRecord, HoldStore, PlaceHold, ReleaseHold, TraceStore } from '../port.ts';
 import { query } from '../queries.ts';
@@ -36,6 +37,25 @@ export class Neo4jHolds implements HoldStore {
     const [found] = await this.holds({ id: req.id });
     if (!released) throw holdNotReleasable(req.id, found);
     return found!;
+  }
+
+  async addToHold(id: string, items: readonly string[]): Promise<string[]> {
+    return this.conn.tx('WRITE', async (tx) => {
+      const res = await tx.run(query('neo4j', 'hold-status'), { id });
+      const row = res.records[0];
+      if (!row || row.get('status') === null) throw holdNotReleasable(id, undefined);
+      if (row.get('status') !== 'active') throw new TracegraphError('BAD_INPUT', `hold ${id} is released: place a new hold`);
+      const have = new Set(row.get('items') as string[]);
+      const wanted = [...new Set(items)].filter((i) => !have.has(i));
+      const known: string[] = [];
+      for (let i = 0; i < wanted.length; i += SLICE) {
+        const r = await tx.run(query('neo4j', 'hold-known-items'), { ids: wanted.slice(i, i + SLICE) });
+        for (const k of r.records) known.push(k.get('id') as string);
+      }
+      for (let i = 0; i < known.length; i += SLICE)
+        await tx.run(query('neo4j', 'hold-link'), { id, items: known.slice(i, i + SLICE) });
+      return known;
+    });
   }
 
   holds(filter: HoldFilter = {}): Promise<HoldRecord[]> {

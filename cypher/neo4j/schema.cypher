@@ -31,4 +31,8 @@ CREATE INDEX hold_status IF NOT EXISTS FOR (n:Hold) ON (n.status)
 CREATE CONSTRAINT spec_id IF NOT EXISTS FOR (n:Spec) REQUIRE n.id IS UNIQUE;
 CREATE INDEX spec_key IF NOT EXISTS FOR (n:Spec) ON (n.specKey);
 CREATE CONSTRAINT alarm_id IF NOT EXISTS FOR (n:Alarm) REQUIRE n.id IS UNIQUE;
-CREATE INDEX alarm_raised_at IF NOT EXISTS FOR (n:Alarm) ON (n.raisedAt)
+CREATE INDEX alarm_raised_at IF NOT EXISTS FOR (n:Alarm) ON (n.raisedAt);
+// --- the quality loop: at most one open alarm per (equipment, parameter, family) across every
+// worker (openKey is null once cleared, and uniqueness ignores nulls); control limits per version.
+CREATE CONSTRAINT alarm_open_key IF NOT EXISTS FOR (n:Alarm) REQUIRE n.openKey IS UNIQUE;
+CREATE CONSTRAINT control_limit_id IF NOT EXISTS FOR (n:ControlLimit) REQUIRE n.id IS UNIQUE

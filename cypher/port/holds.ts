@@ -49,4 +49,10 @@ export interface HoldStore {
   releaseHold(req: ReleaseHold): Promise<HoldRecord>;
   /** Holds matching every given filter, newest first. */
   holds(filter?: HoldFilter): Promise<HoldRecord[]>;
+  /**
+   * Adds lots and units to an active hold (material made from held material, more output of an
+   * excursion): ids the graph does not hold, or the hold already covers, are skipped. Returns the
+   * ids added; NOT_FOUND for an unknown hold, BAD_INPUT for a released one.
+   */
+  addToHold(id: string, items: readonly string[]): Promise<string[]>;
 }

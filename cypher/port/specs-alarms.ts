@@ -33,8 +33,28 @@ export interface SpecFilter {
 }
 
 export type AlarmStatus = 'open' | 'cleared';
-/** What raised an alarm: `spec` (a reading outside its spec limits); SPC rules will add theirs. */
-export type AlarmRule = 'spec';
+/**
+ * What raised an alarm: `spec` (a reading outside its spec limits), an SPC run rule (`we1`..`we4`,
+ * `nelson1`..`nelson8`, the ids of domain/spc/rules.ts), or equipment falling overdue for
+ * `calibration` or `maintenance`.
+ */
+export type AlarmRule =
+  | 'spec'
+  | 'we1'
+  | 'we2'
+  | 'we3'
+  | 'we4'
+  | 'nelson1'
+  | 'nelson2'
+  | 'nelson3'
+  | 'nelson4'
+  | 'nelson5'
+  | 'nelson6'
+  | 'nelson7'
+  | 'nelson8'
+  | 'calibration'
+  | 'maintenance';
+export type AlarmSeverity = 'info' | 'warning' | 'major' | 'critical';
 
 /** A parameter out of its limits on a piece of equipment: open until a reading is back inside. */
 export interface AlarmRecord {
@@ -60,7 +80,44 @@ export interface AlarmRecord {
   clearedAt: string | null;
   clearValue: number | null;
   message: string;
+  severity: AlarmSeverity;
+  /** Who acknowledged it, when, and what they said; null until acknowledged. */
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  ackComment: string | null;
+  /** When it was escalated for staying unacknowledged past its policy's time; null if never. */
+  escalatedAt: string | null;
+  /** The hold its policy placed (policy `hold`), once one is placed. */
+  holdId: string | null;
 }
+
+/** The lifecycle fields a new alarm starts without. */
+export type AlarmLifecycle = 'acknowledgedBy' | 'acknowledgedAt' | 'ackComment' | 'escalatedAt' | 'holdId';
+export type NewAlarm = Omit<AlarmRecord, AlarmLifecycle | 'severity'> & { severity?: AlarmSeverity; holdId?: string | null };
+
+export interface AcknowledgeAlarm {
+  id: string;
+  by: string;
+  at: string;
+  comment: string;
+}
+
+/** One version of the control limits of a parameter on one piece of equipment (null: any). */
+export interface ControlLimitRecord {
+  parameter: string;
+  equipmentId: string | null;
+  version: number;
+  center: number;
+  lcl: number;
+  ucl: number;
+  sigma: number;
+  /** The frozen limits and rule set as JSON (domain/spc's FrozenControlLimits and RuleSetConfig). */
+  definition: string;
+  setBy: string;
+  setAt: string;
+  reason: string;
+}
+export type NewControlLimits = Omit<ControlLimitRecord, 'version'>;
 
 export interface ClearAlarm {
   id: string;
@@ -70,6 +127,7 @@ export interface ClearAlarm {
 
 export interface AlarmFilter {
   status?: AlarmStatus;
+  id?: string;
   equipmentId?: string;
   parameter?: string;
   /** Bounds on raisedAt (ISO 8601, compared as UTC strings). */
@@ -84,8 +142,23 @@ export interface SpecAlarmStore {
   saveSpec(spec: NewSpec): Promise<SpecRecord>;
   /** The current version of every key (or every version with `history`), filtered. */
   specs(filter?: SpecFilter): Promise<SpecRecord[]>;
-  /** Stores a new open alarm, RAISED_AT its equipment. */
-  openAlarm(alarm: AlarmRecord): Promise<AlarmRecord>;
+  /**
+   * Stores a new open alarm, RAISED_AT its equipment (created when not yet in the graph), unless an
+   * alarm of the same equipment, parameter and family (`openAlarmKey`) is open: then that one is
+   * returned and nothing is written. The check is inside the write transaction (and, on Neo4j, a
+   * uniqueness constraint), so two workers judging the same excursion store one alarm.
+   */
+  openAlarm(alarm: NewAlarm): Promise<AlarmRecord>;
+  /** Records an acknowledgement; null when the alarm is unknown or already acknowledged. */
+  acknowledgeAlarm(req: AcknowledgeAlarm): Promise<AlarmRecord | null>;
+  /** Marks an unacknowledged open alarm escalated; null when it is not (any more) such an alarm. */
+  escalateAlarm(req: { id: string; at: string }): Promise<AlarmRecord | null>;
+  /** Records the hold an alarm's policy placed. */
+  setAlarmHold(req: { id: string; holdId: string }): Promise<void>;
+  /** Writes the next version of the control limits of (parameter, equipment) and returns it. */
+  saveControlLimits(limits: NewControlLimits): Promise<ControlLimitRecord>;
+  /** The current control limits of every (parameter, equipment), or every version with `history`. */
+  controlLimits(filter?: SpecFilter): Promise<ControlLimitRecord[]>;
   /** Clears an open alarm; null when it is unknown or already cleared. */
   clearAlarm(req: ClearAlarm): Promise<AlarmRecord | null>;
   /** Alarms matching every given filter, newest first. */

@@ -6,7 +6,7 @@
  */
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { CanonicalEvent } from '../../core/events.ts';
-import type { AlarmRecord, HoldRecord, SpecRecord } from '../../cypher/port.ts';
+import type { AlarmRecord, ControlLimitRecord, HoldRecord, SpecRecord } from '../../cypher/port.ts';
 
 /** A process parameter reading as committed to the store. */
 export interface LiveReading {
@@ -30,8 +30,12 @@ type Topics = {
   alarmRaised: [alarm: Alarm];
   /** An alarm a reading back inside its limits cleared. */
   alarmCleared: [alarm: Alarm];
+  /** An alarm acknowledged, escalated, or given the hold its policy placed. */
+  alarmChanged: [alarm: Alarm];
   /** A new spec version (changeSpec): the monitor reloads its cached specs. */
   specChanged: [spec: SpecRecord];
+  /** New control limits (setControlLimits): the monitor judges with them from the next reading. */
+  controlLimitsChanged: [limits: ControlLimitRecord];
   /** Keyed by equipment id, so a subscriber hears only its own equipment. */
   readings: [equipmentId: string, reading: LiveReading];
 };
@@ -55,6 +59,14 @@ export function publishAlarmCleared(bus: LiveBus, alarm: Alarm): void {
   bus.publish('alarmCleared', alarm);
 }
 
+export function publishAlarmChanged(bus: LiveBus, alarm: Alarm): void {
+  bus.publish('alarmChanged', alarm);
+}
+
+export function publishControlLimitsChanged(bus: LiveBus, limits: ControlLimitRecord): void {
+  bus.publish('controlLimitsChanged', limits);
+}
+
 export function publishSpecChanged(bus: LiveBus, spec: SpecRecord): void {
   bus.publish('specChanged', spec);
 }
@@ -67,12 +79,26 @@ export function liveMonitorHooks(bus: LiveBus) {
   return {
     onAlarmRaised: (alarm: Alarm) => publishAlarmRaised(bus, alarm),
     onAlarmCleared: (alarm: Alarm) => publishAlarmCleared(bus, alarm),
+    onAlarmChanged: (alarm: Alarm) => publishAlarmChanged(bus, alarm),
+    onHoldChanged: (hold: HoldRecord) => publishHoldChanged(bus, hold),
     watchSpecChanges(onChange: () => void): () => void {
       const changes = bus.subscribe('specChanged');
+      const limits = bus.subscribe('controlLimitsChanged');
+      const holds = bus.subscribe('holdChanged');
       void (async () => {
         for await (const _ of changes) onChange();
       })();
-      return () => void changes.return?.();
+      void (async () => {
+        for await (const _ of limits) onChange();
+      })();
+      void (async () => {
+        for await (const _ of holds) onChange();
+      })();
+      return () => {
+        void changes.return?.();
+        void limits.return?.();
+        void holds.return?.();
+      };
     },
   };
 }

@@ -1,38 +1,89 @@
 /**
- * The monitor: checks committed readings against the spec that applies (specs.ts) and keeps ONE
- * alarm per equipment and parameter open while its readings stay outside the limits; the first
- * reading back inside clears it. Alarms are graph nodes (they survive a restart: the open ones are
- * loaded at start) and are announced through the hooks it is given (the demo and the API pass the
- * live bus's, `liveMonitorHooks`).
+ * The monitor closes the quality loop. For each reading it checks the spec that applies
+ * (domain/specs.ts) and runs the SPC rules of the equipment's control limits (domain/spc
+ * `evaluatePoint`, one stream per equipment and parameter); it keeps ONE alarm per equipment,
+ * parameter and family (spec, SPC) open while the signal lasts, and the first reading back inside
+ * (or without a signal) clears it. Each alarm's policy (domain/loop/config.ts) gives its severity,
+ * whether it holds material, and when it escalates if nobody acknowledges it. It also raises an
+ * alarm when configured calibration or maintenance falls overdue.
  *
- * It hangs off the pipeline's onCommitted hook (beside the live readings, `allCommitted`), so it
- * sees only what the store holds. The hook returns at once; checks run in order on a queue of
- * their own, off the ingest path. A reading costs no query (specs are cached in memory); only an
- * alarm raised or cleared writes.
+ * Readings are judged as soon as they are durable in the event log (`onDurable`), before the graph
+ * batch; the alarm is written to the graph at once (the store refuses a second open alarm of the
+ * same key, so two workers sharing topics store one). Operations are handled once committed
+ * (`onCommitted`): those that ran on equipment under an open hold-policy alarm have their material
+ * held (with everything made from it), and material made from held material is born held (added to
+ * the hold of its held input, so releasing that hold releases it too).
  *
- * Alarms carry a `rule` (`spec` here) so that SPC rules can raise theirs through the same path.
+ * Checks run in order on a queue of their own, off the ingest path. Announcements go through the
+ * hooks it is given (the demo and the API pass the live bus's, `liveMonitorHooks`).
  */
 import { randomBytes } from 'node:crypto';
 import type { CanonicalEvent } from '../../core/events.ts';
-import { MAX_ALARM_LIMIT } from '../../cypher/specs-alarms.ts';
-import type { AlarmRecord, SpecAlarmStore, SpecRecord } from '../../cypher/port.ts';
+import { MAX_ALARM_LIMIT, openAlarmKey } from '../../cypher/specs-alarms.ts';
+import type {
+  AlarmRecord,
+  AlarmRule,
+  ControlLimitRecord,
+  GraphStore,
+  HoldRecord,
+  NewAlarm,
+  SpecRecord,
+} from '../../cypher/port.ts';
+import type { AuditTrail } from '../../domain/audit/trail.ts';
+import { looseBounds, ms } from '../../domain/analytics/time.ts';
+import { placeHold } from '../../domain/holds.ts';
+import { EMPTY_CONFIG, policyFor, type QualityConfig } from '../../domain/loop/config.ts';
+import { judgeOf } from '../../domain/loop/control-limits.ts';
+import { dueStates } from '../../domain/loop/equipment.ts';
+import { evaluatePoint, initialStreamState, RULE_IDS, type StreamJudge, type StreamState } from '../../domain/spc/index.ts';
 import { applicableSpec, checkValue, describeKey, SpecBook } from '../../domain/specs.ts';
 
-/** How the monitor tells the rest of the process about alarms and hears about spec changes. */
+/** How the monitor tells the rest of the process about alarms and holds and hears about changes. */
 export interface MonitorHooks {
   /** An alarm was stored as open. */
   onAlarmRaised?: (alarm: AlarmRecord) => void;
   /** An open alarm was cleared by a reading back inside its limits. */
   onAlarmCleared?: (alarm: AlarmRecord) => void;
-  /** Calls `onChange` whenever a spec changes (so cached specs are reloaded); returns the unsubscribe. */
+  /** An alarm was escalated or given its hold. */
+  onAlarmChanged?: (alarm: AlarmRecord) => void;
+  /** A hold was placed or grew (automatic holds). */
+  onHoldChanged?: (hold: HoldRecord) => void;
+  /**
+   * Calls `onChange` whenever specs, control limits or holds change (so cached ones are reloaded);
+   * returns the unsubscribe.
+   */
   watchSpecChanges?: (onChange: () => void) => () => void;
 }
 
+export type MonitorStore = Pick<
+  GraphStore,
+  | 'specs'
+  | 'openAlarm'
+  | 'clearAlarm'
+  | 'alarms'
+  | 'controlLimits'
+  | 'escalateAlarm'
+  | 'setAlarmHold'
+  | 'placeHold'
+  | 'addToHold'
+  | 'holds'
+  | 'releaseHold'
+  | 'qualityFacts'
+  | 'traceForward'
+>;
+
 export interface MonitorOptions extends MonitorHooks {
-  store: Pick<SpecAlarmStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
+  store: MonitorStore;
+  /** The quality configuration in force (alarm policies, equipment intervals); default: none. */
+  config?: () => QualityConfig;
+  /** Where automatic holds are recorded; without it they are not audited. */
+  audit?: Pick<AuditTrail, 'append'>;
   warn?: (message: string) => void;
   /** For tests: how long cached specs are trusted (default specs.ts SPEC_CACHE_MS). */
   specMaxAgeMs?: number;
+  /** How often escalations and due dates are checked (default 5 s; 0: never, call `tick`). */
+  tickMs?: number;
+  now?: () => number;
 }
 
 /** `A-20261125-3F9A2C`, like hold ids: sortable by day, random enough not to collide. */
@@ -46,39 +97,96 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
 }
 
+const DAY = 86_400_000;
+const RULE_ORDER = new Map<string, number>(RULE_IDS.map((r, i) => [r, i]));
+
+interface Stream {
+  limits: ControlLimitRecord;
+  judge: StreamJudge;
+  state: StreamState;
+}
+
+/** An open alarm whose policy holds material: what is held for it so far. */
+interface Holding {
+  alarm: AlarmRecord;
+  holdId: string | null;
+}
+
 export class Monitor {
   readonly specs: SpecBook;
-  /** The open alarm of each equipment and parameter. */
+  /** The open alarms, by openAlarmKey (equipment, parameter, family). */
   private readonly open = new Map<string, AlarmRecord>();
-  /** The recipe of each equipment's latest operation (learned from committed operations). */
+  /** The recipe of each equipment's latest operation (learned from operations). */
   private readonly recipes = new Map<string, { recipeId: string; at: number }>();
+  /** SPC state per equipment and parameter. */
+  private readonly streams = new Map<string, Stream>();
+  private limits: Map<string, ControlLimitRecord> | undefined;
+  /** Open hold-policy alarms by equipment. */
+  private readonly holding = new Map<string, Holding[]>();
+  /** Items under active holds -> those holds; loaded lazily, dropped on a hold change. */
+  private held: Map<string, Set<string>> | undefined;
+  private readonly escalationTried = new Set<string>();
   private queue: Promise<void> = Promise.resolve();
-  private stopSpecs: (() => void) | undefined;
+  private stopWatching: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private readonly warn: (message: string) => void;
+  private readonly now: () => number;
+  private readonly config: () => QualityConfig;
+  private judgeOnDurable = false;
 
   private constructor(private readonly o: MonitorOptions) {
     this.specs = new SpecBook(o.store, o.specMaxAgeMs);
     this.warn = o.warn ?? ((m) => process.stderr.write(`tracegraph monitor: ${m}\n`));
+    this.now = o.now ?? Date.now;
+    this.config = o.config ?? (() => EMPTY_CONFIG);
   }
 
-  /** Loads the open alarms, starts watching spec changes. */
+  /** Loads the open alarms, starts watching changes and the escalation / due-date clock. */
   static async start(o: MonitorOptions): Promise<Monitor> {
     const m = new Monitor(o);
     for (const a of await o.store.alarms({ status: 'open', limit: MAX_ALARM_LIMIT })) {
-      const k = keyOf(a.equipmentId, a.parameter);
-      if (!m.open.has(k)) m.open.set(k, a); // newest first: keep the newest if ever two
+      const k = openAlarmKey(a);
+      if (m.open.has(k)) continue; // newest first: keep the newest if ever two
+      m.open.set(k, a);
+      if (policyFor(m.config(), a).action === 'hold') m.holdingOf(a.equipmentId).push({ alarm: a, holdId: a.holdId });
     }
-    m.stopSpecs = o.watchSpecChanges?.(() => m.specs.invalidate());
+    m.stopWatching = o.watchSpecChanges?.(() => {
+      m.specs.invalidate();
+      m.limits = undefined;
+      m.held = undefined;
+    });
     await m.specs.all();
+    const tickMs = o.tickMs ?? 5_000;
+    if (tickMs > 0) {
+      m.timer = setInterval(() => m.enqueue(() => m.tick()), tickMs);
+      m.timer.unref();
+    }
     return m;
   }
 
-  /** Give this to the pipeline (through `allCommitted`): it queues the check and returns. */
-  readonly onCommitted = (events: readonly CanonicalEvent[]): void => {
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((e: Error) => this.warn(`a check failed (${e.message})`));
+  }
+
+  /**
+   * Give this to the pipeline as `onDurable`: readings are judged as soon as they are in the event
+   * log. Once it is used, `onCommitted` no longer judges readings (it would judge them twice).
+   */
+  readonly onDurable = (events: readonly CanonicalEvent[]): void => {
+    this.judgeOnDurable = true;
     if (!events.some((e) => e.kind === 'reading' || (e.kind === 'operation' && e.recipeId))) return;
-    this.queue = this.queue
-      .then(() => this.check(events))
-      .catch((e: Error) => this.warn(`a check failed (${e.message}); its readings were not judged`));
+    this.enqueue(() => this.judge(events));
+  };
+
+  /** Give this to the pipeline (through `allCommitted`): it queues the work and returns. */
+  readonly onCommitted = (events: readonly CanonicalEvent[]): void => {
+    const judge = !this.judgeOnDurable && events.some((e) => e.kind === 'reading' || (e.kind === 'operation' && e.recipeId));
+    const ops = events.some((e) => e.kind === 'operation');
+    if (!judge && !ops) return;
+    this.enqueue(async () => {
+      if (judge) await this.judge(events);
+      if (ops) await this.holdCommitted(events);
+    });
   };
 
   /** Resolves once every batch handed over so far has been checked. */
@@ -86,17 +194,32 @@ export class Monitor {
     return this.queue;
   }
 
-  /** Open alarms held in memory (one per equipment and parameter). */
+  /** Open alarms held in memory (one per equipment, parameter and family). */
   openAlarms(): AlarmRecord[] {
     return [...this.open.values()];
   }
 
   async close(): Promise<void> {
-    this.stopSpecs?.();
+    clearInterval(this.timer);
+    this.stopWatching?.();
     await this.queue;
   }
 
-  private async check(events: readonly CanonicalEvent[]): Promise<void> {
+  private holdingOf(equipmentId: string): Holding[] {
+    let list = this.holding.get(equipmentId);
+    if (!list) this.holding.set(equipmentId, (list = []));
+    return list;
+  }
+
+  private async currentLimits(): Promise<Map<string, ControlLimitRecord>> {
+    if (!this.limits) {
+      const all = await this.o.store.controlLimits();
+      this.limits = new Map(all.filter((l) => l.equipmentId).map((l) => [keyOf(l.equipmentId!, l.parameter), l]));
+    }
+    return this.limits;
+  }
+
+  private async judge(events: readonly CanonicalEvent[]): Promise<void> {
     // Operations first: a batch's readings are judged under the recipe it says the equipment runs.
     for (const e of events) {
       if (e.kind !== 'operation' || !e.equipmentId || !e.recipeId) continue;
@@ -105,50 +228,294 @@ export class Monitor {
       if (!prev || at >= prev.at) this.recipes.set(e.equipmentId, { recipeId: e.recipeId, at });
     }
     let specs: SpecRecord[] | undefined;
+    let limits: Map<string, ControlLimitRecord> | undefined;
     for (const e of events) {
       if (e.kind !== 'reading') continue;
       specs ??= await this.specs.all();
-      const spec = applicableSpec(specs, {
-        parameter: e.parameter,
-        equipmentId: e.equipmentId,
-        recipeId: this.recipes.get(e.equipmentId)?.recipeId ?? null,
-      });
-      if (!spec) continue;
+      limits ??= await this.currentLimits();
       const at = new Date(Date.parse(e.eventTime)).toISOString();
-      const k = keyOf(e.equipmentId, e.parameter);
+      await this.judgeSpec(e, at, specs);
+      await this.judgeSpc(e, at, limits.get(keyOf(e.equipmentId, e.parameter)));
+    }
+  }
+
+  private async judgeSpec(e: Extract<CanonicalEvent, { kind: 'reading' }>, at: string, specs: SpecRecord[]): Promise<void> {
+    const spec = applicableSpec(specs, {
+      parameter: e.parameter,
+      equipmentId: e.equipmentId,
+      recipeId: this.recipes.get(e.equipmentId)?.recipeId ?? null,
+    });
+    if (!spec) return;
+    const k = openAlarmKey({ equipmentId: e.equipmentId, parameter: e.parameter, rule: 'spec' });
+    const open = this.open.get(k);
+    const out = checkValue(spec, e.value);
+    if (out && !open) {
+      const uom = e.uom ?? spec.uom;
+      await this.raise({
+        id: newAlarmId(new Date(this.now())),
+        rule: 'spec',
+        status: 'open',
+        equipmentId: e.equipmentId,
+        parameter: e.parameter,
+        value: e.value,
+        limit: out.limit,
+        lsl: spec.lsl,
+        usl: spec.usl,
+        uom,
+        recipeId: spec.recipeId,
+        specVersion: spec.version,
+        raisedAt: at,
+        readingEventId: e.eventId,
+        clearedAt: null,
+        clearValue: null,
+        message: `${e.parameter} ${fmt(e.value)}${uom ? ` ${uom}` : ''} ${out.side === 'high' ? 'above usl' : 'below lsl'} ${fmt(
+          out.limit,
+        )} on ${e.equipmentId} (spec v${spec.version}: ${describeKey(spec)})`,
+      });
+    } else if (!out && open && at >= open.raisedAt) {
+      // A reading older than the alarm (arriving late) says nothing about whether it is over.
+      await this.clear(k, open, at, e.value);
+    }
+  }
+
+  private async judgeSpc(
+    e: Extract<CanonicalEvent, { kind: 'reading' }>,
+    at: string,
+    limits: ControlLimitRecord | undefined,
+  ): Promise<void> {
+    if (!limits) return;
+    const sk = keyOf(e.equipmentId, e.parameter);
+    let stream = this.streams.get(sk);
+    // New limits start a new stream: rule windows do not run across two sets of limits.
+    if (!stream || stream.limits.version !== limits.version)
+      this.streams.set(sk, (stream = { limits, judge: judgeOf(limits), state: initialStreamState }));
+    const step = evaluatePoint(stream.state, e.value, stream.judge);
+    stream.state = step.state;
+    const k = openAlarmKey({ equipmentId: e.equipmentId, parameter: e.parameter, rule: 'nelson1' });
+    const open = this.open.get(k);
+    if (step.signals.length && !open) {
+      const rule = [...step.signals].sort((a, b) => RULE_ORDER.get(a.rule)! - RULE_ORDER.get(b.rule)!)[0]!.rule as AlarmRule;
+      const beyond = e.value > limits.ucl ? limits.ucl : e.value < limits.lcl ? limits.lcl : limits.center;
+      await this.raise({
+        id: newAlarmId(new Date(this.now())),
+        rule,
+        status: 'open',
+        equipmentId: e.equipmentId,
+        parameter: e.parameter,
+        value: e.value,
+        limit: beyond,
+        lsl: limits.lcl,
+        usl: limits.ucl,
+        uom: e.uom ?? null,
+        recipeId: null,
+        specVersion: limits.version,
+        raisedAt: at,
+        readingEventId: e.eventId,
+        clearedAt: null,
+        clearValue: null,
+        message: `${e.parameter} on ${e.equipmentId}: ${step.signals.map((s) => s.rule).join(', ')} at ${fmt(e.value)}${
+          e.uom ? ` ${e.uom}` : ''
+        } (control limits v${limits.version}: ${fmt(limits.lcl)} .. ${fmt(limits.ucl)}, centre ${fmt(limits.center)})`,
+      });
+    } else if (!step.signals.length && open && at >= open.raisedAt) {
+      await this.clear(k, open, at, e.value);
+    }
+  }
+
+  private async raise(candidate: NewAlarm): Promise<void> {
+    const config = this.config();
+    const policy = policyFor(config, candidate);
+    const stored = await this.o.store.openAlarm({ ...candidate, severity: policy.severity });
+    this.open.set(openAlarmKey(stored), stored);
+    // Another worker stored it first: it announces and holds; this one only knows it is open.
+    if (stored.id !== candidate.id) return;
+    this.o.onAlarmRaised?.(stored);
+    if (policy.action === 'hold') {
+      const h: Holding = { alarm: stored, holdId: null };
+      this.holdingOf(stored.equipmentId).push(h);
+      // Still open: everything from the first bad reading on is in the window.
+      await this.sweep(h, stored.raisedAt, null);
+    }
+  }
+
+  private async clear(k: string, open: AlarmRecord, at: string, value: number): Promise<void> {
+    this.open.delete(k);
+    this.escalationTried.delete(open.id);
+    const cleared = await this.o.store.clearAlarm({ id: open.id, at, value });
+    if (cleared) this.o.onAlarmCleared?.(cleared);
+    const list = this.holding.get(open.equipmentId);
+    const h = list?.find((x) => x.alarm.id === open.id);
+    if (h && list) {
+      // The window is known now: hold what the graph has for it, then stop watching.
+      await this.sweep(h, open.raisedAt, at);
+      list.splice(list.indexOf(h), 1);
+    }
+  }
+
+  /** The items an operation processed: its outputs, or for an in-place step (no outputs) its inputs. */
+  private static processed(o: { inputs: { id: string }[]; outputs: { id: string }[] }): string[] {
+    return (o.outputs.length ? o.outputs : o.inputs).map((x) => x.id);
+  }
+
+  /** Holds what operations on the alarm's equipment processed in [from, to] (to null: open), as the graph has them. */
+  private async sweep(h: Holding, from: string, to: string | null): Promise<void> {
+    const end = to === null ? Infinity : ms(to);
+    const [lo, hi] = looseBounds(ms(from), to === null ? undefined : end);
+    const facts = await this.o.store.qualityFacts(lo, hi);
+    const ops = new Set(
+      facts.operations
+        .filter((o) => o.equipment === h.alarm.equipmentId && ms(o.endTime) >= ms(from) && ms(o.endTime) <= end)
+        .map((o) => o.id),
+    );
+    const byOp = new Map<string, { inputs: { id: string }[]; outputs: { id: string }[] }>();
+    for (const f of facts.flows) {
+      if (!ops.has(f.op)) continue;
+      let g = byOp.get(f.op);
+      if (!g) byOp.set(f.op, (g = { inputs: [], outputs: [] }));
+      (f.direction === 'in' ? g.inputs : g.outputs).push({ id: f.item });
+    }
+    const items = [...byOp.values()].flatMap(Monitor.processed);
+    await this.holdFor(h, items);
+  }
+
+  /** Puts items (and everything made from them) under the alarm's hold, placing it on first use. */
+  private async holdFor(h: Holding, items: string[]): Promise<void> {
+    if (!items.length) return;
+    const reason = `alarm ${h.alarm.id}: ${h.alarm.message}`.slice(0, 500);
+    if (!h.holdId) {
+      const hold = await placeHold(
+        { store: this.o.store, audit: this.o.audit ?? { append: async () => ({}) as never } },
+        { items, reason, includeDownstream: true, by: 'system' },
+      );
+      h.holdId = hold.id;
+      await this.o.store.setAlarmHold({ id: h.alarm.id, holdId: hold.id });
+      h.alarm = { ...h.alarm, holdId: hold.id };
+      this.open.set(openAlarmKey(h.alarm), h.alarm);
+      this.noteHeld(hold.id, hold.items);
+      this.o.onAlarmChanged?.(h.alarm);
+      this.o.onHoldChanged?.(hold);
+      return;
+    }
+    await this.extend(h.holdId, items, `more output while alarm ${h.alarm.id} is open`, true);
+  }
+
+  /** Adds items (and, with downstream, what a trace reaches from them) to an active hold. */
+  private async extend(holdId: string, items: string[], why: string, downstream: boolean): Promise<void> {
+    let ids = items;
+    if (downstream) {
+      // What was already made from them is as suspect as they are (placeHold's includeDownstream).
+      const t = await this.o.store.traceForward(items);
+      ids = [...new Set([...items, ...t.lots, ...t.units, ...t.containers])];
+    }
+    let added: string[];
+    try {
+      added = await this.o.store.addToHold(holdId, ids);
+    } catch (e) {
+      this.warn(`could not add ${ids.length} item(s) to hold ${holdId}: ${(e as Error).message}`);
+      return;
+    }
+    if (!added.length) return;
+    this.noteHeld(holdId, added);
+    await this.o.audit?.append({
+      actor: 'system',
+      action: 'hold.extend',
+      target: holdId,
+      details: { reason: why, items: added.slice(0, 20), count: added.length },
+    });
+    const [hold] = await this.o.store.holds({ id: holdId });
+    if (hold) this.o.onHoldChanged?.(hold);
+  }
+
+  private noteHeld(holdId: string, items: readonly string[]): void {
+    if (!this.held) return;
+    for (const i of items) {
+      let s = this.held.get(i);
+      if (!s) this.held.set(i, (s = new Set()));
+      s.add(holdId);
+    }
+  }
+
+  private async heldItems(): Promise<Map<string, Set<string>>> {
+    if (!this.held) {
+      const held = new Map<string, Set<string>>();
+      for (const h of await this.o.store.holds({ status: 'active' }))
+        for (const i of h.items) {
+          let s = held.get(i);
+          if (!s) held.set(i, (s = new Set()));
+          s.add(h.id);
+        }
+      this.held = held;
+    }
+    return this.held;
+  }
+
+  /** Committed operations: material processed under a hold-policy alarm, and material made from held material. */
+  private async holdCommitted(events: readonly CanonicalEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.kind !== 'operation') continue;
+      const items = Monitor.processed(e);
+      if (e.equipmentId)
+        for (const h of this.holding.get(e.equipmentId) ?? [])
+          if (ms(e.eventTime) >= ms(h.alarm.raisedAt)) await this.holdFor(h, items);
+      if (!e.outputs.length) continue;
+      const held = await this.heldItems();
+      const holds = new Set(e.inputs.flatMap((i) => [...(held.get(i.id) ?? [])]));
+      for (const holdId of holds)
+        await this.extend(
+          holdId,
+          e.outputs.map((o) => o.id),
+          `made from held material by operation ${e.operationId}`,
+          false,
+        );
+    }
+  }
+
+  /** Escalates overdue unacknowledged alarms and raises / clears calibration and maintenance alarms. */
+  async tick(): Promise<void> {
+    const config = this.config();
+    const now = this.now();
+    for (const a of this.open.values()) {
+      if (this.escalationTried.has(a.id)) continue;
+      const after = policyFor(config, a).escalateAfterSeconds;
+      if (after === undefined || now - ms(a.raisedAt) < after * 1000) continue;
+      this.escalationTried.add(a.id);
+      const esc = await this.o.store.escalateAlarm({ id: a.id, at: new Date(now).toISOString() });
+      if (esc) {
+        this.open.set(openAlarmKey(esc), esc);
+        this.o.onAlarmChanged?.(esc);
+      }
+    }
+    if (!config.equipment.some((e) => e.calibrationIntervalDays || e.maintenanceIntervalDays)) return;
+    const facts = await this.o.store.qualityFacts('\uffff', '\uffff');
+    for (const d of dueStates(config, facts.maintenance, now)) {
+      const k = openAlarmKey({ equipmentId: d.equipmentId, parameter: d.kind, rule: d.kind });
       const open = this.open.get(k);
-      const out = checkValue(spec, e.value);
-      if (out && !open) {
-        const uom = e.uom ?? spec.uom;
-        const alarm: AlarmRecord = {
-          id: newAlarmId(new Date()),
-          rule: 'spec',
+      const at = new Date(now).toISOString();
+      const overdueDays = d.dueAt ? (now - ms(d.dueAt)) / DAY : d.intervalDays;
+      if (d.overdue && !open) {
+        await this.raise({
+          id: newAlarmId(new Date(now)),
+          rule: d.kind,
           status: 'open',
-          equipmentId: e.equipmentId,
-          parameter: e.parameter,
-          value: e.value,
-          limit: out.limit,
-          lsl: spec.lsl,
-          usl: spec.usl,
-          uom,
-          recipeId: spec.recipeId,
-          specVersion: spec.version,
+          equipmentId: d.equipmentId,
+          parameter: d.kind,
+          value: Math.round(overdueDays * 100) / 100,
+          limit: d.intervalDays,
+          lsl: null,
+          usl: d.intervalDays,
+          uom: 'd',
+          recipeId: null,
+          specVersion: null,
           raisedAt: at,
-          readingEventId: e.eventId,
+          readingEventId: '',
           clearedAt: null,
           clearValue: null,
-          message: `${e.parameter} ${fmt(e.value)}${uom ? ` ${uom}` : ''} ${out.side === 'high' ? 'above usl' : 'below lsl'} ${fmt(
-            out.limit,
-          )} on ${e.equipmentId} (spec v${spec.version}: ${describeKey(spec)})`,
-        };
-        await this.o.store.openAlarm(alarm);
-        this.open.set(k, alarm);
-        this.o.onAlarmRaised?.(alarm);
-      } else if (!out && open && at >= open.raisedAt) {
-        // A reading older than the alarm (arriving late) says nothing about whether it is over.
-        this.open.delete(k);
-        const cleared = await this.o.store.clearAlarm({ id: open.id, at, value: e.value });
-        if (cleared) this.o.onAlarmCleared?.(cleared);
+          message: d.dueAt
+            ? `${d.equipmentId} ${d.kind} overdue since ${d.dueAt} (every ${d.intervalDays} days, last ${d.lastAt})`
+            : `${d.equipmentId} has no ${d.kind} on record (due every ${d.intervalDays} days)`,
+        });
+      } else if (!d.overdue && open) {
+        await this.clear(k, open, at, 0);
       }
     }
   }

@@ -47,6 +47,12 @@ export interface PipelineOptions {
    * readings from it). Must not throw; a throw is logged and ignored.
    */
   onCommitted?: CommittedHook;
+  /**
+   * Called with each submit's accepted events as soon as they are durable in the event log, before
+   * the graph has them (the monitor judges readings here, so an alarm does not wait for a batch).
+   * Not called for events re-applied from the log on start. Must not throw; a throw is logged.
+   */
+  onDurable?: CommittedHook;
   /** Events held in memory for the store; beyond this `submit` waits (default 5 batches). */
   maxQueued?: number;
   /** Retry backoff when the store fails: doubling from min to max (default 100 ms .. 10 s). */
@@ -167,6 +173,7 @@ export class Pipeline {
       segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
       warn: opts.warn ?? ((m) => process.stderr.write(`tracegraph: ${m}\n`)),
       onCommitted: opts.onCommitted ?? (() => undefined),
+      onDurable: opts.onDurable ?? (() => undefined),
     };
   }
 
@@ -246,6 +253,11 @@ export class Pipeline {
       const appended = this.log!.append(events);
       const run = this.chain.then(async () => {
         const ends = await appended;
+        try {
+          this.o.onDurable(events);
+        } catch (e) {
+          this.o.warn(`onDurable failed (${(e as Error).message}); the events are in the log`);
+        }
         events.forEach((event, i) => this.queue.push({ event, source, end: ends[i]!, arrived }));
         this.enqueued += events.length;
         c.accepted += events.length;

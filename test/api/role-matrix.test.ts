@@ -41,6 +41,34 @@ const FIELDS: Record<string, { scopes: Scope[]; query: string }> = {
   'Query.qualityStats': { scopes: ['readMonitor'], query: '{ qualityStats(groupBy: LINE) { __typename } }' },
   'Query.specs': { scopes: ['readMonitor', 'spec'], query: '{ specs { version } }' },
   'Query.alarms': { scopes: ['readMonitor'], query: '{ alarms(status: open) { id } }' },
+  'Query.controlChart': {
+    scopes: ['readMonitor'],
+    query: '{ controlChart(parameter: "p", equipmentId: "E-X") { center } }',
+  },
+  'Query.capability': {
+    scopes: ['readMonitor'],
+    query: '{ capability(parameter: "p", equipmentId: "E-X") { n } }',
+  },
+  'Query.controlLimits': { scopes: ['readMonitor'], query: '{ controlLimits { version } }' },
+  'Query.interlock': {
+    scopes: ['capture', 'readMonitor'],
+    query: '{ interlock(item: "U-X", step: "s", station: "S") { allow } }',
+  },
+  'Query.qualityConfig': { scopes: ['readMonitor', 'spec'], query: '{ qualityConfig { version } }' },
+  'Query.equipmentDue': { scopes: ['readMonitor'], query: '{ equipmentDue { equipmentId } }' },
+  'Mutation.acknowledgeAlarm': {
+    scopes: ['readMonitor'],
+    query: 'mutation { acknowledgeAlarm(id: "A-none", comment: "matrix") { id } }',
+  },
+  'Mutation.setControlLimits': {
+    scopes: ['spec'],
+    query:
+      'mutation { setControlLimits(limits: { parameter: "p", equipmentId: "E-X", center: 1, sigma: 1, reason: "matrix" }, password: "not-it") { version } }',
+  },
+  'Mutation.changeQualityConfig': {
+    scopes: ['spec'],
+    query: 'mutation { changeQualityConfig(config: "{}", reason: "matrix", password: "not-it") { version } }',
+  },
   'Mutation.signRecord': {
     scopes: ['sign'],
     query: 'mutation { signRecord(target: "R-1", meaning: "reviewed", password: "not-it") { signer } }',

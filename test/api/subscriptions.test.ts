@@ -24,6 +24,12 @@ import { firstAfter, Inbox, sse, type Payload } from './sse.ts';
 const alarmOf = (a: Pick<Alarm, 'id' | 'equipmentId' | 'parameter' | 'value' | 'limit' | 'raisedAt' | 'message'>): Alarm => ({
   rule: 'spec',
   status: 'open',
+  severity: 'warning',
+  acknowledgedBy: null,
+  acknowledgedAt: null,
+  ackComment: null,
+  escalatedAt: null,
+  holdId: null,
   lsl: null,
   usl: a.limit,
   uom: null,

@@ -15,10 +15,18 @@ import { waitFor } from '../helpers/wait.ts';
 describe('tracegraph demo', () => {
   let demo: Demo;
   const warnings: string[] = [];
+  const loopLines: string[] = [];
 
   beforeAll(async () => {
     process.env.TRACEGRAPH_DEV_KEY = 'tg_dev_test_key_0123';
-    demo = await startDemo({ port: 0, mqttPort: 0, dataDir: tempDir(), speed: 3, warn: (m) => warnings.push(m) });
+    demo = await startDemo({
+      port: 0,
+      mqttPort: 0,
+      dataDir: tempDir(),
+      speed: 3,
+      warn: (m) => warnings.push(m),
+      onLoop: (l) => loopLines.push(l),
+    });
   });
 
   afterAll(async () => {
@@ -84,7 +92,7 @@ describe('tracegraph demo', () => {
     expect(first.data.readings.equipmentId).toBe('REFLOW-1');
   });
 
-  it('starts with the plant specs in place (seeded by system), and a drift fault on the oven raises one alarm', async () => {
+  it('closes the loop on a drift: an SPC signal, then one spec alarm, the reflowed boards held, the AOI interlock denied', async () => {
     const ask = async <T>(query: string): Promise<T> => {
       const res = await fetch(demo.apiUrl, {
         method: 'POST',
@@ -97,14 +105,47 @@ describe('tracegraph demo', () => {
       '{ specs(equipmentId: "REFLOW-1") { parameter usl changedBy } }',
     );
     expect(specs).toContainEqual({ parameter: 'zone3_temp', usl: 225, changedBy: 'system' });
+    const { controlLimits } = await ask<{ controlLimits: { parameter: string; ucl: number; setBy: string }[] }>(
+      '{ controlLimits(equipmentId: "REFLOW-1") { parameter ucl setBy } }',
+    );
+    expect(controlLimits).toContainEqual({ parameter: 'zone3_temp', ucl: 223, setBy: 'system' });
     demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift', durationMs: 30_000 });
-    type A = { alarms: { parameter: string; status: string; limit: number; rule: string }[] };
-    const q = '{ alarms(equipmentId: "REFLOW-1") { parameter status limit rule } }';
-    await waitFor('an alarm on the drifting oven zone', async () => (await ask<A>(q)).alarms.length > 0, 60_000);
+    type A = {
+      alarms: {
+        id: string;
+        parameter: string;
+        status: string;
+        limit: number;
+        rule: string;
+        severity: string;
+        raisedAt: string;
+        holdId: string | null;
+      }[];
+    };
+    const q = '{ alarms(equipmentId: "REFLOW-1") { id parameter status limit rule severity raisedAt holdId } }';
+    const spec = async () => (await ask<A>(q)).alarms.filter((a) => a.rule === 'spec');
+    await waitFor(
+      'a spec alarm on the drifting oven zone with its hold',
+      async () => (await spec()).some((a) => a.holdId),
+      90_000,
+    );
     const { alarms } = await ask<A>(q);
-    expect(alarms).toEqual([
-      { parameter: 'zone3_temp', status: expect.stringMatching(/^(open|cleared)$/), limit: 225, rule: 'spec' },
-    ]);
+    const specAlarm = (await spec())[0]!;
+    expect(await spec()).toHaveLength(1);
+    expect(specAlarm).toMatchObject({ parameter: 'zone3_temp', limit: 225, severity: 'critical' });
+    // (A calibration alarm may be among them: the oven has none on record until the first unit.)
+    const spc = alarms.filter((a) => a.parameter === 'zone3_temp' && a.rule !== 'spec');
+    expect(spc.length).toBeGreaterThan(0);
+    expect(spc.every((a) => ['we1', 'we2'].includes(a.rule))).toBe(true);
+    expect(Math.min(...spc.map((a) => Date.parse(a.raisedAt)))).toBeLessThanOrEqual(Date.parse(specAlarm.raisedAt));
+    const { holds } = await ask<{ holds: { id: string; reason: string; items: { id: string }[] }[] }>(
+      `{ holds(status: active) { id reason items { id } } }`,
+    );
+    const hold = holds.find((h) => h.id === specAlarm.holdId)!;
+    expect(hold.reason).toContain(specAlarm.id);
+    expect(hold.items.some((i) => i.id.includes('.022222.'))).toBe(true);
+    await waitFor('the AOI interlock answer', () => loopLines.some((l) => l.startsWith('AOI interlock')), 20_000);
+    expect(loopLines.find((l) => l.startsWith('AOI interlock'))).toMatch(/DENIED \(HELD: .* is on hold H-/);
   });
 
   it('counts what the plant sent per source on /metrics', async () => {

@@ -92,5 +92,14 @@ for (const backend of backends()) {
     it('leaves traces untouched: a hold is not a flow edge', async () => {
       expect((await store.traceForward(['L1'])).units).toEqual(['U1', 'U2']);
     });
+    it('adds only new, known items to an active hold and refuses a released one', async () => {
+      await store.placeHold({ id: 'H-ADD', items: ['L2'], reason: 'excursion', by: 'system', at: '2026-03-01T09:30:00.000Z' });
+      // U9 is new to the hold, L2 is already in it, NOPE is not in the graph.
+      expect(await store.addToHold('H-ADD', ['U9', 'L2', 'NOPE'])).toEqual(['U9']);
+      expect((await store.holds({ id: 'H-ADD' }))[0]!.items).toEqual(['L2', 'U9']);
+      await expect(store.addToHold('H-MISSING', ['U9'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await store.releaseHold({ id: 'H-ADD', by: 'qe', at: '2026-03-01T09:40:00.000Z', meaning: 'ok' });
+      await expect(store.addToHold('H-ADD', ['U1'])).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    });
   });
 }
