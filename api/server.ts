@@ -24,6 +24,7 @@ import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './m
 import { buildSchema } from './schema/index.ts';
 import { createLiveBus, type LiveBus } from './live/bus.ts';
 import { attachWebSocket } from './live/websocket.ts';
+import { createWebRoutes } from './web/static.ts';
 
 export interface ApiServerOptions {
   store: GraphStore;
@@ -171,6 +172,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           guard: epcisGuard(auth, audit),
         });
 
+  const web = createWebRoutes({ store, dataDir: opts.dataDir });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handled =
@@ -182,7 +184,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
             ? health(store, res)
             : path === '/metrics'
               ? serveMetrics(opts.metrics ?? processMetrics, req, res)
-              : Promise.resolve(sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }));
+              : web.handle(req, res);
     handled.catch((e: unknown) => {
       // Only reached by a bug or a dropped connection; the message stays in the server log.
       console.error('tracegraph api:', e);

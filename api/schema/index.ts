@@ -12,6 +12,8 @@ import './item.ts';
 import './genealogy.ts';
 import './quality.ts';
 import './monitor.ts';
+import './scan.ts';
+import './session.ts';
 
 let schema: GraphQLSchema | undefined;
 

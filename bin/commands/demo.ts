@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { TracegraphError } from '../../core/errors.ts';
+import { ensureWebBuild } from '../../api/web/build.ts';
 import { portNumber, positiveInt, shutdownSignal } from '../common.ts';
 
 function speedNumber(v: string): number {
@@ -51,6 +52,7 @@ export function demoCommand(): Command {
           setErrorLogger(() => undefined);
         }
         const stop = shutdownSignal();
+        await ensureWebBuild();
         process.stdout.write(`Starting the demo plant in ${opts.data} ...\n`);
         const demo = await startDemo({
           port: opts.port,
@@ -63,6 +65,7 @@ export function demoCommand(): Command {
         process.stdout.write(
           [
             '',
+            `Web app         ${demo.apiUrl.replace(/\/graphql$/, '/')}   (sign in with the dev API key)`,
             `GraphQL API     ${demo.apiUrl}   (GraphiQL in a browser)`,
             `MQTT broker     ${demo.mqttUrl}   (topics tracegraph/v1/<site>/<line>/<station>/<kind>)`,
             `OPC UA PLCs     ${demo.opcuaEndpoints.join(', ')}`,

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
+import { ensureWebBuild } from '../../api/web/build.ts';
 import { dataOption, portNumber, shutdownSignal, withStore } from '../common.ts';
 import { AuditTrail } from '../../api/audit/trail.ts';
 import { UserStore } from '../../api/auth/users.ts';
@@ -24,6 +25,7 @@ export function serveCommand(): Command {
       .addOption(dataOption())
       // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
       .action(async (opts: { port: number; host: string; data?: string }) => {
+        await ensureWebBuild();
         await withStore(opts, async (store, config) => {
           const stop = shutdownSignal();
           let server;
@@ -51,7 +53,7 @@ export function serveCommand(): Command {
             process.stderr.write(
               'tracegraph: no users yet: every request needs an API key; create one with `tracegraph user add --name NAME --role admin`\n',
             );
-          process.stdout.write(`GraphQL API at ${server.url}\n`);
+          process.stdout.write(`GraphQL API at ${server.url}\nWeb app at ${server.url.replace(/\/graphql$/, '/')}\n`);
           const signal = await stop;
           process.stderr.write(`tracegraph: ${signal}, shutting down\n`);
           await server.close();
