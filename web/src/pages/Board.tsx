@@ -130,7 +130,7 @@ export default function Board() {
     return d.toISOString();
   }, [now]);
   const specs = useQuery(SPECS);
-  const state = useQuery(STATE, { variables: { shiftStart: shiftStart(now).toISOString(), dayStart }, pollInterval: 60_000 });
+  const state = useQuery(STATE, { variables: { shiftStart: shiftStart(now).toISOString(), dayStart }, pollInterval: 120_000 });
   const [live, setLive] = useState<Alarm[]>([]);
   const [cleared, setCleared] = useState<ReadonlySet<string>>(new Set());
   useSubscription(ALARM_RAISED, {

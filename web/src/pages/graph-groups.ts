@@ -54,16 +54,23 @@ export function groupGraph(
     owner.set(e.target, owner.get(e.target) ?? g);
   }
   // A container packed in another: its group nests in the outer one.
-  for (const g of groups.values()) {
-    const outer = edges.find((e) => e.kind === 'PACKED_IN' && e.source === g.head);
-    if (outer) {
-      g.parent = ensure(outer.target);
+  const packedIn = new Map<string, string>();
+  for (const e of edges) if (e.kind === 'PACKED_IN') packedIn.set(e.source, e.target);
+  for (const g of [...groups.values()]) {
+    const outer = packedIn.get(g.head!);
+    if (outer !== undefined && g.head !== root) {
+      g.parent = ensure(outer);
       owner.set(g.head!, g.id);
     }
   }
   // Upstream of a group: operations whose outputs are all in it, then items used only by those.
   const outs = new Map<string, string[]>();
-  for (const e of edges) if (e.kind !== 'PACKED_IN') outs.set(e.source, [...(outs.get(e.source) ?? []), e.target]);
+  for (const e of edges) {
+    if (e.kind === 'PACKED_IN') continue;
+    const list = outs.get(e.source);
+    if (list) list.push(e.target);
+    else outs.set(e.source, [e.target]);
+  }
   for (let pass = 0; pass < 4; pass++) {
     for (const n of nodes) {
       if (owner.has(n.id) || n.id === root || n.kind === 'shipment' || n.kind === 'customer') continue;
@@ -81,7 +88,9 @@ export function groupGraph(
   for (const n of nodes) {
     if (owner.has(n.id) || n.id === root) continue;
     const k = `g:L${n.level}:${n.kind}`;
-    buckets.set(k, [...(buckets.get(k) ?? []), n]);
+    const list = buckets.get(k);
+    if (list) list.push(n);
+    else buckets.set(k, [n]);
   }
   for (const [k, list] of buckets) {
     if (list.length < BUCKET) continue;
@@ -89,9 +98,10 @@ export function groupGraph(
     for (const n of list) owner.set(n.id, k);
   }
   for (const [n, g] of owner) groups.get(g)!.members.push(n);
-  const sizeOf = (g: Group): number =>
-    g.members.length + [...groups.values()].filter((c) => c.parent === g.id).reduce((s, c) => s + sizeOf(c), 0);
-  for (const g of groups.values()) g.size = sizeOf(g);
+  // Sizes bottom-up: each group adds its own members to itself and every group around it.
+  for (const g of groups.values()) {
+    for (let x: Group | undefined = g; x; x = x.parent ? groups.get(x.parent) : undefined) x.size += g.members.length;
+  }
   return { groups, owner };
 }
 
