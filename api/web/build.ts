@@ -49,7 +49,19 @@ export async function ensureWebBuild(out: { write(text: string): unknown } = pro
     try {
       // Loaded here: Vite is large and only needed for this one build.
       const { build } = await import('vite');
-      await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+      // Vite keeps a NODE_ENV it finds (vitest sets "test"), which would ship React's and Apollo's
+      // development builds: this build is always the production one.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      await build({
+        mode: 'production',
+        configFile: join(WEB_DIR, 'vite.config.ts'),
+        logLevel: 'warn',
+        build: { outDir, emptyOutDir: true },
+      }).finally(() => {
+        if (nodeEnv === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = nodeEnv;
+      });
     } catch (e) {
       out.write('failed\n');
       rmSync(outDir, { recursive: true, force: true });
