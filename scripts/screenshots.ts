@@ -22,7 +22,10 @@ const PRODUCT = 'urn:epc:id:sgtin:4012345.011111.';
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = await probe().catch(() => undefined);
+    const v = await probe().catch((e: Error) => {
+      if (process.env.TRACEGRAPH_DEBUG) process.stderr.write(`${what}: ${e.message}\n`);
+      return undefined;
+    });
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 1000));
@@ -91,7 +94,7 @@ try {
       ).recallScope.shippedUnits.nodes.find((n) => n.id.startsWith(PRODUCT))?.id,
     240_000,
   );
-  demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift', durationMs: 120_000 });
+  demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift', durationMs: 3_600_000 }); // simulated ms: minutes at --speed 5
   await api('mutation($c: RecallCriteria!) { createRecall(criteria: $c, name: "Paste lot supplier notice") { id } }', {
     c: { supplierLots: [lot] },
   });

@@ -43,7 +43,8 @@ export function groupGraph(
   const groups = new Map<string, Group>();
   const ensure = (head: string): string => {
     const id = `g:${head}`;
-    if (!groups.has(id)) groups.set(id, { id, head, label: byId.get(head)?.label ?? head, members: [], size: 0 });
+    const h = byId.get(head);
+    if (!groups.has(id)) groups.set(id, { id, head, label: h ? shortLabel(h) : head, members: [], size: 0 });
     return id;
   };
   // Packing: a child belongs to its container's group; the container heads its own group.
