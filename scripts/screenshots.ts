@@ -72,15 +72,27 @@ const context = await chromium.launchPersistentContext(profile, {
 });
 try {
   process.stdout.write(`demo at ${base}; waiting for shipped units ...\n`);
-  const first = await until('a finished unit', async () => demo.plant.lastFinishedUnit(), 120_000);
+  // The paste lot of a finished unit (the first units may have been printed before the OPC UA
+  // worker was connected, so ask again with the newest unit until one names its paste lot).
+  const seen = new Map<string, number>();
   const lot = await until(
-    'its paste lot',
-    async () =>
-      (
-        await api<{ unitHistory: { materials: string[] } }>('query($id: ID!) { unitHistory(id: $id) { materials } }', {
-          id: first,
-        })
-      ).unitHistory.materials.find((m) => m.startsWith(PASTE_LOT)),
+    'the paste lot of a finished unit',
+    async () => {
+      // Finished units as the plant reports them, asked about once they are 20 s old (the pipeline
+      // may lag behind the plant on a busy machine), newest first.
+      const u = demo.plant.lastFinishedUnit();
+      if (u && !seen.has(u)) seen.set(u, Date.now());
+      const ripe = [...seen].filter(([, t]) => Date.now() - t > 20_000).map(([id]) => id);
+      for (const id of ripe.reverse().slice(0, 3)) {
+        seen.delete(id);
+        const d = await api<{ unitHistory: { materials: string[] } }>('query($id: ID!) { unitHistory(id: $id) { materials } }', {
+          id,
+        }).catch(() => undefined);
+        const lot = d?.unitHistory.materials.find((m) => m.startsWith(PASTE_LOT));
+        if (lot) return lot;
+      }
+      return undefined;
+    },
     240_000,
   );
   const unit = await until(

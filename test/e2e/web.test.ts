@@ -76,18 +76,32 @@ describe('the web app on a live demo', () => {
     base = demo.apiUrl.replace(/\/graphql$/, '');
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    // The paste lot of the first finished unit, then a finished unit made from it that has shipped
-    // (its pallet has left), so the scope has shipments and customers.
-    const first = await waitFor('a finished unit', async () => demo.plant.lastFinishedUnit(), 120_000);
+    // The paste lot of a finished unit (the first units may have been printed before the OPC UA
+    // worker was connected, so ask again with the newest unit until one names its paste lot), then
+    // a unit made from it that has shipped (its pallet has left): the scope has shipments and customers.
+    const seen = new Map<string, number>();
     pasteLot = await waitFor(
-      'the paste lot of the first unit',
-      async () =>
-        (
-          await api<{ unitHistory: { materials: string[] } }>('query($id: ID!) { unitHistory(id: $id) { materials } }', {
-            id: first,
-          })
-        ).unitHistory.materials.find((m) => m.startsWith(PASTE_LOT)),
-      60_000,
+      'the paste lot of a finished unit',
+      async () => {
+        // Finished units as the plant reports them, asked about once they are 20 s old (the pipeline
+        // may lag behind the plant on a busy machine), newest first.
+        const u = demo.plant.lastFinishedUnit();
+        if (u && !seen.has(u)) seen.set(u, Date.now());
+        const ripe = [...seen].filter(([, t]) => Date.now() - t > 20_000).map(([id]) => id);
+        for (const id of ripe.reverse().slice(0, 3)) {
+          seen.delete(id);
+          const d = await api<{ unitHistory: { materials: string[] } }>(
+            'query($id: ID!) { unitHistory(id: $id) { materials } }',
+            {
+              id,
+            },
+          ).catch(() => undefined);
+          const lot = d?.unitHistory.materials.find((m) => m.startsWith(PASTE_LOT));
+          if (lot) return lot;
+        }
+        return undefined;
+      },
+      240_000,
     );
     unit = await waitFor(
       'a shipped unit made from the paste lot',
