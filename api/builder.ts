@@ -11,10 +11,10 @@ import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import type { GraphStore } from '../cypher/port.ts';
 import { TracegraphError } from '../core/errors.ts';
-import type { AuditTrail } from './audit/trail.ts';
-import type { LiveBus } from './live/bus.ts';
+import type { AuditTrail } from '../domain/audit/trail.ts';
+import type { LiveBus } from '../domain/live/bus.ts';
 import type { Authenticator } from './auth/authenticate.ts';
-import { hasScope, rolesWith, SCOPES, type Principal, type Scope } from './auth/roles.ts';
+import { hasScope, rolesWith, SCOPES, type Principal, type Scope } from '../domain/auth/roles.ts';
 
 /** What every resolver gets: the store is opened once by the server's owner, never per request. */
 export interface ApiContext {

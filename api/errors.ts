@@ -8,7 +8,7 @@ import type { GraphQLError } from 'graphql';
 // and an error from the other copy would fail yoga's instanceof check and be masked.
 import { createGraphQLError, handleStreamOrSingleExecutionResult, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { isTracegraphError, type TracegraphError } from '../core/errors.ts';
-import { TooManyAttempts } from './auth/throttle.ts';
+import { TooManyAttempts } from '../domain/auth/throttle.ts';
 
 /** A TracegraphError meant for the client (INTERNAL is a bug by definition: masked like any other). */
 function clientFacing(e: unknown): TracegraphError | undefined {

@@ -2,9 +2,10 @@
  * The HTTP server: GraphQL at /graphql (one yoga instance over the Pothos schema) and /healthz,
  * on node:http. The store is opened and closed by the caller, so tests and `tracegraph serve`
  * decide its lifetime; the server only borrows it. Users, keys and the audit trail are files
- * under the data directory (api/auth, api/audit), shared with the CLI.
+ * under the data directory (domain/auth, domain/audit), shared with the CLI.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { BodyTooLarge, readBody, router, sendJson, type Route } from './http.ts';
 import { closeServer, listen } from './http-listen.ts';
 import { createYoga } from 'graphql-yoga';
 import type { GraphStore } from '../cypher/port.ts';
@@ -13,16 +14,17 @@ import type { ApiContext } from './builder.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
 import { useTracegraphErrors } from './errors.ts';
-import { AuditTrail } from './audit/trail.ts';
+import { AuditTrail } from '../domain/audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
-import type { LoginLimits } from './auth/throttle.ts';
-import { UserStore } from './auth/users.ts';
+import type { LoginLimits } from '../domain/auth/throttle.ts';
+import { UserStore } from '../domain/auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
-import { metrics as processMetrics, serveMetrics, type IngestMetrics } from './metrics.ts';
+import { metrics as processMetrics, type IngestMetrics } from '../ingest/pipeline/metrics.ts';
+import { serveMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
-import { createLiveBus, type LiveBus } from './live/bus.ts';
+import { createLiveBus, type LiveBus } from '../domain/live/bus.ts';
 import { attachWebSocket } from './live/websocket.ts';
 import { createWebRoutes } from './web/static.ts';
 
@@ -44,7 +46,7 @@ export interface ApiServerOptions {
   pipeline?: Pipeline;
   /** Largest EPCIS capture document, bytes (default 64 MiB). */
   maxCaptureBytes?: number;
-  /** What `GET /metrics` serves (default: the process's metrics from api/metrics.ts). */
+  /** What `GET /metrics` serves (default: the process's ingest metrics, ingest/pipeline/metrics.ts). */
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
   loginLimits?: Partial<LoginLimits>;
@@ -59,26 +61,6 @@ export interface ApiServer {
 }
 
 const MiB = 1024 * 1024;
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
-
-class BodyTooLarge extends Error {}
-
-/** Reads the whole body, stopping as soon as it passes the limit (Content-Length may be absent or lie). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 async function health(store: GraphStore, res: ServerResponse): Promise<void> {
   try {
@@ -156,7 +138,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();
-    // Streamed, so that server-sent events (subscriptions, in a later increment) flow as they come.
+    // Streamed, so that server-sent events (subscriptions) flow as they come.
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
     res.end();
   }
@@ -172,26 +154,16 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           guard: epcisGuard(auth, audit),
         });
 
-  const web = createWebRoutes({ store, dataDir: opts.dataDir });
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const handled =
-      path === '/graphql'
-        ? graphql(req, res)
-        : epcis && path?.startsWith('/epcis/')
-          ? epcis.handle(req, res)
-          : path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')
-            ? health(store, res)
-            : path === '/metrics'
-              ? serveMetrics(opts.metrics ?? processMetrics, req, res)
-              : web.handle(req, res);
-    handled.catch((e: unknown) => {
-      // Only reached by a bug or a dropped connection; the message stays in the server log.
-      console.error('tracegraph api:', e);
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
+  const routes: Route[] = [
+    { path: '/graphql', handle: graphql },
+    ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
+    { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
+    { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
+  ];
+  const server = createServer(
+    // The web app, its deep links and the public Digital Link pages; other paths keep the JSON 404.
+    router('tracegraph api', routes, createWebRoutes({ store, dataDir: opts.dataDir }).handle),
+  );
 
   // GraphQL over WebSocket (graphql-ws) on the same port and path; it authenticates in connection_init.
   const ws = attachWebSocket(server, yoga, {

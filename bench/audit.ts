@@ -18,7 +18,7 @@ import {
   type AuditPage,
   type AuditQuery,
   type JsonValue,
-} from '../api/audit/trail.ts';
+} from '../domain/audit/trail.ts';
 
 export interface AuditBenchOptions {
   entries: number;

@@ -14,7 +14,7 @@ import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import type { ApplyResult, EventWriter, GraphStore } from '../cypher/port.ts';
 import { startMqttWorkers } from '../ingest/mqtt/workers.ts';
 import { Pipeline } from '../ingest/pipeline/pipeline.ts';
-import { Broker, haveMosquitto } from '../test/mqtt/broker.ts';
+import { Broker, haveMosquitto } from './mosquitto.ts';
 
 export interface IngestBenchOptions {
   /** Events per run. */

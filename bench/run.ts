@@ -14,8 +14,8 @@ import type { GraphStore, TraceResult } from '../cypher/port.ts';
 import { applyInBatches } from '../ingest/batches.ts';
 import { generatePlant, typicalSupplierLots, typicalUnits, type PlantOptions } from '../ingest/seed/plant.ts';
 import { loadPostgres, startPostgres, traceBackwardPg, traceForwardPg } from './postgres.ts';
-import { neo4jAvailability, startNeo4j } from '../test/neo4j/server.ts';
-import { progressBar } from '../bin/progress.ts';
+import { neo4jAvailability, startNeo4j } from './neo4j/server.ts';
+import { progressBar } from '../core/progress.ts';
 import { benchRecall, reportRecall, type RecallBenchResult } from './recall.ts';
 
 export interface BenchOptions {

@@ -4,7 +4,7 @@ import { TracegraphError } from '../core/errors.ts';
 import { loadConfig, type Config } from '../core/config.ts';
 import { openStore } from '../cypher/open-store.ts';
 import type { GraphStore } from '../cypher/port.ts';
-import { progressBar } from './progress.ts';
+import { progressBar } from '../core/progress.ts';
 
 export const dataOption = () => new Option('--data <dir>', 'embedded graph directory (env TRACEGRAPH_DATA, default ./data)');
 export const jsonOption = () => new Option('--json', 'print the result as JSON on stdout');

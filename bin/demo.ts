@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { AuditTrail } from '../api/audit/trail.ts';
-import { createLiveBus, publishCommitted } from '../api/live/bus.ts';
-import { IngestMetrics } from '../api/metrics.ts';
+import { AuditTrail } from '../domain/audit/trail.ts';
+import { createLiveBus, liveMonitorHooks, publishCommitted } from '../domain/live/bus.ts';
+import { IngestMetrics } from '../ingest/pipeline/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
@@ -69,7 +69,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     const live = createLiveBus();
     const routing = defaultRouting();
     await seedRoutingSpecs(store, routing, new AuditTrail(o.dataDir));
-    const monitor = await Monitor.start({ store, live, warn });
+    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), warn });
     closers.push(() => monitor.close());
     const pipeline = new Pipeline({
       dataDir: o.dataDir,

@@ -66,7 +66,7 @@ export interface Config {
   neo4j?: Neo4jConfig;
   mqtt?: MqttConfig;
   opcua?: { mappingFile: string };
-  /** Failed-password limits of the API (login, signatures); unset keys keep api/auth/throttle.ts's defaults. */
+  /** Failed-password limits of the API (login, signatures); unset keys keep domain/auth/throttle.ts's defaults. */
   login?: LoginConfig;
 }
 

@@ -1,9 +1,9 @@
 /** What both adapters share for holds: the items a hold covers and the record read back. */
 import { TracegraphError } from '../core/errors.ts';
-import type { GraphStore, HoldRecord, HoldStatus, PlaceHold } from './port.ts';
+import type { HoldRecord, HoldStatus, PlaceHold, TraceStore } from './port.ts';
 
 /** The ids a new hold covers: the given ones and, when asked, everything a forward trace reaches. */
-export async function holdItems(store: GraphStore, req: PlaceHold): Promise<string[]> {
+export async function holdItems(store: Pick<TraceStore, 'traceForward'>, req: PlaceHold): Promise<string[]> {
   if (!req.items.length) throw new TracegraphError('BAD_INPUT', 'a hold needs at least one lot or unit');
   const all = new Set(req.items);
   if (req.includeDownstream) {

@@ -250,7 +250,7 @@ async function naiveScope(facts: RecallFacts, units: readonly string[], producer
   return { units: count, description: parts.length ? parts.join('; ') : 'no suspect unit has a known producing operation' };
 }
 
-// ---- Shared by both adapters: trace quantities, trace events, saved recalls ----
+// Shared by both adapters: trace quantities, trace events, saved recalls.
 
 /**
  * The items whose events make up a trace: the starts, everything reached, and for a backward trace

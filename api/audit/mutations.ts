@@ -16,7 +16,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { ApiContext } from '../builder.ts';
-import type { JsonValue } from './trail.ts';
+import type { JsonValue } from '../../domain/audit/trail.ts';
 
 const SECRET_KEY = /pass(word)?|secret|token|api.?key/i;
 /** Arguments beyond this (JSON) are recorded as their size and SHA-256 only. */

@@ -8,13 +8,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { TracegraphError } from '../../core/errors.ts';
-import type { AuditTrail } from '../audit/trail.ts';
-import { API_KEY_PREFIX, keyLabel, newSecret, secretHash, TOKEN_PREFIX } from './api-keys.ts';
-import type { Principal } from './roles.ts';
-import { LoginThrottle, TooManyAttempts, type LoginLimits } from './throttle.ts';
-import type { UserStore } from './users.ts';
+import type { AuditTrail } from '../../domain/audit/trail.ts';
+import { API_KEY_PREFIX, keyLabel, newSecret, secretHash, TOKEN_PREFIX } from '../../domain/auth/api-keys.ts';
+import { DEV_PRINCIPAL, type Principal } from '../../domain/auth/roles.ts';
+import { LoginThrottle, TooManyAttempts, type LoginLimits } from '../../domain/auth/throttle.ts';
+import type { UserStore } from '../../domain/auth/users.ts';
 
-export const DEV_PRINCIPAL: Principal = { name: 'dev', role: 'admin' };
 const TOKEN_TTL_MS = 60 * 60 * 1000;
 const MAX_CREDENTIAL_LENGTH = 256;
 const MIN_DEV_KEY_LENGTH = 16;
@@ -40,7 +39,7 @@ export class Authenticator {
   private readonly tokens = new Map<string, Token>();
   private readonly seenKeys = new Set<string>();
   private readonly devKeyDigest: Buffer | undefined;
-  /** Failed-password limits, shared by login and signatures (api/auth/throttle.ts). */
+  /** Failed-password limits, shared by login and signatures (domain/auth/throttle.ts). */
   readonly throttle: LoginThrottle;
 
   constructor(

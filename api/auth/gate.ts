@@ -6,7 +6,7 @@
 import { Kind, OperationTypeNode, parse, type DocumentNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Authenticator } from './authenticate.ts';
-import type { Principal } from './roles.ts';
+import type { Principal } from '../../domain/auth/roles.ts';
 
 /** True when the operation to run is a mutation selecting only `login` (and perhaps __typename). */
 export function isLoginOnly(query: string | undefined, operationName: string | null | undefined): boolean {

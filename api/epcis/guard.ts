@@ -3,9 +3,9 @@
  * `capture` scope and is recorded in the audit trail; a query needs `readTrace`.
  */
 import type { IncomingMessage } from 'node:http';
-import type { AuditTrail } from '../audit/trail.ts';
+import type { AuditTrail } from '../../domain/audit/trail.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
-import { hasScope, rolesWith, type Scope } from '../auth/roles.ts';
+import { hasScope, rolesWith, type Scope } from '../../domain/auth/roles.ts';
 import { EpcisQueryError } from './query.ts';
 
 const NEEDS: Record<'capture' | 'read', Scope> = { capture: 'capture', read: 'readTrace' };

@@ -13,6 +13,7 @@ import { applyInBatches } from '../../ingest/batches.ts';
 import { readEpcisDocument } from '../../ingest/epcis/document.ts';
 import { EpcisRepository, type CaptureJob, type EpcisProblem } from '../../ingest/epcis/repository.ts';
 import type { Pipeline } from '../../ingest/pipeline/pipeline.ts';
+import { BodyTooLarge, readBody, sendJson } from '../http.ts';
 import { EpcisQueryError, parseQuery, runQuery, type EpcisExceptionName } from './query.ts';
 
 export interface EpcisRoutesOptions {
@@ -49,9 +50,7 @@ function problem(res: ServerResponse, exception: EpcisExceptionName, status: num
     status,
     detail,
   };
-  res
-    .writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8', ...EPCIS_HEADERS })
-    .end(JSON.stringify(body));
+  sendJson(res, status, body, { 'content-type': 'application/problem+json; charset=utf-8', ...EPCIS_HEADERS });
 }
 
 const TITLES: Record<EpcisExceptionName, string> = {
@@ -66,24 +65,7 @@ const TITLES: Record<EpcisExceptionName, string> = {
 };
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res
-    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...EPCIS_HEADERS, ...headers })
-    .end(JSON.stringify(body));
-}
-
-class TooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new TooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  sendJson(res, status, body, { ...EPCIS_HEADERS, ...headers });
 }
 
 /** The document binding from the Content-Type; undefined when it is not one EPCIS has. */
@@ -115,7 +97,7 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
     try {
       body = await readBody(req, limit);
     } catch (e) {
-      if (!(e instanceof TooLarge)) throw e;
+      if (!(e instanceof BodyTooLarge)) throw e;
       res.setHeader('connection', 'close');
       return problem(
         res,

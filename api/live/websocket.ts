@@ -14,7 +14,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticate.ts';
-import type { Principal } from '../auth/roles.ts';
+import type { Principal } from '../../domain/auth/roles.ts';
 import type { ApiContext } from '../builder.ts';
 
 const InitPayload = z

@@ -1,6 +1,6 @@
 /** `auditTrail`: the hash-chained audit trail, paged and filtered (scope auditRead). */
 import { TracegraphError } from '../../core/errors.ts';
-import type { AuditEntry, AuditPage } from '../audit/trail.ts';
+import type { AuditEntry, AuditPage } from '../../domain/audit/trail.ts';
 import { builder } from '../builder.ts';
 
 export const MAX_AUDIT_PAGE = 500;

@@ -1,8 +1,8 @@
 /** Who am I, logging in with a password, and electronic signatures (`signRecord`). */
-import { ROLES } from '../auth/roles.ts';
-import { requireSignature, type Signature } from '../auth/signatures.ts';
+import { ROLES } from '../../domain/auth/roles.ts';
+import { requireSignature, type Signature } from '../../domain/auth/signatures.ts';
 import type { LoginResult } from '../auth/authenticate.ts';
-import type { Principal } from '../auth/roles.ts';
+import type { Principal } from '../../domain/auth/roles.ts';
 import { builder } from '../builder.ts';
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });

@@ -8,7 +8,7 @@ import {
   type Genealogy,
   type GenealogyEdge,
   type GenealogyNode,
-} from '../analytics/genealogy.ts';
+} from '../../domain/analytics/genealogy.ts';
 import { builder } from '../builder.ts';
 import { ItemStatusEnum, parseItemId } from './history.ts';
 

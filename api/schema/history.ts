@@ -14,7 +14,7 @@ import {
   type ItemHistory,
   type ParameterSummary,
   type TimelineEntry,
-} from '../analytics/history.ts';
+} from '../../domain/analytics/history.ts';
 import { builder, type ApiContext } from '../builder.ts';
 import { SpecType } from './monitor.ts';
 

@@ -1,6 +1,6 @@
 /** `unit(id)` and `lot(id)` (names fixed by DESIGN.md): one item with what a person asks first. */
 import { TracegraphError } from '../../core/errors.ts';
-import { loadHistory, type ItemHistory } from '../analytics/history.ts';
+import { loadHistory, type ItemHistory } from '../../domain/analytics/history.ts';
 import { builder } from '../builder.ts';
 import { HistoryOperationRef, InspectionRef, ItemStatusEnum, parseItemId, ShipmentRef, UnitHistoryRef } from './history.ts';
 

@@ -1,10 +1,10 @@
 /**
  * Subscriptions (over SSE at /graphql and over WebSocket with graphql-ws): `holdChanged`,
- * `alarmRaised`, `alarmCleared` and `readings(equipmentId)`, fed by the in-process bus in api/live/bus.ts.
+ * `alarmRaised`, `alarmCleared` and `readings(equipmentId)`, fed by the in-process bus in domain/live/bus.ts.
  */
 import { TracegraphError } from '../../core/errors.ts';
 import { builder, type ApiContext } from '../builder.ts';
-import type { Alarm, LiveBus, LiveReading } from '../live/bus.ts';
+import type { Alarm, LiveBus, LiveReading } from '../../domain/live/bus.ts';
 import { HoldType } from './holds.ts';
 
 // Every subscription needs a principal, like Query and Mutation; each field names its scope.

@@ -1,17 +1,15 @@
 /**
  * Recipe specs and alarms: `specs` lists the current spec of each key (or a key's history),
- * `changeSpec` writes a new version and needs an electronic signature (password re-entered, like
- * releaseHold and approveRecall), `alarms` lists what the monitor (ingest/monitor) raised.
- * Which spec applies to a reading is decided in ingest/monitor/specs.ts.
+ * `changeSpec` writes a new version (domain/specs.ts) and needs an electronic signature (password
+ * re-entered, like releaseHold and approveRecall), `alarms` lists what the monitor (ingest/monitor) raised.
  */
 import { TracegraphError } from '../../core/errors.ts';
-import { DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
+import { DEFAULT_ALARM_LIMIT, MAX_ALARM_LIMIT } from '../../cypher/specs-alarms.ts';
 import type { SpecRecord } from '../../cypher/port.ts';
-import { describeKey, newSpec } from '../../ingest/monitor/specs.ts';
-import { parseInstant } from '../analytics/time.ts';
-import { requireSignature } from '../auth/signatures.ts';
+import { changeSpec } from '../../domain/specs.ts';
+import { parseInstant } from '../../domain/analytics/time.ts';
+import { requireSignature } from '../../domain/auth/signatures.ts';
 import { builder } from '../builder.ts';
-import { publishSpecChanged } from '../live/bus.ts';
 import { AlarmStatusEnum, AlarmType } from './live.ts';
 
 export const SpecType = builder.objectRef<SpecRecord>('Spec').implement({
@@ -105,33 +103,11 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true, description: 'your password, entered again for this signature' }),
       meaning: t.arg.string({ description: 'what the signature means (default "approved spec change")' }),
     },
-    resolve: async (_root, args, ctx) => {
-      // Checked before signing: bad input asks for no password and leaves no signature.
-      const checked = newSpec(args.spec, ctx.principal.name, new Date().toISOString());
-      const target = `spec ${describeKey(checked)}`;
-      const sig = await requireSignature(ctx, {
-        password: args.password,
-        meaning: args.meaning ?? 'approved spec change',
-        target,
-      });
-      const saved = await ctx.store.saveSpec({ ...checked, changedBy: sig.signer, changedAt: sig.signedAt });
-      // The mutation's own entry has the arguments; this one names the version and its signature.
-      await ctx.audit.append({
-        actor: sig.signer,
-        action: 'spec.change',
-        target,
-        details: {
-          version: saved.version,
-          lsl: saved.lsl,
-          usl: saved.usl,
-          target: saved.target,
-          uom: saved.uom,
-          reason: saved.reason,
-          signatureSeq: sig.auditSeq,
-        },
-      });
-      if (ctx.live) publishSpecChanged(ctx.live, saved);
-      return saved;
-    },
+    resolve: (_root, args, ctx) =>
+      changeSpec(ctx, (what) => requireSignature(ctx, { ...what, password: args.password }), {
+        spec: args.spec,
+        by: ctx.principal.name,
+        meaning: args.meaning,
+      }),
   }),
 }));

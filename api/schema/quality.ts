@@ -16,8 +16,8 @@ import {
   type QualityPoint,
   type QualityStats,
   type WindowComparison,
-} from '../analytics/quality.ts';
-import { looseBounds, parseInstant } from '../analytics/time.ts';
+} from '../../domain/analytics/quality.ts';
+import { looseBounds, parseInstant } from '../../domain/analytics/time.ts';
 import type { GraphStore, QualityFacts } from '../../cypher/port.ts';
 import { builder } from '../builder.ts';
 import type { ObjectFieldBuilder } from '@pothos/core';

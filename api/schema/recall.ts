@@ -1,8 +1,8 @@
-/** Recall scope, saved recalls and mass balance (issue 4 item 1). */
+/** Recall scope, saved recalls (domain/recalls.ts) and mass balance. */
 import { TracegraphError } from '../../core/errors.ts';
-import type { AuditTrail } from '../audit/trail.ts';
 import type { MassBalance, RecallCounts, RecallCriteria, RecallRecord, RecallScopeResult } from '../../cypher/port.ts';
-import { requireSignature, type Signature } from '../auth/signatures.ts';
+import { requireSignature } from '../../domain/auth/signatures.ts';
+import { approveRecall, recallApprovals, saveRecall } from '../../domain/recalls.ts';
 import { builder } from '../builder.ts';
 import { SignatureType } from './auth.ts';
 import { Item, Party, ShipmentUnitsRef, named, traceIds } from './trace.ts';
@@ -167,30 +167,10 @@ const Recall = builder.objectRef<RecallRecord>('Recall').implement({
     approvals: t.field({
       type: [SignatureType],
       description: 'The signed approvals of this recall (approveRecall), oldest first, as the audit trail records them.',
-      resolve: (r, _args, ctx) => approvalsOf(ctx, r.id),
+      resolve: (r, _args, ctx) => recallApprovals(ctx.audit, r.id),
     }),
   }),
 });
-
-/** The target a recall approval signs: the audit trail is where the signature lives. */
-const approvalTarget = (id: string) => `recall:${id}`;
-
-/** A recall's approvals: the trail's index reads just the signature entries on this recall. */
-async function approvalsOf(ctx: { audit: AuditTrail }, id: string): Promise<Signature[]> {
-  const { entries } = await ctx.audit.query({ first: Infinity, action: 'signature', target: approvalTarget(id) });
-  return entries.map((e) => {
-    const d = e.details as { meaning: string; role: Signature['role'] };
-    return {
-      signer: e.actor,
-      role: d.role,
-      signedAt: e.time,
-      meaning: d.meaning,
-      target: approvalTarget(id),
-      auditSeq: e.seq,
-      auditHash: e.hash,
-    };
-  });
-}
 
 const MassBalanceRef = builder.objectRef<MassBalance>('MassBalance').implement({
   description: 'Received (or produced) vs consumed vs remaining for one lot; discrepancies are flagged with their reason.',
@@ -244,29 +224,22 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true, description: 'your password, entered again for this signature' }),
       meaning: t.arg.string({ description: 'what the signature means (default "approved")' }),
     },
-    resolve: async (_root, args, ctx) => {
-      const recall = (await ctx.store.listRecalls()).find((r) => r.id === args.id);
-      if (!recall)
-        throw new TracegraphError('NOT_FOUND', `no recall ${JSON.stringify(args.id)}: list them with { recalls { id name } }`);
-      return requireSignature(ctx, {
-        password: args.password,
-        meaning: args.meaning ?? 'approved',
-        target: approvalTarget(recall.id),
-      });
-    },
+    resolve: (_root, args, ctx) =>
+      approveRecall(ctx, (what) => requireSignature(ctx, { ...what, password: args.password }), {
+        id: String(args.id),
+        meaning: args.meaning,
+      }),
   }),
   createRecall: t.field({
     authScopes: { recall: true },
     type: Recall,
     description: 'Scopes a recall and saves it with its criteria and counts.',
     args: { criteria: t.arg({ type: RecallCriteriaInput, required: true }), name: t.arg.string({ required: true }) },
-    resolve: async (_root, args, ctx) => {
-      const criteria = criteriaOf(args.criteria as RecallCriteria);
-      const name = args.name.trim();
-      if (name === '' || name.length > MAX_TEXT)
-        throw new TracegraphError('BAD_INPUT', `name must be 1 to ${MAX_TEXT} characters`);
-      const { counts } = await ctx.store.recallScope(criteria);
-      return ctx.store.saveRecall({ name, criteria, counts, createdBy: ctx.principal?.name ?? null });
-    },
+    resolve: (_root, args, ctx) =>
+      saveRecall(ctx, {
+        name: args.name,
+        criteria: criteriaOf(args.criteria as RecallCriteria),
+        by: ctx.principal?.name ?? null,
+      }),
   }),
 }));

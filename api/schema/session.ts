@@ -3,7 +3,7 @@
  * signed-in role (a service key never sees a recall button). The server still checks every field:
  * this only spares people buttons that would answer FORBIDDEN.
  */
-import { ROLE_SCOPES } from '../auth/roles.ts';
+import { ROLE_SCOPES } from '../../domain/auth/roles.ts';
 import { builder } from '../builder.ts';
 
 builder.queryFields((t) => ({

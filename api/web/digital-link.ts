@@ -11,7 +11,7 @@ import QRCode from 'qrcode';
 import { gs1CheckDigitOk } from '../../core/gs1-barcode.ts';
 import { digitalLinkPath, digitalLinkToUrn } from '../../core/ids.ts';
 import type { GraphStore } from '../../cypher/port.ts';
-import { loadHistory, type ItemHistory } from '../analytics/history.ts';
+import { loadHistory, type ItemHistory } from '../../domain/analytics/history.ts';
 import { loadDisclosure, type Disclosure } from './disclosure.ts';
 
 /** `/01/<gtin>` then qualifiers (22 CPV, 10 lot, 21 serial), in the order GS1 Digital Link 1.2 allows. */

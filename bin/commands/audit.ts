@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import { dataOption, jsonOption, printJson } from '../common.ts';
 
 export function auditCommand(): Command {

@@ -4,7 +4,7 @@ import { importEpcisFile, importEventLines, type Progress } from '../../ingest/f
 import type { IngestTotals } from '../../ingest/batches.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { dataOption, jsonOption, printJson, withStore } from '../common.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar } from '../../core/progress.ts';
 
 type Importer = (store: GraphStore, file: string, onProgress?: Progress) => Promise<IngestTotals>;
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { metrics, startMetricsServer } from '../../api/metrics.ts';
+import { startMetricsServer } from '../../api/metrics.ts';
+import { metrics } from '../../ingest/pipeline/metrics.ts';
 import type { MqttConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';

@@ -5,7 +5,7 @@ import type { CanonicalEvent } from '../../core/events.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
 import { listSegments, logDir, readLog } from '../../ingest/pipeline/event-log.ts';
 import { dataOption, jsonOption, printJson, withStore } from '../common.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar } from '../../core/progress.ts';
 
 /**
  * Rebuilds the graph from the event log. The store skips eventIds it holds, so replaying into an

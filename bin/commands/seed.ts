@@ -4,7 +4,7 @@ import { applyInBatches } from '../../ingest/batches.ts';
 import { generatePlant, plantShape } from '../../ingest/seed/plant.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { dataOption, jsonOption, positiveInt, printJson, withStore } from '../common.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar } from '../../core/progress.ts';
 
 /** Seeds through the same validation and batch path as every other source. */
 export async function seedPlant(store: GraphStore, units: number, seed: number) {

@@ -4,8 +4,8 @@ import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
 import { ensureWebBuild } from '../../api/web/build.ts';
 import { dataOption, portNumber, shutdownSignal, withStore } from '../common.ts';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 
 async function hasUsers(dataDir: string): Promise<boolean> {
   return (await new UserStore(dataDir, new AuditTrail(dataDir)).list()).some((u) => !u.revoked);

@@ -3,9 +3,9 @@ import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { ROLES } from '../../api/auth/roles.ts';
-import { UserStore, type UserInfo } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { ROLES } from '../../domain/auth/roles.ts';
+import { UserStore, type UserInfo } from '../../domain/auth/users.ts';
 import { dataOption, jsonOption, printJson } from '../common.ts';
 
 /** Who did it, for the audit trail: the operating-system account running the CLI. */

@@ -1,4 +1,4 @@
-// The mention index (cypher/mention-index.ts) at open, in three reads through CSV. Voided events
+// The mention index (cypher/kuzu/memory/mention-index.ts) at open, in three reads through CSV. Voided events
 // are left out: they no longer count among a trace's events.
 // 1. Live events that name an item, with the eventId (whose hash finds them again when voided).
 MATCH (e:Event) WHERE NOT e.voided AND EXISTS { MATCH (e)-[:MENTIONS]->(:Item) }

@@ -161,7 +161,6 @@ function withLocalTimeOffset(raw: Record<string, unknown>): Record<string, unkno
   return { ...raw, eventTime: eventTime + offset };
 }
 
-// ---------------------------------------------------------------------------------------------
 // JSON / JSON-LD
 
 function* readJsonDocument(text: string, file: string, info: EpcisDocumentInfo): Generator<EpcisEventRead> {
@@ -264,7 +263,6 @@ function jsonMasterData(json: Record<string, unknown>): EpcisVocabulary[] {
   }));
 }
 
-// ---------------------------------------------------------------------------------------------
 // Input: text chunks from a string, a Buffer or a byte stream (UTF-8; a BOM is dropped)
 
 const CHUNK = 1 << 16;

@@ -83,7 +83,6 @@ function namespacesOf(context: unknown): Record<string, string> {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
 // Structure: which fields, in which order, each rendered by a small function
 
 interface Env {
@@ -316,7 +315,6 @@ const EVENT: Shape = [
   ['ilmd', object([])],
 ];
 
-// ---------------------------------------------------------------------------------------------
 // Values: one spelling for each
 
 /**
@@ -405,7 +403,6 @@ function offsetMinutes(zone: string): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
 }
 
-// ---------------------------------------------------------------------------------------------
 // GS1 keys: EPC URNs and Digital Links of any domain -> canonical `https://id.gs1.org/...`
 
 const CANONICAL_DL = 'https://id.gs1.org';

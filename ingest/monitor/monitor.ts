@@ -2,7 +2,8 @@
  * The monitor: checks committed readings against the spec that applies (specs.ts) and keeps ONE
  * alarm per equipment and parameter open while its readings stay outside the limits; the first
  * reading back inside clears it. Alarms are graph nodes (they survive a restart: the open ones are
- * loaded at start) and go to the live bus (`alarmRaised`, `alarmCleared`).
+ * loaded at start) and are announced through the hooks it is given (the demo and the API pass the
+ * live bus's, `liveMonitorHooks`).
  *
  * It hangs off the pipeline's onCommitted hook (beside the live readings, `allCommitted`), so it
  * sees only what the store holds. The hook returns at once; checks run in order on a queue of
@@ -12,16 +13,23 @@
  * Alarms carry a `rule` (`spec` here) so that SPC rules can raise theirs through the same path.
  */
 import { randomBytes } from 'node:crypto';
-import { publishAlarmCleared, raiseAlarm, type LiveBus } from '../../api/live/bus.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
-import { MAX_ALARM_LIMIT } from '../../cypher/monitor.ts';
-import type { AlarmRecord, MonitorStore, SpecRecord } from '../../cypher/port.ts';
-import { applicableSpec, checkValue, describeKey, SpecBook } from './specs.ts';
+import { MAX_ALARM_LIMIT } from '../../cypher/specs-alarms.ts';
+import type { AlarmRecord, SpecAlarmStore, SpecRecord } from '../../cypher/port.ts';
+import { applicableSpec, checkValue, describeKey, SpecBook } from '../../domain/specs.ts';
 
-export interface MonitorOptions {
-  store: Pick<MonitorStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
-  /** Where alarms are announced, and where spec changes are heard (changeSpec publishes them). */
-  live?: LiveBus;
+/** How the monitor tells the rest of the process about alarms and hears about spec changes. */
+export interface MonitorHooks {
+  /** An alarm was stored as open. */
+  onAlarmRaised?: (alarm: AlarmRecord) => void;
+  /** An open alarm was cleared by a reading back inside its limits. */
+  onAlarmCleared?: (alarm: AlarmRecord) => void;
+  /** Calls `onChange` whenever a spec changes (so cached specs are reloaded); returns the unsubscribe. */
+  watchSpecChanges?: (onChange: () => void) => () => void;
+}
+
+export interface MonitorOptions extends MonitorHooks {
+  store: Pick<SpecAlarmStore, 'specs' | 'openAlarm' | 'clearAlarm' | 'alarms'>;
   warn?: (message: string) => void;
   /** For tests: how long cached specs are trusted (default specs.ts SPEC_CACHE_MS). */
   specMaxAgeMs?: number;
@@ -53,20 +61,14 @@ export class Monitor {
     this.warn = o.warn ?? ((m) => process.stderr.write(`tracegraph monitor: ${m}\n`));
   }
 
-  /** Loads the open alarms, listens for spec changes on the bus. */
+  /** Loads the open alarms, starts watching spec changes. */
   static async start(o: MonitorOptions): Promise<Monitor> {
     const m = new Monitor(o);
     for (const a of await o.store.alarms({ status: 'open', limit: MAX_ALARM_LIMIT })) {
       const k = keyOf(a.equipmentId, a.parameter);
       if (!m.open.has(k)) m.open.set(k, a); // newest first: keep the newest if ever two
     }
-    if (o.live) {
-      const changes = o.live.subscribe('specChanged');
-      m.stopSpecs = () => void changes.return?.();
-      void (async () => {
-        for await (const _ of changes) m.specs.invalidate();
-      })();
-    }
+    m.stopSpecs = o.watchSpecChanges?.(() => m.specs.invalidate());
     await m.specs.all();
     return m;
   }
@@ -141,12 +143,12 @@ export class Monitor {
         };
         await this.o.store.openAlarm(alarm);
         this.open.set(k, alarm);
-        if (this.o.live) raiseAlarm(this.o.live, alarm);
+        this.o.onAlarmRaised?.(alarm);
       } else if (!out && open && at >= open.raisedAt) {
         // A reading older than the alarm (arriving late) says nothing about whether it is over.
         this.open.delete(k);
         const cleared = await this.o.store.clearAlarm({ id: open.id, at, value: e.value });
-        if (cleared && this.o.live) publishAlarmCleared(this.o.live, cleared);
+        if (cleared) this.o.onAlarmCleared?.(cleared);
       }
     }
   }

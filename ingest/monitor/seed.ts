@@ -3,7 +3,7 @@
  * demo at start when the graph has no spec at all. It is the system, not a person: no signature;
  * the audit trail records it under the actor `system`.
  */
-import type { AuditTrail } from '../../api/audit/trail.ts';
+import type { AuditTrail } from '../../domain/audit/trail.ts';
 import type { GraphStore, NewSpec } from '../../cypher/port.ts';
 import type { Routing } from '../simulator/routing.ts';
 

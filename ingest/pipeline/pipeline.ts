@@ -56,7 +56,7 @@ export interface PipelineOptions {
   /** Event-log segment size (default 64 MiB). */
   segmentBytes?: number;
   warn?: Warn;
-  /** Told about accepts, rejects and commits (the Prometheus metrics in api/metrics.ts). */
+  /** Told about accepts, rejects and commits (the Prometheus metrics in metrics.ts). */
   observer?: PipelineObserver;
 }
 

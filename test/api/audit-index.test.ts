@@ -1,5 +1,5 @@
 /**
- * Audit trail queries through the index (api/audit/trail-index.ts): the same answers as a scan of
+ * Audit trail queries through the index (domain/audit/trail-index.ts): the same answers as a scan of
  * the whole file, entries appended by other handles and processes in the next query, and a
  * rewritten file re-indexed.
  */
@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail, entryHash, GENESIS_HASH, scanQuery, type AuditEntry, type AuditQuery } from '../../api/audit/trail.ts';
+import { AuditTrail, entryHash, GENESIS_HASH, scanQuery, type AuditEntry, type AuditQuery } from '../../domain/audit/trail.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail, canonicalJson, entryHash, GENESIS_HASH } from '../../api/audit/trail.ts';
+import { AuditTrail, canonicalJson, entryHash, GENESIS_HASH } from '../../domain/audit/trail.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -33,7 +33,7 @@ describe('audit trail', () => {
     const script = join(dir, 'append.mts');
     writeFileSync(
       script,
-      `import { AuditTrail } from ${JSON.stringify(join(ROOT, 'api/audit/trail.ts'))};
+      `import { AuditTrail } from ${JSON.stringify(join(ROOT, 'domain/audit/trail.ts'))};
        const t = new AuditTrail(process.argv[2]);
        for (let i = 0; i < 20; i++) await t.append({ actor: 'child-' + process.pid, action: 'x' });`,
     );

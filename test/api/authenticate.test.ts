@@ -1,8 +1,8 @@
 /** Keys, login tokens and the dev key, against real user and audit files in a temp directory. */
 import { describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import { Authenticator } from '../../api/auth/authenticate.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 function setup(tokenTtlMs?: number) {

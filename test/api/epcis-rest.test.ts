@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { createApiServer } from '../../api/server.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import { EpcisRepository } from '../../ingest/epcis/repository.ts';

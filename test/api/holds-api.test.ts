@@ -3,9 +3,9 @@
  * signed release (right and wrong password), who may do it, and the audit trail it leaves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { ROLES, type Role } from '../../api/auth/roles.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { ROLES, type Role } from '../../domain/auth/roles.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import type { GraphStore } from '../../cypher/port.ts';

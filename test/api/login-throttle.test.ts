@@ -1,12 +1,12 @@
 /**
- * Failed-password limits (api/auth/throttle.ts) over real HTTP against started servers: per user
+ * Failed-password limits (domain/auth/throttle.ts) over real HTTP against started servers: per user
  * name, per client address, shared by login and signatures, and bounded in memory.
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { LoginThrottle } from '../../api/auth/throttle.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { LoginThrottle } from '../../domain/auth/throttle.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { loadConfig } from '../../core/config.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';

@@ -5,10 +5,10 @@
  * readings, alarmRaised over SSE, and the spec beside each parameter in a unit's history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { ROLES, type Role } from '../../api/auth/roles.ts';
-import { UserStore } from '../../api/auth/users.ts';
-import { createLiveBus, publishCommitted, type LiveBus } from '../../api/live/bus.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { ROLES, type Role } from '../../domain/auth/roles.ts';
+import { UserStore } from '../../domain/auth/users.ts';
+import { createLiveBus, liveMonitorHooks, publishCommitted, type LiveBus } from '../../domain/live/bus.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import type { CanonicalEventInput } from '../../core/events.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
@@ -57,7 +57,7 @@ describe('specs and alarms over the GraphQL API', () => {
     const users = new UserStore(dataDir, trail);
     for (const role of ROLES) keys[role] = await users.add({ name: `${role}-1`, role, password: password(role), by: 'test' });
     bus = createLiveBus();
-    monitor = await Monitor.start({ store, live: bus, warn: () => undefined });
+    monitor = await Monitor.start({ store, ...liveMonitorHooks(bus), warn: () => undefined });
     pipeline = new Pipeline({
       dataDir: tempDir(),
       store,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fisherExact, rate } from '../../api/analytics/stats.ts';
+import { fisherExact, rate } from '../../domain/analytics/stats.ts';
 
 describe("Fisher's exact test", () => {
   it("matches R's fisher.test on the tea-tasting table [[3,1],[1,3]]: p = 0.4857", () => {

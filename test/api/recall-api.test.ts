@@ -1,7 +1,7 @@
 /** Recall scope, saved recalls, mass balance, and trace quantities and events over real HTTP, on every backend. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { DEV_KEY, gql } from './client.ts';

@@ -5,9 +5,9 @@
  * the first test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { ROLE_SCOPES, ROLES, type Role, type Scope } from '../../api/auth/roles.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { ROLE_SCOPES, ROLES, type Role, type Scope } from '../../domain/auth/roles.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
@@ -89,7 +89,7 @@ describe('every root field against every role', () => {
     expect(root.filter((f) => !OUTSIDE_THE_MATRIX.has(f)).sort()).toEqual(Object.keys(FIELDS).sort());
   });
 
-  it("the issue's examples hold: service reads histories but cannot hold or recall; a regulator writes nothing", () => {
+  it('service reads histories but cannot hold or recall; a regulator writes nothing', () => {
     const can = (role: Role, field: string) => FIELDS[field]!.scopes.some((s) => ROLE_SCOPES[role].includes(s));
     expect(can('service', 'Query.unitHistory')).toBe(true);
     for (const f of ['Mutation.placeHold', 'Mutation.createRecall', 'Mutation.approveRecall'])

@@ -3,10 +3,10 @@
 // build while Pothos and yoga load the CommonJS one, and graphql refuses to mix the two.
 import { graphql, printSchema } from 'graphql/index.js';
 import { describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../api/audit/trail.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
 import { Authenticator } from '../../api/auth/authenticate.ts';
-import type { Role } from '../../api/auth/roles.ts';
-import { UserStore } from '../../api/auth/users.ts';
+import type { Role } from '../../domain/auth/roles.ts';
+import { UserStore } from '../../domain/auth/users.ts';
 import type { ApiContext } from '../../api/builder.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import type { GraphStore } from '../../cypher/port.ts';

@@ -1,15 +1,15 @@
 /**
  * Subscriptions against a started server over real HTTP (SSE) and WebSocket (a graphql-ws client
  * on `ws`): holdChanged from the hold mutations, readings from a real Pipeline committing to the
- * same embedded store, alarmRaised from raiseAlarm.
+ * same embedded store, alarmRaised from publishAlarmRaised.
  */
 import { printSchema } from 'graphql/index.js';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { AuditTrail } from '../../api/audit/trail.ts';
-import { UserStore } from '../../api/auth/users.ts';
-import { createLiveBus, publishCommitted, raiseAlarm, type Alarm, type LiveBus } from '../../api/live/bus.ts';
+import { AuditTrail } from '../../domain/audit/trail.ts';
+import { UserStore } from '../../domain/auth/users.ts';
+import { createLiveBus, publishCommitted, publishAlarmRaised, type Alarm, type LiveBus } from '../../domain/live/bus.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { buildSchema } from '../../api/schema/index.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
@@ -178,7 +178,7 @@ describe('subscriptions', () => {
     }
     const viaToken = wsSubscribe(client({ token: DEV_KEY }), 'subscription { alarmRaised { id } }');
     const got = await firstAfter(viaToken.inbox, () =>
-      raiseAlarm(
+      publishAlarmRaised(
         bus,
         alarmOf({
           id: 'A-0',
@@ -239,7 +239,7 @@ describe('subscriptions', () => {
     sub.stop();
   });
 
-  it('alarmRaised over SSE delivers what raiseAlarm publishes', async () => {
+  it('alarmRaised over SSE delivers what publishAlarmRaised publishes', async () => {
     const sub = await sse(server.url, 'subscription { alarmRaised { id equipmentId parameter value limit raisedAt message } }');
     const alarm = {
       id: 'A-1',
@@ -250,7 +250,7 @@ describe('subscriptions', () => {
       raisedAt: '2026-03-01T08:00:00Z',
       message: 'temp 212 over limit 200',
     };
-    const got = await firstAfter(sub.inbox, () => raiseAlarm(bus, alarmOf(alarm)));
+    const got = await firstAfter(sub.inbox, () => publishAlarmRaised(bus, alarmOf(alarm)));
     expect(got.data).toEqual({ alarmRaised: alarm });
     sub.stop();
   });

@@ -4,7 +4,8 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IngestMetrics, sourceLabel, startMetricsServer, type MetricsServer } from '../../api/metrics.ts';
+import { startMetricsServer, type MetricsServer } from '../../api/metrics.ts';
+import { IngestMetrics, sourceLabel } from '../../ingest/pipeline/metrics.ts';
 import { createApiServer, type ApiServer } from '../../api/server.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { startMqttWorker, type MqttWorker } from '../../ingest/mqtt/worker.ts';

@@ -1,7 +1,7 @@
-/** Which spec applies to a reading, and what counts as outside it (pure functions of ingest/monitor/specs.ts). */
+/** Which spec applies to a reading, and what counts as outside it (pure functions of domain/specs.ts). */
 import { describe, expect, it } from 'vitest';
 import type { SpecRecord } from '../../cypher/port.ts';
-import { applicableSpec, checkValue, newSpec } from '../../ingest/monitor/specs.ts';
+import { applicableSpec, checkValue, newSpec } from '../../domain/specs.ts';
 
 const spec = (
   equipmentId: string | null,

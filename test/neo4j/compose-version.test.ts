@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 
 describe('docker-compose.yml', () => {
-  it('pins the same Neo4j version as test/neo4j/pom.xml', () => {
-    const pom = readFileSync(resolve(root, 'test/neo4j/pom.xml'), 'utf8');
+  it('pins the same Neo4j version as bench/neo4j/pom.xml', () => {
+    const pom = readFileSync(resolve(root, 'bench/neo4j/pom.xml'), 'utf8');
     const compose = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
     const tested = /<neo4j\.version>([^<]+)<\/neo4j\.version>/.exec(pom)?.[1];
     const images = [...compose.matchAll(/image:\s*neo4j:(\S+)/g)].map((m) => m[1]);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { NEO4J_VERSION, neo4jAvailability, startNeo4j, type Neo4jServer } from './server.ts';
+import { NEO4J_VERSION, neo4jAvailability, startNeo4j, type Neo4jServer } from '../../bench/neo4j/server.ts';
 
 const availability = await neo4jAvailability();
 if (!availability.ok && process.env.CI === 'true') throw new Error(`CI=true but ${availability.why}`);

@@ -1,4 +1,4 @@
-// Vitest global setup: ONE real Neo4j 5.26 server for the whole run (see test/neo4j/launch.js).
+// Vitest global setup: ONE real Neo4j 5.26 server for the whole run (see bench/neo4j/launch.js).
 //
 // Register in vitest.config.ts:   test: { globalSetup: ['test/setup/neo4j-global.ts'] }
 // Use in a test:
@@ -18,7 +18,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { neo4jAvailability, startNeo4j, type Neo4jServer } from '../neo4j/server.ts';
+import { neo4jAvailability, startNeo4j, type Neo4jServer } from '../../bench/neo4j/server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { Neo4jStore } from '../../cypher/neo4j/adapter.ts';
 import { rmSync } from 'node:fs';
 import { backends, tempDir } from '../helpers/stores.ts';
-import { startNeo4j } from '../neo4j/server.ts';
+import { startNeo4j } from '../../bench/neo4j/server.ts';
 
 const neo4j = backends().find((b) => b.name === 'neo4j')!;
 

@@ -291,7 +291,6 @@ function sensorElement(el: XmlElement, ctx: Ctx): Json {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
 // Extensions: `prefix:name` keys, nested elements as objects, repeated elements as arrays
 
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
