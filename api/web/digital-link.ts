@@ -79,7 +79,7 @@ main{max-width:32rem;margin:0 auto;padding:1rem}header{background:#123;color:#ff
 h1{font-size:1.4rem;margin:.5rem 0 1rem}dl{background:#fff;border-radius:8px;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}
 dt{font-size:.85rem;color:#555;margin-top:.5rem}dd{margin:0;font-weight:500;word-break:break-word}
 .pass{color:#106b21}.fail{color:#a11}figure{text-align:center;margin:1rem 0}figure svg{width:10rem;height:10rem}
-figcaption{font-size:.8rem;color:#555}@media print{header{background:none;color:#000}}`;
+figcaption{font-size:.8rem;color:#555;word-break:break-all}@media print{header{background:none;color:#000}}`;
 
 function page(lang: Lang, title: string, brand: string, body: string): string {
   return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
