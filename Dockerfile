@@ -7,6 +7,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
+# The web app is built here: at run time the image's files belong to root and `serve` runs as node.
+RUN node --import tsx scripts/build-web.ts
 
 # The embedded store and the event log live here (a volume in docker-compose.yml).
 RUN mkdir -p /data && chown node:node /data
