@@ -14,6 +14,7 @@ import './quality.ts';
 import './monitor.ts';
 import './scan.ts';
 import './session.ts';
+import './audit-verify.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -186,6 +186,15 @@ describe('web app and Digital Link serving', () => {
     expect(bad.errors?.[0]?.message).toMatch(/check digit/);
   });
 
+  it('auditChainCheck walks the audit trail and says it verifies', async () => {
+    const r = await gql<{ auditChainCheck: { ok: boolean; entries: number; brokenAtSeq: number | null } }>(
+      server.url,
+      '{ auditChainCheck { ok entries brokenAtSeq } }',
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.auditChainCheck).toMatchObject({ ok: true, brokenAtSeq: null });
+  });
+
   it('myScopes tells the web app what the role may do', async () => {
     const r = await gql<{ myScopes: string[] }>(server.url, '{ myScopes }');
     expect(r.data!.myScopes).toEqual(expect.arrayContaining(['recall', 'hold', 'readTrace']));

@@ -228,7 +228,15 @@ export const en = {
     releaseWhat: 'You release hold {{id}}: its items may move on.',
     releaseMeaning: 'released: retested, conforms',
   },
-  audit: { actor: 'Actor', action: 'Action', time: 'Time', target: 'Target', details: 'Details' },
+  audit: {
+    chainOk: 'Hash chain verified: all {{n}} entries follow from the one before.',
+    chainBroken: 'Hash chain broken at entry {{seq}}: {{reason}} ({{n}} entries before it verify).',
+    actor: 'Actor',
+    action: 'Action',
+    time: 'Time',
+    target: 'Target',
+    details: 'Details',
+  },
 };
 
 export type Messages = typeof en;

@@ -223,5 +223,13 @@ export const zh: Messages = {
     releaseWhat: '您将解除冻结 {{id}}：其物品可以继续流转。',
     releaseMeaning: '已解除：复检合格',
   },
-  audit: { actor: '操作人', action: '动作', time: '时间', target: '对象', details: '详情' },
+  audit: {
+    chainOk: '哈希链已验证：全部 {{n}} 条记录均与前一条衔接。',
+    chainBroken: '哈希链在第 {{seq}} 条记录处断开：{{reason}}（之前的 {{n}} 条记录验证通过）。',
+    actor: '操作人',
+    action: '动作',
+    time: '时间',
+    target: '对象',
+    details: '详情',
+  },
 };

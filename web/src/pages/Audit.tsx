@@ -3,8 +3,19 @@ import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graphql } from '../graphql.ts';
-import { fmtTime } from '../i18n.ts';
+import { fmtNum, fmtTime } from '../i18n.ts';
 import { ErrorBox, Loading } from '../ui.tsx';
+
+const CHAIN = graphql(`
+  query AuditChain {
+    auditChainCheck {
+      ok
+      entries
+      brokenAtSeq
+      reason
+    }
+  }
+`);
 
 const AUDIT = graphql(`
   query Audit($actor: String, $action: String, $from: String, $to: String, $after: String) {
@@ -41,9 +52,19 @@ export default function Audit() {
   const { data, error, loading } = useQuery(AUDIT, { variables });
   const page = data?.auditTrail;
   const reset = () => setCursors([null]);
+  const chain = useQuery(CHAIN, { fetchPolicy: 'network-only' });
+  const check = chain.data?.auditChainCheck;
   return (
     <>
       <h1>{t('nav.audit')}</h1>
+      <p role="status" className={check && !check.ok ? 'error' : 'muted'} data-testid="chain">
+        {check
+          ? check.ok
+            ? t('audit.chainOk', { n: fmtNum(check.entries) })
+            : t('audit.chainBroken', { seq: check.brokenAtSeq, reason: check.reason, n: fmtNum(check.entries) })
+          : t('common.loading')}
+      </p>
+      <ErrorBox error={chain.error} />
       <form className="inline" onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('audit.actor')}
