@@ -1,14 +1,21 @@
 # tracegraph: one image for the API (`serve`) and the ingest workers (`ingest`).
-# TypeScript runs through tsx, which is a runtime dependency, so production installs omit only the
-# dev tools (vitest, eslint, the Neo4j Cypher linter).
-FROM node:20-bookworm-slim
 
+# Build stage: all dependencies, then the compiled CLI in dist/ (`npm run build`), then the dev
+# tools (tsc, vitest, eslint, the Neo4j Cypher linter) pruned away. Scripts are skipped at install:
+# `prepare` would build before the sources are copied in.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-# The web app is built here: at run time the image's files belong to root and `serve` runs as node.
-RUN node --import tsx scripts/build-web.ts
+# The web app is built here too: at run time the image's files belong to root and `serve` runs as node.
+RUN npm run build && node --import tsx scripts/build-web.ts && npm prune --omit=dev --ignore-scripts && npm cache clean --force
+
+# Runtime: the built tree as it is, so that dist/ and the sources it was built from keep the times
+# that make bin/tracegraph.js run dist/ (tsx remains a runtime dependency, the fallback).
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY --from=build /app ./
 
 # The embedded store and the event log live here (a volume in docker-compose.yml).
 RUN mkdir -p /data && chown node:node /data

@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/neo4j-global.ts'],
+    globalSetup: ['test/setup/build-cli.ts', 'test/setup/neo4j-global.ts'],
     setupFiles: ['test/setup/cleanup.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,

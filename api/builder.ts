@@ -28,6 +28,8 @@ export interface ApiContext {
   dataDir: string;
   /** The caller's address (the TCP peer), for the failed-login limits; undefined in bare-schema tests. */
   clientAddress?: string;
+  /** The signed-in session (an opaque id of the key or token used): signatures' failed-password limits are per session. */
+  session?: string;
   /** Subscriptions' events (api/live); the server always sets it, bare-schema tests may not. */
   live?: LiveBus;
 }
@@ -55,7 +57,7 @@ export const builder = new SchemaBuilder<{
   // IDs are strings in tracegraph (EPC URNs, Digital Links, plant ids); graphql-js coerces a
   // number given for an ID to its string form, so resolvers only ever see strings.
   Scalars: { ID: { Input: string; Output: string } };
-  // Non-null unless a field says otherwise: the contract in DESIGN.md is `Trace!`, `[Item!]!`, `ID!`.
+  // Non-null unless a field says otherwise: the contract with clients (docs/api.md) is `Trace!`, `[Item!]!`, `ID!`.
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,

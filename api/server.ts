@@ -13,11 +13,14 @@ import type { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import type { ApiContext } from './builder.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
+import { reportDownloads } from './report-downloads.ts';
+import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
 import { useMutationAudit } from './audit/mutations.ts';
 import { Authenticator } from './auth/authenticate.ts';
 import { useAuthGate } from './auth/gate.ts';
+import type { FailedAuthLimits } from './auth/failed-auth.ts';
 import type { LoginLimits } from '../domain/auth/throttle.ts';
 import { UserStore } from '../domain/auth/users.ts';
 import { useQueryLimits, DEFAULT_LIMITS, type QueryLimits } from './limits.ts';
@@ -50,6 +53,10 @@ export interface ApiServerOptions {
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
   loginLimits?: Partial<LoginLimits>;
+  /** Failed key checks: audit aggregation window and per-address limit (defaults in auth/failed-auth.ts). */
+  failedAuthLimits?: Partial<FailedAuthLimits>;
+  /** Origins allowed to call /graphql from a browser with credentials (CORS); default none (same-origin only). */
+  corsOrigins?: readonly string[];
   /** The bus subscriptions listen on; pass the one the pipeline publishes to (default: a new, private one). */
   live?: LiveBus;
 }
@@ -81,21 +88,29 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, {
     devKey: opts.devKey,
     loginLimits: opts.loginLimits,
+    failedAuthLimits: opts.failedAuthLimits,
   });
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
+  const corsOrigins = new Set(opts.corsOrigins ?? []);
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     context: ({ request, clientAddress }): ApiContext => ({
       store,
       principal: gate.principalOf(request),
+      session: gate.sessionOf(request),
       auth,
       audit,
       dataDir: opts.dataDir,
       clientAddress,
       live,
     }),
+    // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && corsOrigins.has(origin) ? { origin: [origin], credentials: true } : false;
+    },
     graphiql: process.env.NODE_ENV !== 'production',
     landingPage: false,
     // Masking stays on (yoga's default): unexpected errors reach clients as "Unexpected error."
@@ -157,6 +172,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const routes: Route[] = [
     { path: '/graphql', handle: graphql },
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
+    { path: REPORTS_PATH, methods: ['GET', 'HEAD'], handle: reportDownloads(opts.dataDir, auth, audit) },
     { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
     { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
   ];
@@ -169,7 +185,16 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const ws = attachWebSocket(server, yoga, {
     path: '/graphql',
     auth,
-    context: (principal, clientAddress) => ({ store, principal, auth, audit, dataDir: opts.dataDir, clientAddress, live }),
+    context: (principal, clientAddress, session) => ({
+      store,
+      principal,
+      auth,
+      audit,
+      dataDir: opts.dataDir,
+      clientAddress,
+      session,
+      live,
+    }),
   });
 
   const base = await listen(server, opts.port, host);
@@ -180,6 +205,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
+      await auth.close();
     },
   };
 }

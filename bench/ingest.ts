@@ -22,7 +22,7 @@ export interface IngestBenchOptions {
   /** Events per MQTT message (1: one scan per message, as a bare station sends; more: a gateway batching). */
   perMessage: number[];
   runs: number;
-  /** MQTT connections of the worker (a shared-subscription group when more than one). */
+  /** MQTT connections of the worker (splitting the stream between them when more than one). */
   connections?: number;
   /** Pipeline batch size (default: the pipeline's). */
   batchSize?: number;
@@ -31,6 +31,8 @@ export interface IngestBenchOptions {
    * alone (what the sources could feed a faster store).
    */
   stores: ('kuzu' | 'none')[];
+  /** Also report where the ingest time went (store writes vs the whole run): the `debug` setting. */
+  debug?: boolean;
 }
 
 export interface IngestRow {
@@ -44,7 +46,9 @@ export interface IngestRow {
   runs: number[];
 }
 
-const PUBLISHER = resolve(import.meta.dirname, 'ingest-publisher.ts');
+// The publisher beside this module: its TypeScript source through tsx, or its compiled copy in dist/.
+const fromSource = import.meta.filename.endsWith('.ts');
+const PUBLISHER = resolve(import.meta.dirname, `ingest-publisher.${fromSource ? 'ts' : 'js'}`);
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -109,7 +113,7 @@ class DiscardStore implements EventWriter {
 
 function publish(args: object): Promise<{ published: number; seconds: number }> {
   return new Promise((resolvePublished, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, JSON.stringify(args)], {
+    const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), PUBLISHER, JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -129,6 +133,7 @@ async function oneRun(
   perMessage: number,
   connections: number,
   batchSize?: number,
+  debug = false,
 ) {
   const dir = mkdtempSync(join(work, 'run-'));
   const broker = await Broker.start({ dir: join(dir, 'broker') });
@@ -145,8 +150,7 @@ async function oneRun(
     await pipeline.flush();
     await done;
     const seconds = (store.lastCommit - store.firstEventTime) / 1000;
-    if (process.env.TRACEGRAPH_BENCH_DEBUG)
-      log(`ingest: ${store.calls} store writes, ${store.storeMs} ms in the store of ${Math.round(seconds * 1000)} ms`);
+    if (debug) log(`ingest: ${store.calls} store writes, ${store.storeMs} ms in the store of ${Math.round(seconds * 1000)} ms`);
     const lags = Float64Array.from(store.lags).sort();
     return {
       eventsPerSecond: events / seconds,
@@ -172,7 +176,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestRo
       for (const perMessage of opts.perMessage) {
         const runs = [];
         for (let i = 0; i < opts.runs; i++) {
-          const r = await oneRun(work, kind, opts.events, perMessage, opts.connections ?? 1, opts.batchSize);
+          const r = await oneRun(work, kind, opts.events, perMessage, opts.connections ?? 1, opts.batchSize, opts.debug);
           log(
             `ingest (${kind}): ${perMessage}/message run ${i + 1}: ${Math.round(r.eventsPerSecond)} events/s, lag p50 ${Math.round(r.lagP50Ms)} ms, p99 ${Math.round(r.lagP99Ms)} ms (published at ${Math.round(r.publishPerSecond)}/s)`,
           );

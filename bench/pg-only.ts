@@ -1,6 +1,6 @@
 /**
  * PostgreSQL alone on the synthetic plant: how long generating, loading and tracing take.
- * A dev tool for checking the STACK-NOTES figures, not part of `tracegraph bench`.
+ * A dev tool for checking the PostgreSQL figures of docs/performance.md, not part of `tracegraph bench`.
  *
  *   npx tsx bench/pg-only.ts [--units 1000000] [--seed 1] [--runs 20]
  */
@@ -57,7 +57,7 @@ try {
       `${stats.items} items, ${stats.flows} flow edges, ${stats.shipped} shipped rows`,
   );
 
-  // The reach alone, counted in the server: what STACK-NOTES compares (no keys, no shipments).
+  // The reach alone, counted in the server: what the Kuzu/PostgreSQL comparison counts (no keys, no shipments).
   const countReach = (from: string, to: string) => async (client: typeof server.client, ids: readonly string[]) => {
     const { rows } = await client.query<{ n: number }>({
       name: `count_${from}`,

@@ -72,7 +72,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 export async function benchRecall(store: GraphStore, lots: string[], opts: RecallBenchOptions): Promise<RecallBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracegraph-bench-recall-'));
-  const server = await createApiServer({ store, port: 0, dataDir, devKey: BENCH_KEY });
+  // No per-user cost budget: the bench is one user asking thousands of scopes on purpose.
+  const server = await createApiServer({ store, port: 0, dataDir, devKey: BENCH_KEY, limits: { maxCostPerMinute: 0 } });
   try {
     const ask = async (c: Record<string, unknown>) => {
       const r = await post(server.url, { query: QUERY, variables: { c } });

@@ -9,6 +9,7 @@ import { AuditTrail } from '../domain/audit/trail.ts';
 import { createLiveBus, liveMonitorHooks, publishCommitted } from '../domain/live/bus.ts';
 import { IngestMetrics } from '../ingest/pipeline/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
+import { loadConfig } from '../core/config.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import type { GraphStore, StoreStats } from '../cypher/port.ts';
@@ -29,7 +30,7 @@ export interface DemoOptions {
   mqttFallback?: boolean;
   dataDir: string;
   speed: number;
-  /** Default: TRACEGRAPH_DEV_KEY, else a random key. */
+  /** Default: the `devKey` setting (TRACEGRAPH_DEV_KEY), else a random key. */
   devKey?: string;
   warn?: (message: string) => void;
 }
@@ -54,7 +55,7 @@ const STOP_FLUSH_MS = 30_000;
 
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph demo: ${m}\n`));
-  const devKey = o.devKey ?? process.env.TRACEGRAPH_DEV_KEY ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
+  const devKey = o.devKey ?? loadConfig({ dataDir: o.dataDir }).devKey ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => warn(`while stopping: ${e.message}`));

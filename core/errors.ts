@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_AUTH'
   | 'STORE_QUERY'
+  | 'STORE_DAMAGED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'SIGNATURE_INVALID'

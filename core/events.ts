@@ -1,6 +1,6 @@
 /**
  * The canonical event model: the one shape every source (MQTT, OPC UA, EPCIS, CSV, the CLI)
- * is turned into before anything touches the graph. The wire form is the table in DESIGN.md;
+ * is turned into before anything touches the graph. The wire form is in docs/events-and-model.md;
  * `context` and `errorDeclaration` carry what EPCIS documents add, so nothing the graph or a
  * later EPCIS query needs is lost on the way in.
  */
@@ -16,46 +16,95 @@ const isoWithOffset = z
   )
   .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date-time');
 
+/**
+ * Bounds on what one event may carry, checked here at the boundary so that every source (MQTT,
+ * EPCIS, files, OPC UA) is held to them: a name is a name, not a 900 KB document; text holds no
+ * control characters (a NUL ends strings in C tools, the graph's bulk loader turns a line break
+ * into a space while the event log keeps it, and log viewers act on escape sequences), so what
+ * the graph holds is exactly what the log holds; a quantity is a number a plant could have.
+ */
+export const EVENT_LIMITS = {
+  /** Identifiers (EPC URNs, Digital Links, plant ids). */
+  idLength: 512,
+  /** Names: material, supplier, station, step, equipment, parameter, unit of measure, EPCIS vocabulary. */
+  nameLength: 256,
+  /** Free text: a maintenance result, an error declaration's reason. */
+  textLength: 2000,
+  /** Items in one list of an event (inputs, outputs, children, items, measurements, defects). */
+  listLength: 10_000,
+  /** The largest quantity (a trillion of any unit: more than any plant moves in one event). */
+  maxQuantity: 1e12,
+  /** The largest magnitude of a reading or measurement value. */
+  maxMagnitude: 1e15,
+} as const;
+
+/** C0 controls (NUL, tab, line breaks, escape...), DEL and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const noControl = (s: string) => !CONTROL.test(s);
+const CONTROL_MESSAGE = 'must not contain control characters (NUL, line breaks, tabs, escapes)';
+
+/** Text of at most `max` characters, without control characters. */
+const text = (max: number) => z.string().max(max, `is longer than ${max} characters`).refine(noControl, CONTROL_MESSAGE);
+/** A name: non-empty, short, plain. */
+const name = () => text(EVENT_LIMITS.nameLength).min(1, 'must not be empty');
+const list = <T extends z.ZodTypeAny>(item: T) =>
+  z.array(item).max(EVENT_LIMITS.listLength, `has more than ${EVENT_LIMITS.listLength} entries: split the event`);
+
 /** Any identifier: EPC URN, GS1 Digital Link URI (normalised to its URN) or a plant-local string. */
 export const Id = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(512, 'is longer than 512 characters')
-  .refine((s) => ![...s].some((c) => c < ' ' || c === '\u007f'), 'must not contain control characters (line breaks, tabs)')
+  .max(EVENT_LIMITS.idLength, `is longer than ${EVENT_LIMITS.idLength} characters`)
+  .refine(noControl, CONTROL_MESSAGE)
   .transform((s) => normaliseId(s));
 
-const qty = z.number().finite().nonnegative();
+const qty = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(EVENT_LIMITS.maxQuantity, `is over ${EVENT_LIMITS.maxQuantity}: not a quantity one event can move`);
+const measured = z
+  .number()
+  .finite()
+  .min(-EVENT_LIMITS.maxMagnitude, `is below -${EVENT_LIMITS.maxMagnitude}`)
+  .max(EVENT_LIMITS.maxMagnitude, `is over ${EVENT_LIMITS.maxMagnitude}`);
 
 export const ErrorDeclaration = z.object({
   declarationTime: isoWithOffset,
-  reason: z.string().optional(),
-  correctiveEventIds: z.array(z.string()).optional(),
+  reason: text(EVENT_LIMITS.textLength).optional(),
+  correctiveEventIds: list(text(EVENT_LIMITS.idLength)).optional(),
 });
 export type ErrorDeclaration = z.infer<typeof ErrorDeclaration>;
 
-const TypedRef = z.object({ type: z.string().optional(), id: z.string() });
+const TypedRef = z.object({ type: text(EVENT_LIMITS.idLength).optional(), id: text(EVENT_LIMITS.idLength) });
 
 /** What an EPCIS event says beyond the canonical fields (bizStep, where, why). */
 export const EventContext = z.object({
-  epcisType: z.string().optional(),
-  epcisEventId: z.string().optional(),
+  epcisType: text(EVENT_LIMITS.nameLength).optional(),
+  epcisEventId: text(EVENT_LIMITS.idLength).optional(),
   action: z.enum(['ADD', 'OBSERVE', 'DELETE']).optional(),
-  bizStep: z.string().optional(),
-  disposition: z.string().optional(),
-  readPoint: z.string().optional(),
-  bizLocation: z.string().optional(),
-  bizTransactions: z.array(TypedRef).optional(),
-  sources: z.array(TypedRef).optional(),
-  destinations: z.array(TypedRef).optional(),
+  bizStep: text(EVENT_LIMITS.idLength).optional(),
+  disposition: text(EVENT_LIMITS.idLength).optional(),
+  readPoint: text(EVENT_LIMITS.idLength).optional(),
+  bizLocation: text(EVENT_LIMITS.idLength).optional(),
+  bizTransactions: list(TypedRef).optional(),
+  sources: list(TypedRef).optional(),
+  destinations: list(TypedRef).optional(),
 });
 export type EventContext = z.infer<typeof EventContext>;
 
 const base = {
-  eventId: z.string().trim().min(1, 'must not be empty').max(512),
+  eventId: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(EVENT_LIMITS.idLength, `is longer than ${EVENT_LIMITS.idLength} characters`)
+    .refine(noControl, CONTROL_MESSAGE),
   eventTime: isoWithOffset,
   recordTime: isoWithOffset.optional(),
-  source: z.string().optional(),
+  source: text(EVENT_LIMITS.idLength).optional(),
   context: EventContext.optional(),
   errorDeclaration: ErrorDeclaration.optional(),
 };
@@ -64,28 +113,28 @@ export const ReceiveEvent = z.object({
   kind: z.literal('receive'),
   ...base,
   lot: Id,
-  material: z.string().min(1),
+  material: name(),
   qty,
-  uom: z.string().min(1),
-  supplier: z.string().min(1),
-  supplierLot: z.string().optional(),
+  uom: name(),
+  supplier: name(),
+  supplierLot: text(EVENT_LIMITS.idLength).optional(),
 });
 
-const ItemQty = z.object({ id: Id, qty: qty.optional(), uom: z.string().optional() });
+const ItemQty = z.object({ id: Id, qty: qty.optional(), uom: text(EVENT_LIMITS.nameLength).optional() });
 
 export const OperationEvent = z.object({
   kind: z.literal('operation'),
   ...base,
-  operationId: z.string().min(1),
-  step: z.string().min(1),
-  station: z.string().min(1),
-  workOrder: z.string().optional(),
-  equipmentId: z.string().optional(),
-  operatorId: z.string().optional(),
-  recipeId: z.string().optional(),
+  operationId: text(EVENT_LIMITS.idLength).min(1, 'must not be empty'),
+  step: name(),
+  station: name(),
+  workOrder: text(EVENT_LIMITS.idLength).optional(),
+  equipmentId: text(EVENT_LIMITS.idLength).optional(),
+  operatorId: text(EVENT_LIMITS.idLength).optional(),
+  recipeId: text(EVENT_LIMITS.idLength).optional(),
   startTime: isoWithOffset.optional(),
-  inputs: z.array(ItemQty),
-  outputs: z.array(ItemQty.extend({ type: z.enum(['lot', 'unit']).optional() })),
+  inputs: list(ItemQty),
+  outputs: list(ItemQty.extend({ type: z.enum(['lot', 'unit']).optional() })),
   result: z.enum(['pass', 'fail']).optional(),
 });
 
@@ -93,9 +142,9 @@ export const ScanEvent = z.object({
   kind: z.literal('scan'),
   ...base,
   id: Id,
-  station: z.string().min(1),
-  step: z.string().optional(),
-  operatorId: z.string().optional(),
+  station: name(),
+  step: text(EVENT_LIMITS.nameLength).optional(),
+  operatorId: text(EVENT_LIMITS.idLength).optional(),
 });
 
 export const InspectionEvent = z.object({
@@ -103,45 +152,45 @@ export const InspectionEvent = z.object({
   ...base,
   id: Id,
   result: z.enum(['pass', 'fail']),
-  measurements: z.array(z.object({ name: z.string().min(1), value: z.number().finite(), uom: z.string().optional() })).optional(),
-  defects: z.array(z.string().min(1)).optional(),
-  station: z.string().optional(),
-  inspectorId: z.string().optional(),
+  measurements: list(z.object({ name: name(), value: measured, uom: text(EVENT_LIMITS.nameLength).optional() })).optional(),
+  defects: list(name()).optional(),
+  station: text(EVENT_LIMITS.nameLength).optional(),
+  inspectorId: text(EVENT_LIMITS.idLength).optional(),
 });
 
 export const ReadingEvent = z.object({
   kind: z.literal('reading'),
   ...base,
-  equipmentId: z.string().min(1),
-  parameter: z.string().min(1),
-  value: z.number().finite(),
-  uom: z.string().optional(),
+  equipmentId: text(EVENT_LIMITS.idLength).min(1, 'must not be empty'),
+  parameter: name(),
+  value: measured,
+  uom: text(EVENT_LIMITS.nameLength).optional(),
 });
 
 export const MaintenanceEvent = z.object({
   kind: z.literal('maintenance'),
   ...base,
-  equipmentId: z.string().min(1),
+  equipmentId: text(EVENT_LIMITS.idLength).min(1, 'must not be empty'),
   type: z.enum(['maintenance', 'calibration', 'repair']),
   startTime: isoWithOffset,
   endTime: isoWithOffset.optional(),
-  result: z.string().optional(),
+  result: text(EVENT_LIMITS.textLength).optional(),
 });
 
 export const PackEvent = z.object({
   kind: z.literal('pack'),
   ...base,
   parent: Id,
-  children: z.array(Id),
+  children: list(Id),
   action: z.enum(['add', 'remove']).optional(),
 });
 
 export const ShipEvent = z.object({
   kind: z.literal('ship'),
   ...base,
-  shipmentId: z.string().min(1),
-  items: z.array(Id).min(1, 'must name at least one item'),
-  customer: z.string().min(1),
+  shipmentId: text(EVENT_LIMITS.idLength).min(1, 'must not be empty'),
+  items: list(Id).min(1, 'must name at least one item'),
+  customer: name(),
   qty: qty.optional(),
 });
 

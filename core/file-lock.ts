@@ -37,7 +37,7 @@ const errno = (e: unknown) => (e as NodeJS.ErrnoException).code;
  */
 export async function acquireFileLock(file: string, what: string, waitMs = 10_000): Promise<() => Promise<void>> {
   const mine = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await writeFile(mine, String(process.pid));
+  await writeFile(mine, String(process.pid), { mode: 0o600 });
   const deadline = Date.now() + waitMs;
   try {
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {

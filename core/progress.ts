@@ -10,8 +10,15 @@ export interface ProgressBar {
   stop(): void;
 }
 
+let enabled = true;
+
+/** The `noProgress` setting turns bars off for the whole process (cli.ts sets it at start). */
+export function setProgressBars(on: boolean): void {
+  enabled = on;
+}
+
 export function progressBar(label: string, total: number, unit = ''): ProgressBar {
-  if (!process.stderr.isTTY || process.env.TRACEGRAPH_NO_PROGRESS) return { update() {}, setTotal() {}, stop() {} };
+  if (!process.stderr.isTTY || !enabled) return { update() {}, setTotal() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

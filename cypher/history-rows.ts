@@ -43,6 +43,13 @@ export const itemFacts = (r: RawRow): ItemFacts => ({
   uom: str(r.uom),
   supplier: str(r.supplier),
   supplierLot: str(r.supplierLot),
+  // The receive event's order key is "<UTC time>|<eventId>" (projection.ts orderKey).
+  ...(typeof r.receiveKey === 'string' && r.receiveKey
+    ? {
+        receivedAt: r.receiveKey.slice(0, r.receiveKey.indexOf('|')),
+        receiveEvent: r.receiveKey.slice(r.receiveKey.indexOf('|') + 1),
+      }
+    : {}),
 });
 
 export const operationFacts = (r: RawRow): OperationFacts => ({

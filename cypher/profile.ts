@@ -1,9 +1,15 @@
 /**
- * TRACEGRAPH_PROFILE=1: time per statement, summed and printed at exit (how the write path's
- * costs in the README were found).
+ * The `profile` setting (TRACEGRAPH_PROFILE=1): time per statement, summed and printed at exit (how
+ * the write path's costs in the README were found). Off until the command line turns it on.
  */
-export const PROFILE = Boolean(process.env.TRACEGRAPH_PROFILE);
+export let PROFILE = false;
 const profiled = new Map<string, [number, number]>();
+
+export function setProfiling(on: boolean): void {
+  if (on && !PROFILE) process.on('exit', printProfile);
+  if (!on && PROFILE) process.off('exit', printProfile);
+  PROFILE = on;
+}
 
 export function profile(text: string, ms: number): void {
   const key = text
@@ -14,8 +20,7 @@ export function profile(text: string, ms: number): void {
   profiled.set(key, [p[0] + 1, p[1] + ms]);
 }
 
-if (PROFILE)
-  process.on('exit', () => {
-    for (const [k, [n, ms]] of [...profiled].sort((a, b) => b[1][1] - a[1][1]).slice(0, 15))
-      process.stderr.write(`${ms.toFixed(0).padStart(8)} ms ${String(n).padStart(7)}x ${k}\n`);
-  });
+function printProfile(): void {
+  for (const [k, [n, ms]] of [...profiled].sort((a, b) => b[1][1] - a[1][1]).slice(0, 15))
+    process.stderr.write(`${ms.toFixed(0).padStart(8)} ms ${String(n).padStart(7)}x ${k}\n`);
+}

@@ -16,6 +16,7 @@ import type {
   RecallCriteria,
   RecallRecord,
   RecallScopeResult,
+  ScopeProduction,
   ShipmentUnits,
   TimeWindow,
   TraceResult,
@@ -186,6 +187,7 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
   const shipments = shipmentUnits(shipped);
   const customers = [...new Set(shipments.map((s) => s.customer).filter((x): x is string => !!x))].sort();
   const naive = await naiveScope(facts, units, producers);
+  const made = productionOf(units, producers);
   const precision = naive.units === 0 ? 1 : units.length / naive.units;
   return {
     counts: {
@@ -205,6 +207,30 @@ export async function computeRecallScope(facts: RecallFacts, c: RecallCriteria):
     naive,
     precision,
     spared: Math.max(0, naive.units - units.length),
+    production: made,
+  };
+}
+
+/** When the scope's units were made (their producing operations' ends) and how many of each product. */
+function productionOf(units: readonly string[], producers: Map<string, OpFacts>): ScopeProduction {
+  let from = Infinity;
+  let to = -Infinity;
+  const products = new Map<string, number>();
+  for (const u of units) {
+    const op = producers.get(u);
+    if (op) {
+      from = Math.min(from, op.end);
+      to = Math.max(to, op.end);
+    }
+    const p = productOf(u, op);
+    products.set(p, (products.get(p) ?? 0) + 1);
+  }
+  return {
+    from: Number.isFinite(from) ? new Date(from).toISOString() : null,
+    to: Number.isFinite(to) ? new Date(to).toISOString() : null,
+    products: [...products]
+      .map(([product, count]) => ({ product, units: count }))
+      .sort((a, b) => (a.product < b.product ? -1 : 1)),
   };
 }
 

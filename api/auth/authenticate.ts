@@ -11,6 +11,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import type { AuditTrail } from '../../domain/audit/trail.ts';
 import { API_KEY_PREFIX, keyLabel, newSecret, secretHash, TOKEN_PREFIX } from '../../domain/auth/api-keys.ts';
 import { DEV_PRINCIPAL, type Principal } from '../../domain/auth/roles.ts';
+import { FailedAuthentications, type AuthFailure, type FailedAuthLimits } from './failed-auth.ts';
 import { LoginThrottle, TooManyAttempts, type LoginLimits } from '../../domain/auth/throttle.ts';
 import type { UserStore } from '../../domain/auth/users.ts';
 
@@ -18,7 +19,11 @@ const TOKEN_TTL_MS = 60 * 60 * 1000;
 const MAX_CREDENTIAL_LENGTH = 256;
 const MIN_DEV_KEY_LENGTH = 16;
 
-export type Authentication = { principal: Principal } | { principal: null; reason: string };
+/**
+ * Who is calling, or why nobody is; `retryAfterSeconds` is set when the address has failed too
+ * often in the current window (answer 429 rather than 401).
+ */
+export type Authentication = { principal: Principal } | { principal: null; reason: string; retryAfterSeconds?: number };
 
 export interface LoginResult {
   token: string;
@@ -33,6 +38,15 @@ interface Token {
   expires: number;
 }
 
+/**
+ * An opaque id of the credential in an Authorization header (or a WebSocket's init payload): what
+ * a signed-in session is, for limits that must not be shared with other callers.
+ */
+export function sessionOf(header: string | null | undefined): string | undefined {
+  const secret = header ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
+  return secret === undefined ? undefined : secretHash(secret);
+}
+
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export class Authenticator {
@@ -41,23 +55,41 @@ export class Authenticator {
   private readonly devKeyDigest: Buffer | undefined;
   /** Failed-password limits, shared by login and signatures (domain/auth/throttle.ts). */
   readonly throttle: LoginThrottle;
+  /** Failed key and token checks per address: aggregated in the audit trail, rate-limited (failed-auth.ts). */
+  readonly failures: FailedAuthentications;
 
   constructor(
     readonly users: UserStore,
     private readonly audit: AuditTrail,
-    opts: { devKey?: string; tokenTtlMs?: number; loginLimits?: Partial<LoginLimits> } = {},
+    opts: {
+      devKey?: string;
+      tokenTtlMs?: number;
+      loginLimits?: Partial<LoginLimits>;
+      failedAuthLimits?: Partial<FailedAuthLimits>;
+    } = {},
   ) {
     if (opts.devKey !== undefined && opts.devKey.length < MIN_DEV_KEY_LENGTH)
       throw new TracegraphError('CONFIG', `the dev key (TRACEGRAPH_DEV_KEY) needs at least ${MIN_DEV_KEY_LENGTH} characters`);
     this.devKeyDigest = opts.devKey ? digest(opts.devKey) : undefined;
     this.tokenTtlMs = opts.tokenTtlMs ?? TOKEN_TTL_MS;
     this.throttle = new LoginThrottle(opts.loginLimits);
+    this.failures = new FailedAuthentications(audit, opts.failedAuthLimits);
+  }
+
+  /** Writes the failure counts still gathering (on shutdown). */
+  async close(): Promise<void> {
+    await this.failures.close();
   }
 
   private readonly tokenTtlMs: number;
 
-  /** The principal for an Authorization header, or why there is none (failed checks are audited). */
-  async authenticate(header: string | null | undefined): Promise<Authentication> {
+  /**
+   * The principal for an Authorization header, or why there is none. Failed checks are audited,
+   * aggregated per client `address` (the TCP peer; undefined for in-process callers).
+   */
+  async authenticate(header: string | null | undefined, address?: string): Promise<Authentication> {
+    const failed = (method: string, reason: string, actor?: string, keyLabel?: string) =>
+      this.failed(address, { method, reason, actor, keyLabel });
     if (!header?.trim())
       return {
         principal: null,
@@ -65,7 +97,7 @@ export class Authenticator {
       };
     const m = /^Bearer +(\S+) *$/i.exec(header);
     if (!m?.[1] || m[1].length > MAX_CREDENTIAL_LENGTH)
-      return this.failed('malformed', 'the Authorization header must be `Bearer <api key or token>`');
+      return failed('malformed', 'the Authorization header must be `Bearer <api key or token>`');
     const secret = m[1];
     if (this.devKeyDigest && timingSafeEqual(digest(secret), this.devKeyDigest)) return { principal: DEV_PRINCIPAL };
     if (secret.startsWith(TOKEN_PREFIX)) {
@@ -73,16 +105,16 @@ export class Authenticator {
       const t = this.tokens.get(hash);
       if (!t || t.expires < Date.now()) {
         this.tokens.delete(hash);
-        return this.failed('token', 'the token is unknown or expired: log in again');
+        return failed('token', 'the token is unknown or expired: log in again');
       }
       // A user revoked since logging in loses its tokens too.
       const still = await this.users.active(t.principal.name);
-      if (still?.created !== t.userCreated) return this.failed('token', `user ${t.principal.name} was revoked`, t.principal.name);
+      if (still?.created !== t.userCreated) return failed('token', `user ${t.principal.name} was revoked`, t.principal.name);
       return { principal: still.principal };
     }
     if (secret.startsWith(API_KEY_PREFIX)) {
       const principal = await this.users.principalForKey(secret);
-      if (!principal) return this.failed('apiKey', 'the API key is unknown or revoked', undefined, keyLabel(secret));
+      if (!principal) return failed('apiKey', 'the API key is unknown or revoked', undefined, keyLabel(secret));
       const hash = secretHash(secret);
       if (!this.seenKeys.has(hash)) {
         this.seenKeys.add(hash);
@@ -94,16 +126,17 @@ export class Authenticator {
       }
       return { principal };
     }
-    return this.failed('malformed', 'not an API key or token: API keys start with tg_, login tokens with tgt_');
+    return failed('malformed', 'not an API key or token: API keys start with tg_, login tokens with tgt_');
   }
 
-  private async failed(method: string, reason: string, actor = 'anonymous', label?: string): Promise<Authentication> {
-    await this.audit.append({
-      actor,
-      action: 'login',
-      details: { method, ok: false, reason, ...(label ? { keyLabel: label } : {}) },
-    });
-    return { principal: null, reason };
+  private async failed(address: string | undefined, failure: AuthFailure): Promise<Authentication> {
+    const verdict = await this.failures.record(address, failure);
+    if (!verdict.limited) return { principal: null, reason: failure.reason };
+    return {
+      principal: null,
+      reason: `too many failed authentications from ${address ?? 'this client'}: try again in ${verdict.retryAfterSeconds} s with a valid key`,
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    };
   }
 
   /**

@@ -12,8 +12,9 @@ const NEEDS: Record<'capture' | 'read', Scope> = { capture: 'capture', read: 're
 
 export function epcisGuard(auth: Authenticator, audit: AuditTrail) {
   return async (req: IncomingMessage, need: 'capture' | 'read'): Promise<void> => {
-    const who = await auth.authenticate(req.headers.authorization);
-    if (!who.principal) throw new EpcisQueryError('SecurityException', 401, who.reason);
+    const who = await auth.authenticate(req.headers.authorization, req.socket.remoteAddress);
+    if (!who.principal)
+      throw new EpcisQueryError('SecurityException', who.retryAfterSeconds === undefined ? 401 : 429, who.reason);
     const scope = NEEDS[need];
     if (!hasScope(who.principal.role, scope)) {
       throw new EpcisQueryError(

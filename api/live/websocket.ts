@@ -7,13 +7,13 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import type { Authenticator } from '../auth/authenticate.ts';
+import { sessionOf, type Authenticator } from '../auth/authenticate.ts';
 import type { Principal } from '../../domain/auth/roles.ts';
 import type { ApiContext } from '../builder.ts';
 
@@ -22,6 +22,14 @@ const InitPayload = z
   .passthrough()
   .optional()
   .nullable();
+
+/** A parse failure as graphql-ws wants it; anything but a GraphQLError is a bug, kept out of the answer. */
+function asGraphQLError(e: unknown): GraphQLError {
+  // By name, not instanceof: graphql is loaded both as ESM and CJS, and yoga's copy made this one.
+  if (e instanceof Error && e.name === 'GraphQLError') return e as GraphQLError;
+  console.error('tracegraph websocket: parsing a subscribe message failed:', e);
+  return createGraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL' } });
+}
 
 export interface WebSocketEndpoint {
   /** Closes every socket (they are not HTTP connections: server.close() would wait for them). */
@@ -40,11 +48,11 @@ export function attachWebSocket(
   opts: {
     path: string;
     auth: Authenticator;
-    context: (principal: Principal, clientAddress: string | undefined) => ApiContext;
+    context: (principal: Principal, clientAddress: string | undefined, session: string | undefined) => ApiContext;
   },
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const principals = new WeakMap<object, Principal>();
+  const principals = new WeakMap<object, { principal: Principal; session: string | undefined }>();
 
   const disposable = useServer<Record<string, unknown> | undefined, { principal: Principal }>(
     {
@@ -52,28 +60,36 @@ export function attachWebSocket(
         const parsed = InitPayload.safeParse(ctx.connectionParams);
         const p = parsed.success ? parsed.data : undefined;
         const header = p?.authorization ?? (p?.token ? `Bearer ${p.token}` : undefined);
-        const result = await opts.auth.authenticate(header);
+        const result = await opts.auth.authenticate(header, ctx.extra.request.socket.remoteAddress);
         if (!result.principal) return false; // graphql-ws closes with 4403 Forbidden
-        principals.set(ctx.extra.socket, result.principal);
+        principals.set(ctx.extra.socket, { principal: result.principal, session: sessionOf(header) });
         return true;
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
-        const principal = principals.get(ctx.extra.socket);
-        if (!principal) return [new Error('not authenticated')] as never;
+        const signedIn = principals.get(ctx.extra.socket);
+        if (!signedIn) return [new Error('not authenticated')] as never;
         const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
         });
+        // A bad query is that operation's error, answered on the socket; thrown, graphql-ws would
+        // close the whole connection (4500) and every other subscription on it.
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (e) {
+          return [asGraphQLError(e)];
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
-          contextValue: opts.context(principal, ctx.extra.request.socket.remoteAddress),
+          contextValue: opts.context(signedIn.principal, ctx.extra.request.socket.remoteAddress, signedIn.session),
           rootValue: { execute, subscribe } as EnvelopedRoot,
         };
         const errors = validate(args.schema, args.document);

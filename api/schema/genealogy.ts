@@ -1,4 +1,4 @@
-/** `genealogy(id, direction, depth)` (name fixed by DESIGN.md): a bounded subgraph for Cytoscape. */
+/** `genealogy(id, direction, depth)` (a name clients depend on, docs/api.md): a bounded subgraph for Cytoscape. */
 import {
   buildGenealogy,
   DEFAULT_DEPTH,

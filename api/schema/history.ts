@@ -1,5 +1,5 @@
 /**
- * Serial history for customer service: `unitHistory(id)` (name fixed by DESIGN.md) and
+ * Serial history for customer service: `unitHistory(id)` (a name clients depend on, docs/api.md) and
  * `unitHistoryByBarcode(barcode)` for a scanned GS1 barcode; `parseBarcode` shows what a scan reads as.
  */
 import { TracegraphError } from '../../core/errors.ts';

@@ -12,6 +12,7 @@ import './item.ts';
 import './genealogy.ts';
 import './quality.ts';
 import './monitor.ts';
+import './reports.ts';
 import './scan.ts';
 import './session.ts';
 import './audit-verify.ts';

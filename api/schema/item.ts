@@ -1,4 +1,4 @@
-/** `unit(id)` and `lot(id)` (names fixed by DESIGN.md): one item with what a person asks first. */
+/** `unit(id)` and `lot(id)` (names clients depend on, docs/api.md): one item with what a person asks first. */
 import { TracegraphError } from '../../core/errors.ts';
 import { loadHistory, type ItemHistory } from '../../domain/analytics/history.ts';
 import { builder } from '../builder.ts';

@@ -1,5 +1,5 @@
 /**
- * Equipment and quality analytics: `equipmentCorrelation` (name fixed by DESIGN.md) and
+ * Equipment and quality analytics: `equipmentCorrelation` (a name clients depend on, docs/api.md) and
  * `qualityStats` (first-pass yield, defect rates by group over time, defect Pareto).
  */
 import { TracegraphError } from '../../core/errors.ts';

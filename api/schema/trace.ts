@@ -1,4 +1,4 @@
-/** Traces: `traceForward` / `traceBackward` from a set of lots and units (names fixed by DESIGN.md). */
+/** Traces: `traceForward` / `traceBackward` from a set of lots and units (names clients depend on, docs/api.md). */
 import { TracegraphError } from '../../core/errors.ts';
 import { normaliseId } from '../../core/ids.ts';
 import type { FlowQuantity, GraphStore, ShipmentUnits, TraceQuantities, TraceResult } from '../../cypher/port.ts';

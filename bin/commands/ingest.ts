@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
 import { startMetricsServer } from '../../api/metrics.ts';
 import { metrics } from '../../ingest/pipeline/metrics.ts';
 import type { MqttConfig } from '../../core/config.ts';
@@ -10,16 +9,17 @@ import { startMqttWorkers, type MqttWorkers } from '../../ingest/mqtt/workers.ts
 import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
 import { Monitor } from '../../ingest/monitor/monitor.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
-import { dataOption, portNumber, positiveInt, shutdownSignal, withStore } from '../common.ts';
+import { shutdownSignal, withStore } from '../common.ts';
+import { out } from '../output.ts';
 
-interface IngestFlags {
+export interface IngestFlags {
   mqttUrl?: string;
   clientId?: string;
   group?: string;
   data?: string;
   opcuaConfig?: string;
   metricsPort?: number;
-  metricsHost: string;
+  metricsHost?: string;
   connections?: number;
 }
 
@@ -31,116 +31,80 @@ function tlsOf(m: MqttConfig) {
   return m.caFile || m.certFile || m.keyFile ? { ca: read(m.caFile), cert: read(m.certFile), key: read(m.keyFile) } : undefined;
 }
 
-export function ingestCommand(): Command {
-  return (
-    new Command('ingest')
-      .description(
-        'run the ingest workers: MQTT events and EPCIS documents, OPC UA tags -> event log -> graph (until Ctrl-C or SIGTERM)',
-      )
-      .addOption(new Option('--mqtt-url <url>', 'broker, e.g. mqtt://broker:1883 (env TRACEGRAPH_MQTT_URL)'))
-      .addOption(new Option('--client-id <id>', 'stable MQTT client id (env TRACEGRAPH_MQTT_CLIENT_ID)'))
-      .addOption(new Option('--group <name>', 'share the topics with other workers of this group (MQTT 5 $share)'))
-      .addOption(
-        new Option(
-          '--opcua-config <file>',
-          'OPC UA mapping file: servers, node ids -> readings, operations, scans (env TRACEGRAPH_OPCUA_CONFIG)',
-        ),
-      )
-      .addOption(
-        new Option('--metrics-port <port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (default: off)')
-          .env('TRACEGRAPH_METRICS_PORT')
-          .argParser(portNumber),
-      )
-      .addOption(
-        new Option('--metrics-host <host>', 'address for --metrics-port').env('TRACEGRAPH_METRICS_HOST').default('127.0.0.1'),
-      )
-      .addOption(
-        new Option(
-          '--connections <n>',
-          'MQTT connections sharing the topics (env TRACEGRAPH_MQTT_CONNECTIONS, default 1)',
-        ).argParser(positiveInt),
-      )
-      .addOption(dataOption())
-      .addHelpText(
-        'after',
-        '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json. OPC UA security mode, user and password are in the mapping file\n(example: examples/opcua-mapping.json); the client certificate is kept under <data>/pki.',
-      )
-      // cli.ts exits the process once this action resolves, so it resolves only after shutdown.
-      .action(async (opts: IngestFlags) => {
-        await withStore(opts, async (store, config) => {
-          const mqtt = config.mqtt;
-          if (!mqtt && !config.opcua)
-            throw new TracegraphError(
-              'CONFIG',
-              'no broker: give --mqtt-url mqtt://HOST:PORT or set TRACEGRAPH_MQTT_URL (for OPC UA alone: --opcua-config FILE or TRACEGRAPH_OPCUA_CONFIG)',
-            );
-          // Validated before anything starts, so a typo in the mapping is one message, not a half-started worker.
-          const mapping = config.opcua ? loadOpcuaMapping(config.opcua.mappingFile) : undefined;
-          const stop = shutdownSignal();
-          // Alarms go to the graph (the `alarms` query of a `serve` on the same store lists them);
-          // this process has no API, so no live bus: specs changed elsewhere are reloaded within a minute.
-          const monitor = await Monitor.start({ store });
-          const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics, onCommitted: monitor.onCommitted });
-          const unwatch = metrics.watch(pipeline);
-          const { reapplied } = await pipeline.start();
-          const metricsServer =
-            opts.metricsPort === undefined
-              ? undefined
-              : await startMetricsServer({ port: opts.metricsPort, host: opts.metricsHost });
-          if (metricsServer) process.stderr.write(`metrics at ${metricsServer.url}\n`);
-          if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
-          let opcua: { ready: Promise<void>; close(): Promise<void> } | undefined;
-          if (mapping) {
-            // Loaded only when asked for: node-opcua takes seconds to import.
-            const { startOpcuaWorker } = await import('../../ingest/opcua/worker.ts');
-            opcua = startOpcuaWorker({ config: mapping, pipeline, pkiDir: join(config.dataDir, 'pki') });
-            const urls = mapping.endpoints.map((e) => e.url).join(', ');
-            process.stdout.write(`ingesting from OPC UA ${urls} into ${describeStore(config)}\n`);
-          }
-          let worker: MqttWorkers | undefined;
-          if (mqtt) {
-            process.stderr.write(`connecting to ${mqtt.url} ...\n`);
-            worker = await Promise.race([
-              startMqttWorkers({
-                url: mqtt.url,
-                pipeline,
-                clientId: opts.clientId ?? mqtt.clientId,
-                group: opts.group ?? mqtt.group,
-                username: mqtt.username,
-                password: mqtt.password,
-                tls: tlsOf(mqtt),
-                maxMessageBytes: mqtt.maxMessageBytes,
-                connections: opts.connections ?? mqtt.connections,
-              }),
-              stop.then(() => undefined),
-            ]);
-            if (worker) process.stdout.write(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
-          }
-          // A server that is down is retried for ever; one that refuses us (credentials, security) stops the command.
-          const never = new Promise<never>(() => undefined);
-          const refused = opcua
-            ? opcua.ready.then(
-                () => never,
-                (e: Error) => e,
-              )
-            : never;
-          const ended = await Promise.race([stop, refused]);
-          await worker?.close();
-          await opcua?.close();
-          const flushed = await Promise.race([
-            pipeline.flush().then(() => true),
-            new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
-          ]);
-          await pipeline.close();
-          await monitor.close();
-          unwatch();
-          await metricsServer?.close();
-          if (!flushed)
-            process.stderr.write(
-              'stopped with events still to write: they are in the event log and are applied on the next start\n',
-            );
-          if (ended instanceof Error) throw new TracegraphError('CONFIG', `OPC UA: ${ended.message.split('\n')[0]}`);
-        });
-      })
-  );
+/** Runs the ingest workers until SIGINT or SIGTERM; resolves only after the pipeline has written what it logged. */
+export async function ingest(opts: IngestFlags): Promise<void> {
+  await withStore(opts, async (store, config) => {
+    const mqtt = config.mqtt;
+    if (!mqtt && !config.opcua)
+      throw new TracegraphError(
+        'CONFIG',
+        'no broker: give --mqtt-url mqtt://HOST:PORT or set TRACEGRAPH_MQTT_URL (for OPC UA alone: --opcua-config FILE or TRACEGRAPH_OPCUA_CONFIG)',
+      );
+    // Validated before anything starts, so a typo in the mapping is one message, not a half-started worker.
+    const mapping = config.opcua ? loadOpcuaMapping(config.opcua.mappingFile) : undefined;
+    const stop = shutdownSignal();
+    // Alarms go to the graph (the `alarms` query of a `serve` on the same store lists them);
+    // this process has no API, so no live bus: specs changed elsewhere are reloaded within a minute.
+    const monitor = await Monitor.start({ store });
+    const pipeline = new Pipeline({ dataDir: config.dataDir, store, observer: metrics, onCommitted: monitor.onCommitted });
+    const unwatch = metrics.watch(pipeline);
+    const { reapplied } = await pipeline.start();
+    const metricsPort = opts.metricsPort ?? config.metrics.port;
+    const metricsServer =
+      metricsPort === undefined
+        ? undefined
+        : await startMetricsServer({ port: metricsPort, host: opts.metricsHost ?? config.metrics.host });
+    if (metricsServer) process.stderr.write(`metrics at ${metricsServer.url}\n`);
+    if (reapplied) process.stderr.write(`re-applied ${reapplied} logged event(s) the graph did not have yet\n`);
+    let opcua: { ready: Promise<void>; close(): Promise<void> } | undefined;
+    if (mapping) {
+      // Loaded only when asked for: node-opcua takes seconds to import.
+      const { startOpcuaWorker } = await import('../../ingest/opcua/worker.ts');
+      opcua = startOpcuaWorker({ config: mapping, pipeline, pkiDir: join(config.dataDir, 'pki') });
+      const urls = mapping.endpoints.map((e) => e.url).join(', ');
+      void out(`ingesting from OPC UA ${urls} into ${describeStore(config)}\n`);
+    }
+    let worker: MqttWorkers | undefined;
+    if (mqtt) {
+      process.stderr.write(`connecting to ${mqtt.url} ...\n`);
+      worker = await Promise.race([
+        startMqttWorkers({
+          url: mqtt.url,
+          pipeline,
+          clientId: opts.clientId ?? mqtt.clientId,
+          group: opts.group ?? mqtt.group,
+          username: mqtt.username,
+          password: mqtt.password,
+          tls: tlsOf(mqtt),
+          maxMessageBytes: mqtt.maxMessageBytes,
+          connections: opts.connections ?? mqtt.connections,
+          stateFile: join(config.dataDir, 'mqtt-sessions.json'),
+        }),
+        stop.then(() => undefined),
+      ]);
+      if (worker) void out(`ingesting from ${mqtt.url} into ${describeStore(config)}\n`);
+    }
+    // A server that is down is retried for ever; one that refuses us (credentials, security) stops the command.
+    const never = new Promise<never>(() => undefined);
+    const refused = opcua
+      ? opcua.ready.then(
+          () => never,
+          (e: Error) => e,
+        )
+      : never;
+    const ended = await Promise.race([stop, refused]);
+    await worker?.close();
+    await opcua?.close();
+    const flushed = await Promise.race([
+      pipeline.flush().then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), STOP_FLUSH_MS)),
+    ]);
+    await pipeline.close();
+    await monitor.close();
+    unwatch();
+    await metricsServer?.close();
+    if (!flushed)
+      process.stderr.write('stopped with events still to write: they are in the event log and are applied on the next start\n');
+    if (ended instanceof Error) throw new TracegraphError('CONFIG', `OPC UA: ${ended.message.split('\n')[0]}`);
+  });
 }

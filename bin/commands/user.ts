@@ -1,12 +1,10 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import { Command, Option } from 'commander';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { AuditTrail } from '../../domain/audit/trail.ts';
-import { ROLES } from '../../domain/auth/roles.ts';
 import { UserStore, type UserInfo } from '../../domain/auth/users.ts';
-import { dataOption, jsonOption, printJson } from '../common.ts';
+import { out, printJson } from '../output.ts';
 
 /** Who did it, for the audit trail: the operating-system account running the CLI. */
 export function cliActor(): string {
@@ -41,63 +39,32 @@ function row(u: UserInfo): string {
   return `${u.name.padEnd(20)} ${u.role.padEnd(10)} ${u.keyLabel}…  ${u.hasPassword ? 'can sign ' : 'no passwd'}  added ${u.created} by ${u.createdBy}${u.revoked ? `  REVOKED ${u.revoked}` : ''}`;
 }
 
-export function userCommand(): Command {
-  const user = new Command('user').description('manage API users: add (prints a key), list, revoke');
+export async function userAdd(opts: {
+  name: string;
+  role: string;
+  password?: string;
+  passwordStdin?: boolean;
+  data?: string;
+  json?: boolean;
+}): Promise<void> {
+  if (opts.password !== undefined && opts.passwordStdin)
+    throw new TracegraphError('BAD_INPUT', 'give --password or --password-stdin, not both');
+  const password = opts.passwordStdin ? await firstLineOfStdin() : opts.password;
+  const key = await users(opts.data).add({ name: opts.name, role: opts.role, password, by: cliActor() });
+  if (opts.json) return printJson({ key });
+  process.stderr.write(`tracegraph: user ${opts.name} (${opts.role}) added; its key is shown only now:\n`);
+  await out(`${key}\n`);
+}
 
-  user
-    .command('add')
-    .description('add a user with a role and print its API key (shown once; works at once, also while `serve` runs)')
-    .requiredOption('--name <name>', 'user name (letters, digits, . _ @ -)')
-    .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
-    .option('--password <password>', 'a password for signatures and login (visible in the process list: prefer --password-stdin)')
-    .option('--password-stdin', 'read the password from the first line of stdin')
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      `
-Roles: ${ROLES.join(', ')} (README has the matrix of what each may do).
-Without a password the user can call the API with its key but cannot sign (release holds,
-approve recalls, change specs, sign reports).
+export async function userList(opts: { data?: string; json?: boolean }): Promise<void> {
+  const list = await users(opts.data).list();
+  if (opts.json) return printJson(list);
+  if (!list.length) return out('no users (tracegraph user add --name N --role R)\n');
+  await out(list.map(row).join('\n') + '\n');
+}
 
-Example:
-  printf '%s\\n' "$PW" | tracegraph user add --name alice --role quality --password-stdin`,
-    )
-    .action(
-      async (opts: { name: string; role: string; password?: string; passwordStdin?: boolean; data?: string; json?: boolean }) => {
-        if (opts.password !== undefined && opts.passwordStdin)
-          throw new TracegraphError('BAD_INPUT', 'give --password or --password-stdin, not both');
-        const password = opts.passwordStdin ? await firstLineOfStdin() : opts.password;
-        const key = await users(opts.data).add({ name: opts.name, role: opts.role, password, by: cliActor() });
-        if (opts.json) return printJson({ key });
-        process.stderr.write(`tracegraph: user ${opts.name} (${opts.role}) added; its key is shown only now:\n`);
-        process.stdout.write(`${key}\n`);
-      },
-    );
-
-  user
-    .command('list')
-    .description('list users: name, role, key label, whether they can sign, when added and revoked')
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .action(async (opts: { data?: string; json?: boolean }) => {
-      const list = await users(opts.data).list();
-      if (opts.json) return printJson(list);
-      if (!list.length) return void process.stdout.write('no users (tracegraph user add --name N --role R)\n');
-      process.stdout.write(list.map(row).join('\n') + '\n');
-    });
-
-  user
-    .command('revoke')
-    .description('revoke a user: its key and login tokens stop working at the next request')
-    .requiredOption('--name <name>', 'user name')
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .action(async (opts: { name: string; data?: string; json?: boolean }) => {
-      await users(opts.data).revoke({ name: opts.name, by: cliActor() });
-      if (opts.json) return printJson({ revoked: opts.name });
-      process.stdout.write(`revoked ${opts.name}\n`);
-    });
-
-  return user;
+export async function userRevoke(opts: { name: string; data?: string; json?: boolean }): Promise<void> {
+  await users(opts.data).revoke({ name: opts.name, by: cliActor() });
+  if (opts.json) return printJson({ revoked: opts.name });
+  await out(`revoked ${opts.name}\n`);
 }

@@ -8,8 +8,10 @@
  * - memory/: the in-memory indexes, read at open and told of each batch after its commit;
  * - trace.ts, recall.ts, history.ts, holds.ts, specs-alarms.ts, admin.ts: the query families.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { makePrivateDir, makePrivateFiles } from '../../core/private-files.ts';
 import { join } from 'node:path';
+import { TracegraphError } from '../../core/errors.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import type {
   AlarmFilter,
@@ -38,7 +40,7 @@ import type {
   TraceResult,
 } from '../port.ts';
 import { KuzuAdmin } from './admin.ts';
-import { DEFAULT_BUFFER_MB, KuzuConnection } from './connection.ts';
+import { cypherString, DEFAULT_BUFFER_MB, KuzuConnection } from './connection.ts';
 import { KuzuHistory } from './history.ts';
 import { KuzuHolds } from './holds.ts';
 import { MemoryIndexes, type LoadProgress } from './memory/indexes.ts';
@@ -46,6 +48,27 @@ import { KuzuRecalls } from './recall.ts';
 import { KuzuSpecsAlarms } from './specs-alarms.ts';
 import { KuzuTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
+import { query } from '../queries.ts';
+import type { RebuildResult } from '../port.ts';
+
+const DB_FILE = 'graph.kuzu';
+/** Where a damaged database's files are kept after a rebuild (the latest one only). */
+const DAMAGED = `${DB_FILE}.damaged`;
+
+/**
+ * A primary-key violation on our own writes: the write path inserts only keys the store does not
+ * hold (it checks first, and batches are deduplicated), so the database's index and its rows
+ * disagree. A process killed during a write can leave a key in the index whose row never committed.
+ */
+function damaged(e: unknown, dataDir: string): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (!/duplicated primary key/i.test(message)) return e;
+  return new TracegraphError(
+    'STORE_DAMAGED',
+    `the embedded graph in ${dataDir} is damaged (${message.split('\n')[0]}): its primary-key index holds a key without a committed row, as a crash during a write can leave it; \`tracegraph ingest\` and \`tracegraph replay\` rebuild it from the event log`,
+    { cause: e },
+  );
+}
 
 export interface KuzuOptions {
   dataDir: string;
@@ -57,17 +80,27 @@ export interface KuzuOptions {
 
 export class KuzuStore implements GraphStore {
   readonly backend = 'kuzu' as const;
-  private readonly traces: KuzuTraces;
-  private readonly recalls: KuzuRecalls;
-  private readonly history: KuzuHistory;
-  private readonly holdStore: KuzuHolds;
-  private readonly specsAlarms: KuzuSpecsAlarms;
-  private readonly admin: KuzuAdmin;
+  // Replaced together by a rebuild, which swaps the database under the same store object.
+  private db!: KuzuConnection;
+  private memory!: MemoryIndexes;
+  private traces!: KuzuTraces;
+  private recalls!: KuzuRecalls;
+  private history!: KuzuHistory;
+  private holdStore!: KuzuHolds;
+  private specsAlarms!: KuzuSpecsAlarms;
+  private admin!: KuzuAdmin;
 
   private constructor(
-    private readonly db: KuzuConnection,
-    private readonly memory: MemoryIndexes,
+    private readonly opts: KuzuOptions,
+    db: KuzuConnection,
+    memory: MemoryIndexes,
   ) {
+    this.attach(db, memory);
+  }
+
+  private attach(db: KuzuConnection, memory: MemoryIndexes): void {
+    this.db = db;
+    this.memory = memory;
     this.traces = new KuzuTraces(db, memory);
     this.recalls = new KuzuRecalls(db, memory);
     this.history = new KuzuHistory(db);
@@ -76,12 +109,55 @@ export class KuzuStore implements GraphStore {
     this.admin = new KuzuAdmin(db);
   }
 
-  static async open(opts: KuzuOptions): Promise<KuzuStore> {
-    mkdirSync(opts.dataDir, { recursive: true });
-    const db = await KuzuConnection.open(join(opts.dataDir, 'graph.kuzu'), opts.dataDir, opts.bufferMb ?? DEFAULT_BUFFER_MB);
+  private static async connect(opts: KuzuOptions): Promise<{ db: KuzuConnection; memory: MemoryIndexes }> {
+    const db = await KuzuConnection.open(join(opts.dataDir, DB_FILE), opts.dataDir, opts.bufferMb ?? DEFAULT_BUFFER_MB);
+    // Kuzu creates its files with the process umask: owner-only like the rest of the data directory.
+    makePrivateFiles(opts.dataDir, DB_FILE);
     const memory = new MemoryIndexes();
     await memory.load(db, opts.onProgress);
-    return new KuzuStore(db, memory);
+    return { db, memory };
+  }
+
+  static async open(opts: KuzuOptions): Promise<KuzuStore> {
+    makePrivateDir(opts.dataDir);
+    const { db, memory } = await KuzuStore.connect(opts);
+    return new KuzuStore(opts, db, memory);
+  }
+
+  /**
+   * Replaces a damaged database with a sound one. What the damaged one still reads (every
+   * committed node and relationship, holds, specs, alarms and saved recalls among them) is
+   * exported and imported into a new database, whose primary-key indexes are built afresh; the
+   * damaged files are kept as graph.kuzu.damaged*. If the export fails, the new database starts
+   * empty (`carried: false`) and the caller must replay the whole event log into it.
+   */
+  async rebuild(): Promise<RebuildResult> {
+    const dir = this.opts.dataDir;
+    const bufferMb = this.opts.bufferMb ?? DEFAULT_BUFFER_MB;
+    const exported = join(dir, 'graph-rebuild-export');
+    rmSync(exported, { recursive: true, force: true });
+    let carried = true;
+    try {
+      await this.db.exclusive(() => this.db.raw(query('kuzu', 'export-database', { Dir: cypherString(exported) })));
+    } catch {
+      carried = false;
+    }
+    await this.db.close();
+    for (const f of readdirSync(dir)) if (f.startsWith(DAMAGED)) rmSync(join(dir, f), { recursive: true, force: true });
+    const files = () => readdirSync(dir).filter((f) => f === DB_FILE || (f.startsWith(`${DB_FILE}.`) && !f.startsWith(DAMAGED)));
+    for (const f of files()) renameSync(join(dir, f), join(dir, DAMAGED + f.slice(DB_FILE.length)));
+    if (carried) {
+      try {
+        await KuzuConnection.importInto(join(dir, DB_FILE), exported, bufferMb);
+      } catch {
+        carried = false;
+        for (const f of files()) rmSync(join(dir, f), { recursive: true, force: true });
+      }
+    }
+    if (existsSync(exported)) rmSync(exported, { recursive: true, force: true });
+    const { db, memory } = await KuzuStore.connect({ ...this.opts, onProgress: undefined });
+    this.attach(db, memory);
+    return { carried, kept: join(dir, DAMAGED) };
   }
 
   /** The database file. */
@@ -91,7 +167,12 @@ export class KuzuStore implements GraphStore {
 
   applyEvents(events: readonly CanonicalEvent[]): Promise<ApplyResult> {
     if (events.length === 0) return Promise.resolve({ applied: 0, duplicates: 0, voided: 0 });
-    return this.db.exclusive(() => applyBatch(this.db, this.memory, events));
+    const { db, memory } = this;
+    return db
+      .exclusive(() => applyBatch(db, memory, events))
+      .catch((e: unknown) => {
+        throw damaged(e, this.opts.dataDir);
+      });
   }
 
   // Traces, their quantities and events (trace.ts); the *InCypher variants are the cross-check and the bench's baseline.

@@ -5,7 +5,7 @@
 import kuzu from 'kuzu';
 import { TracegraphError } from '../../core/errors.ts';
 import { PROFILE, profile } from '../profile.ts';
-import { statements } from '../queries.ts';
+import { query, statements } from '../queries.ts';
 import { CsvStage } from './csv-stage.ts';
 
 export type Row = Record<string, kuzu.KuzuValue>;
@@ -20,6 +20,11 @@ const MAX_DB_SIZE = 2 ** 40;
  * commit pay for a checkpoint whose cost grows with the database; 512 MiB keeps them rare.
  */
 const CHECKPOINT_BYTES = 512 * 2 ** 20;
+
+/** A path inside a single-quoted Cypher string (EXPORT and IMPORT take no parameters). */
+export function cypherString(path: string): string {
+  return path.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}
 
 export class KuzuConnection {
   private readonly db: kuzu.Database;
@@ -58,6 +63,23 @@ export class KuzuConnection {
     // Traces must reach any depth: Kuzu stops variable-length patterns at 30 hops unless told.
     await db.run('CALL var_length_extend_max_depth=1000000');
     return db;
+  }
+
+  /**
+   * Fills a new database at `path` from an EXPORT DATABASE directory (before `open`, which would
+   * create the schema first: IMPORT needs an empty database).
+   */
+  static async importInto(path: string, dir: string, bufferMb: number): Promise<void> {
+    const db = new kuzu.Database(path, bufferMb * 1024 * 1024, true, false, MAX_DB_SIZE, true, CHECKPOINT_BYTES);
+    const conn = new kuzu.Connection(db);
+    try {
+      const r = await conn.query(query('kuzu', 'import-database', { Dir: cypherString(dir) }));
+      for (const x of Array.isArray(r) ? r : [r]) x.close();
+    } finally {
+      await conn.close();
+      await db.close();
+      closedHandles.push(conn, db);
+    }
   }
 
   /** Runs one statement; `params` are trimmed to those the statement names. */

@@ -9,6 +9,10 @@ export interface ItemFacts {
   uom: string | null;
   supplier: string | null;
   supplierLot: string | null;
+  /** ISO 8601, UTC: when it was received (the latest receive event); absent for what was never received. */
+  receivedAt?: string;
+  /** The eventId of that receive event. */
+  receiveEvent?: string;
 }
 /** An operation with what ran it: equipment, operator, recipe (its id is its version), work order. */
 export interface OperationFacts {

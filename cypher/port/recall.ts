@@ -50,6 +50,16 @@ export interface RecallScopeResult {
   precision: number;
   /** Naive units the graph did not need to recall. */
   spared: number;
+  /** When the units were made and what products they are (the recall report's product identity). */
+  production?: ScopeProduction;
+}
+
+export interface ScopeProduction {
+  /** ISO 8601, UTC: the end of the first and of the last producing operation; null without one. */
+  from: string | null;
+  to: string | null;
+  /** Units per product: `gtin:...` for an SGTIN, else `recipe:...` or `step:...` of the operation that made it. */
+  products: { product: string; units: number }[];
 }
 
 export interface RecallRecord {

@@ -4,6 +4,7 @@
  * mid-write, never acknowledged) cut off first, and fsynced before the caller is told it is done.
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../core/private-files.ts';
 import { dirname } from 'node:path';
 import { acquireFileLock } from '../../core/file-lock.ts';
 
@@ -74,14 +75,14 @@ export async function appendLocked<T>(
   path: string,
   what: string,
   build: (tail: FileTail) => Promise<{ lines: string[]; result: T }> | { lines: string[]; result: T },
-  opts: { private?: boolean } = {},
 ): Promise<T> {
   return serialised(path, async () => {
-    // Private: readable by the owner only (the user file holds password hashes), when created.
-    await mkdir(dirname(path), { recursive: true, mode: opts.private ? 0o700 : 0o755 });
+    // Readable by the owner only, when created: the user file holds password hashes, the audit
+    // trail who did what (core/private-files.ts).
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
     const release = await acquireFileLock(`${path}.lock`, what);
     try {
-      const fh = await open(path, 'a+', opts.private ? 0o600 : 0o644);
+      const fh = await open(path, 'a+', PRIVATE_FILE_MODE);
       try {
         const tail = await readTail(fh);
         const { lines, result } = await build(tail);

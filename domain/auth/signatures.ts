@@ -15,6 +15,8 @@ import type { UserStore } from './users.ts';
 export interface SigningContext {
   principal: Principal | null;
   clientAddress?: string;
+  /** The signed-in session (an opaque id of its key or token): failed signatures are limited per session. */
+  session?: string;
   audit: Pick<AuditTrail, 'append'>;
   auth: { throttle: LoginThrottle; users: Pick<UserStore, 'checkPassword'> };
 }
@@ -58,13 +60,15 @@ function checked(req: SignatureRequest): { meaning: string; target: string } {
 }
 
 /**
- * The password check of a signature, under the same failed-attempt limits as `login` (it is a
- * password check too): refused unchecked, and audited, while the name or address is locked out.
+ * The password check of a signature, under failed-attempt limits of its own: counted per signed-in
+ * session, so that others failing logins for this name cannot stop this session from signing.
+ * Refused unchecked, and audited, while the session is locked out.
  */
 async function throttledCheck(ctx: SigningContext, name: string, password: string, target: string, meaning: string) {
   let attempt;
   try {
-    attempt = ctx.auth.throttle.begin(name, ctx.clientAddress);
+    // In-process callers without a session (bare-schema tests) are counted by name.
+    attempt = ctx.auth.throttle.beginSignature(ctx.session ?? `name:${name}`);
   } catch (e) {
     if (e instanceof TooManyAttempts)
       await ctx.audit.append({

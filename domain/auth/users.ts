@@ -165,27 +165,22 @@ export class UserStore {
     // Hashed before taking the lock: scrypt takes ~100 ms and the lock should be held for less.
     const password = opts.password === undefined ? undefined : await hashPassword(opts.password);
     const key = newApiKey();
-    await appendLocked(
-      this.path,
-      'the user list',
-      async () => {
-        this.state = undefined; // read afresh under the lock
-        if ((await this.current()).active.has(name))
-          throw new TracegraphError('BAD_INPUT', `user ${name} exists: revoke it first (tracegraph user revoke --name ${name})`);
-        const rec: UserRecord = {
-          type: 'user',
-          name,
-          role,
-          keyHash: secretHash(key),
-          keyLabel: keyLabel(key),
-          password,
-          created: new Date().toISOString(),
-          by: opts.by,
-        };
-        return { lines: [JSON.stringify(rec)], result: undefined };
-      },
-      { private: true },
-    );
+    await appendLocked(this.path, 'the user list', async () => {
+      this.state = undefined; // read afresh under the lock
+      if ((await this.current()).active.has(name))
+        throw new TracegraphError('BAD_INPUT', `user ${name} exists: revoke it first (tracegraph user revoke --name ${name})`);
+      const rec: UserRecord = {
+        type: 'user',
+        name,
+        role,
+        keyHash: secretHash(key),
+        keyLabel: keyLabel(key),
+        password,
+        created: new Date().toISOString(),
+        by: opts.by,
+      };
+      return { lines: [JSON.stringify(rec)], result: undefined };
+    });
     await this.audit.append({
       actor: opts.by,
       action: 'user.add',
@@ -197,20 +192,15 @@ export class UserStore {
 
   /** Ends a user: its key and tokens stop working at the next request. */
   async revoke(opts: { name: string; by: string }): Promise<void> {
-    await appendLocked(
-      this.path,
-      'the user list',
-      async () => {
-        this.state = undefined;
-        if (!(await this.current()).active.has(opts.name))
-          throw new TracegraphError('NOT_FOUND', `no active user ${JSON.stringify(opts.name)} (tracegraph user list shows them)`);
-        return {
-          lines: [JSON.stringify({ type: 'revoke', name: opts.name, time: new Date().toISOString(), by: opts.by })],
-          result: undefined,
-        };
-      },
-      { private: true },
-    );
+    await appendLocked(this.path, 'the user list', async () => {
+      this.state = undefined;
+      if (!(await this.current()).active.has(opts.name))
+        throw new TracegraphError('NOT_FOUND', `no active user ${JSON.stringify(opts.name)} (tracegraph user list shows them)`);
+      return {
+        lines: [JSON.stringify({ type: 'revoke', name: opts.name, time: new Date().toISOString(), by: opts.by })],
+        result: undefined,
+      };
+    });
     await this.audit.append({ actor: opts.by, action: 'user.revoke', target: opts.name });
   }
 }

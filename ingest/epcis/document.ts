@@ -11,6 +11,7 @@
 import type { CanonicalEvent } from '../../core/events.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { eventHashId, hashContextOf, type EventHashContext } from './event-hash.ts';
+import { checkJsonDepth } from './limits.ts';
 import { mapEpcisEventWithId } from './map.ts';
 import { readXmlDocument } from './xml/read-xml.ts';
 
@@ -165,6 +166,8 @@ function withLocalTimeOffset(raw: Record<string, unknown>): Record<string, unkno
 
 function* readJsonDocument(text: string, file: string, info: EpcisDocumentInfo): Generator<EpcisEventRead> {
   const json = parseJson(text.replace(/^\uFEFF/, ''), file);
+  // Before anything walks it recursively (validation, mapping, the event hash).
+  checkJsonDepth(json, file);
   const { documentType, list, listName } = locateEvents(json, file);
   info.documentType = documentType;
   const hashContext = documentType === 'events' ? undefined : hashContextOf(json);

@@ -9,8 +9,8 @@
  * canonical spelling, user extensions (with expanded namespaces) sorted at the end of the
  * structure they belong to. The id is `ni:///sha-256;<hex of sha256(pre-hash)>?ver=CBV2.0`.
  *
- * The reference vectors in `shared/external/epcis-event-hash-generator` (the GS1 reference
- * implementation) are the authority for details the standard leaves open; where this module
+ * The reference vectors of RalphTro/epcis-event-hash-generator (the GS1 reference
+ * implementation; vendored under test/fixtures/) are the authority for details the standard leaves open; where this module
  * reproduces a quirk of the reference (numbers, see `canonicalNumber`) it says so.
  */
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
- * One EPCIS 2.0 event -> the canonical events that build the graph (DESIGN.md, "Canonical
- * events"). Every canonical event carries the EPCIS context (bizStep, where, why) and the
+ * One EPCIS 2.0 event -> the canonical events that build the graph (docs/events-and-model.md,
+ * "Canonical events"). Every canonical event carries the EPCIS context (bizStep, where, why) and the
  * error declaration, so a later EPCIS query or an error declaration can still find it.
  */
 import { CanonicalEvent, describeZodError, type CanonicalEventInput, type EventContext } from '../../core/events.ts';

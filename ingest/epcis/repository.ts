@@ -6,7 +6,7 @@
  * ingest worker, say) may capture into the same data directory. Events are deduplicated by
  * eventID: the first capture of an id wins, a later one changes nothing.
  */
-import { mkdirSync } from 'node:fs';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../core/private-files.ts';
 import { appendFile, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normaliseId } from '../../core/ids.ts';
@@ -114,7 +114,7 @@ export class EpcisRepository {
   constructor(dataDir: string, opts: { readChunkBytes?: number } = {}) {
     this.readChunk = opts.readChunkBytes ?? READ_CHUNK;
     const dir = join(dataDir, 'epcis');
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     this.file = join(dir, 'repository.jsonl');
   }
 
@@ -207,7 +207,7 @@ export class EpcisRepository {
   private async append(lines: Line[]): Promise<void> {
     if (!lines.length) return;
     // One write per call: O_APPEND keeps concurrent writers' lines whole.
-    await appendFile(this.file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    await appendFile(this.file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
     await this.readNew();
   }
 

@@ -1,4 +1,4 @@
-/** The MQTT topic tree of DESIGN.md: canonical events per station and kind, EPCIS documents per site. */
+/** The MQTT topic tree (docs/api.md): canonical events per station and kind, EPCIS documents per site. */
 
 export const EVENT_FILTER = 'tracegraph/v1/+/+/+/+';
 export const EPCIS_FILTER = 'tracegraph/v1/+/epcis';

@@ -4,7 +4,7 @@
  * that leaves the message unacknowledged in the broker's session, so it is delivered again; the
  * pipeline's eventId dedupe makes the redelivery harmless.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { TracegraphError } from '../../core/errors.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, handleMessage } from './handle.ts';
@@ -35,6 +35,18 @@ export interface MqttWorkerOptions {
    * subscriptions (`group`) are not available.
    */
   protocolVersion?: 4 | 5;
+  /**
+   * Replaces the plain subscribe on each connect (workers.ts splits a stream between connections
+   * with it). Called with the CONNACK's session-present flag; the worker is started once it resolves.
+   */
+  subscribe?: (client: MqttClient, sessionPresent: boolean) => Promise<void>;
+  /** Told when the connection is lost (before any reconnect). */
+  onClose?: () => void;
+  /**
+   * True when this connection may acknowledge a message without taking it, because another
+   * connection's session holds its own copy and takes that one (workers.ts).
+   */
+  skip?: (topic: string, payload: Buffer, packet: IPublishPacket) => boolean;
 }
 
 export interface MqttWorker {
@@ -66,7 +78,7 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
   const options: IClientOptions = {
     protocolVersion: v5 ? 5 : 4,
     clientId: o.clientId,
-    // With MQTT 5 `clean: false` alone gives a session that expires at disconnect (STACK-NOTES).
+    // With MQTT 5 `clean: false` alone gives a session that expires at disconnect (measured with MQTT.js 5.16).
     clean: false,
     properties: v5 ? { sessionExpiryInterval: o.sessionExpirySeconds ?? SEVEN_DAYS } : undefined,
     reconnectPeriod: minMs,
@@ -78,8 +90,9 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
     ...(o.tls ?? {}),
     // MQTT.js waits for `done` before it reads the next packet, so messages are settled in order,
     // one at a time, and the PUBACK leaves only after the pipeline has logged the message.
-    customHandleAcks: (topic, payload, _packet, done) => {
+    customHandleAcks: (topic, payload, packet, done) => {
       if (closing) return; // no ack: the broker redelivers it to the next session
+      if (o.skip?.(topic, payload, packet)) return done(0);
       settle(topic, payload).then(
         () => done(0),
         (e: Error) => {
@@ -99,6 +112,7 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
     client.handleMessage = (packet, callback) => {
       if (packet.cmd !== 'publish' || packet.qos === 0) return callback();
       if (closing) return; // no ack: the broker redelivers it to the next session
+      if (o.skip?.(packet.topic, packet.payload as Buffer, packet)) return callback();
       settle(packet.topic, packet.payload as Buffer).then(
         () => callback(),
         (e: Error) => {
@@ -110,7 +124,7 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
   }
   // A QoS 0 publish is delivered at QoS 0 despite our QoS 1 subscription, and bypasses customHandleAcks.
   client.on('message', (topic, payload, packet) => {
-    if (packet.qos === 0 && !closing)
+    if (packet.qos === 0 && !closing && !o.skip?.(topic, payload, packet))
       settle(topic, payload).catch((e: Error) => warn(`QoS 0 message on ${topic} lost: ${e.message}`));
   });
   // Backoff: MQTT.js reads `reconnectPeriod` each time it schedules a reconnect.
@@ -119,7 +133,9 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
   });
 
   const filters = subscriptionFilters(o.group);
-  const subscribe = () => client.subscribeAsync(filters, { qos: 1 });
+  const subscribe = (sessionPresent: boolean) =>
+    o.subscribe ? o.subscribe(client, sessionPresent) : client.subscribeAsync(filters, { qos: 1 }).then(() => undefined);
+  if (o.onClose) client.on('close', o.onClose);
   let started = false;
   await new Promise<void>((resolve, reject) => {
     // A refused CONNACK (bad credentials, not authorised) ends MQTT.js's reconnects: before the
@@ -134,9 +150,9 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
         ),
       );
     });
-    client.on('connect', () => {
+    client.on('connect', (connack) => {
       client.options.reconnectPeriod = minMs;
-      subscribe().then(
+      subscribe(connack.sessionPresent).then(
         () => {
           started = true;
           resolve();
@@ -158,7 +174,17 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
     async close() {
       closing = true;
       await inHand;
-      await client.endAsync();
+      // A graceful end waits for the acks of our own packets still out, and for the socket to
+      // close, which it does not while a message that arrived after `closing` holds the reader
+      // (its unread data keeps the socket open). Neither may wait for ever: the connection is
+      // dropped instead, and the broker keeps the session either way (an acknowledgement lost
+      // with it only means a redelivery, which the eventId dedupe absorbs).
+      const drop = setTimeout(() => client.stream?.destroy(), 2_000);
+      try {
+        await client.endAsync(Object.keys(client.outgoing).length > 0);
+      } finally {
+        clearTimeout(drop);
+      }
     },
   };
 }

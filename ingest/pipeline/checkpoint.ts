@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../../core/private-files.ts';
 import { logDir, type LogPosition, type Warn } from './event-log.ts';
 
 interface Stored extends LogPosition {
@@ -37,7 +38,7 @@ export function readCheckpoint(dataDir: string, backend: string, warn: Warn): Lo
 export async function writeCheckpoint(dataDir: string, backend: string, pos: LogPosition): Promise<void> {
   const target = file(dataDir);
   const tmp = `${target}.tmp`;
-  const h = await open(tmp, 'w');
+  const h = await open(tmp, 'w', PRIVATE_FILE_MODE);
   try {
     await h.writeFile(JSON.stringify({ backend, segment: pos.segment, offset: pos.offset } satisfies Stored));
   } finally {

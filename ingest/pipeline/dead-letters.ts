@@ -3,7 +3,8 @@
  * it arrived, as JSON lines in `<dataDir>/deadletters.jsonl`. A reject never stops a worker; it is
  * kept here for a person to look at (`tracegraph deadletters`).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../core/private-files.ts';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -60,8 +61,9 @@ export class DeadLetterStore {
   }
 
   static async open(dataDir: string, opts: { maxRawBytes?: number } = {}): Promise<DeadLetterStore> {
-    mkdirSync(dataDir, { recursive: true });
-    return new DeadLetterStore(dataDir, await open(deadLetterFile(dataDir), 'a'), opts.maxRawBytes ?? DEFAULT_MAX_RAW_BYTES);
+    makePrivateDir(dataDir);
+    const handle = await open(deadLetterFile(dataDir), 'a', PRIVATE_FILE_MODE);
+    return new DeadLetterStore(dataDir, handle, opts.maxRawBytes ?? DEFAULT_MAX_RAW_BYTES);
   }
 
   /** Stores one reject durably (flushed before it resolves, like the event log). */

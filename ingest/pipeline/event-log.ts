@@ -3,7 +3,8 @@
  * `<dataDir>/log/events-<seq>.jsonl`. `append` resolves only after the data is on disk, so a
  * source may acknowledge its message then; the graph can always be rebuilt from here.
  */
-import { mkdirSync, readdirSync, statSync, createReadStream, existsSync } from 'node:fs';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../core/private-files.ts';
+import { readdirSync, statSync, createReadStream, existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CanonicalEvent } from '../../core/events.ts';
@@ -96,7 +97,7 @@ export class EventLog {
 
   static async open(dataDir: string, opts: { segmentBytes?: number; warn?: Warn } = {}): Promise<EventLog> {
     const dir = logDir(dataDir);
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     // Held for the log's lifetime: a second writer is refused at once, not queued.
     const unlock = await acquireFileLock(join(dir, 'LOCK'), `event log ${dir}`, 0);
     const log = new EventLog(dataDir, opts.segmentBytes ?? SEGMENT_BYTES, unlock);
@@ -114,7 +115,7 @@ export class EventLog {
     const last = listSegments(this.dataDir).at(-1);
     this.seq = last?.seq ?? 1;
     const file = join(logDir(this.dataDir), segmentName(this.seq));
-    const h = await open(file, 'a+');
+    const h = await open(file, 'a+', PRIVATE_FILE_MODE);
     const { size } = await h.stat();
     let keep = size;
     if (size > 0) {
@@ -194,7 +195,7 @@ export class EventLog {
     await this.handle!.close();
     this.seq++;
     this.size = 0;
-    this.handle = await open(join(logDir(this.dataDir), segmentName(this.seq)), 'a+');
+    this.handle = await open(join(logDir(this.dataDir), segmentName(this.seq)), 'a+', PRIVATE_FILE_MODE);
     // The new file's directory entry must survive a crash too.
     const dir = await open(logDir(this.dataDir), 'r');
     try {

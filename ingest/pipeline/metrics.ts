@@ -27,6 +27,7 @@ export class IngestMetrics implements PipelineObserver {
   private readonly lag: Gauge<'source'>;
   private readonly lagHistogram: Histogram<'source'>;
   private readonly pipelines = new Set<BacklogSource>();
+  private readonly rebuilds: Counter;
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -65,6 +66,11 @@ export class IngestMetrics implements PipelineObserver {
       help: 'Per event: seconds from reaching the pipeline to its commit in the graph, per source.',
       labelNames: ['source'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.rebuilds = new Counter({
+      name: 'tracegraph_store_rebuilds_total',
+      help: 'Times the graph store was found damaged (e.g. after a crash mid-write) and rebuilt from the event log.',
       registers,
     });
     const pipelines = this.pipelines;
@@ -107,6 +113,10 @@ export class IngestMetrics implements PipelineObserver {
       h.observe((committedAt - a) / 1000);
     }
     this.lag.set(label, (committedAt - oldest) / 1000);
+  }
+
+  storeRebuilt(): void {
+    this.rebuilds.inc();
   }
 
   /** The Prometheus text exposition of everything registered. */

@@ -6,6 +6,7 @@
  * in memory (bounded: `submit` then waits, which is the backpressure) and, across a restart, in
  * the log after the "applied up to" checkpoint.
  */
+import { isTracegraphError } from '../../core/errors.ts';
 import { parseEvent, type CanonicalEvent } from '../../core/events.ts';
 import type { ApplyResult, EventWriter } from '../../cypher/port.ts';
 import { DEFAULT_BATCH } from '../batches.ts';
@@ -74,6 +75,8 @@ export interface PipelineObserver {
    * not recorded), `committedAt` when the store confirmed the commit.
    */
   committed(source: string, result: ApplyResult, arrivals: readonly number[], committedAt: number): void;
+  /** The store reported damage and was rebuilt from the event log (see Pipeline, rebuild). */
+  storeRebuilt?(): void;
 }
 
 export interface SourceCounters {
@@ -123,6 +126,9 @@ interface Waiter {
   reject(e: Error): void;
 }
 
+/** Rebuilds one process attempts; damage that comes back after that needs a person. */
+const MAX_REBUILDS = 3;
+
 class Closed extends Error {
   constructor() {
     super('pipeline closed; events not yet in the store are in the event log and are applied on the next start');
@@ -147,6 +153,7 @@ export class Pipeline {
   private writerIdle = false;
   private flushWaiters: (Waiter & { target: number })[] = [];
   private spaceWaiters: Waiter[] = [];
+  private rebuilds = 0;
 
   constructor(private readonly opts: PipelineOptions) {
     const batchSize = opts.batchSize ?? DEFAULT_BATCH;
@@ -382,6 +389,39 @@ export class Pipeline {
     return this.state === 'closed';
   }
 
+  /**
+   * A damaged store (a crash mid-write can leave the embedded graph unable to take a batch) is
+   * rebuilt rather than retried for ever: the store carries over what it still reads, then the
+   * log is re-applied from the checkpoint (or from its start when nothing could be carried), and
+   * the batch in hand is tried again. Said on stderr and counted (tracegraph_store_rebuilds_total).
+   */
+  private async rebuild(cause: Error): Promise<void> {
+    const { store, dataDir } = this.opts;
+    this.rebuilds++;
+    this.opts.observer?.storeRebuilt?.();
+    this.o.warn(
+      `${cause.message}. Rebuilding the graph from the event log (rebuild ${this.rebuilds} of at most ${MAX_REBUILDS})`,
+    );
+    const { carried, kept } = await store.rebuild!();
+    const from = carried ? readCheckpoint(dataDir, store.backend, this.o.warn) : undefined;
+    let batch: CanonicalEvent[] = [];
+    let replayed = 0;
+    const write = async () => {
+      const r = await store.applyEvents(batch);
+      this.opts.observer?.committed(FROM_LOG, r, [], Date.now());
+      replayed += batch.length;
+      batch = [];
+    };
+    for await (const { event } of readLog(dataDir, { from, warn: this.o.warn })) {
+      batch.push(event);
+      if (batch.length >= this.o.batchSize) await write();
+    }
+    if (batch.length) await write();
+    this.o.warn(
+      `graph rebuilt: ${carried ? 'its committed contents (holds, specs, alarms, recalls included) carried over and ' : 'nothing could be carried over (holds, specs, alarms and saved recalls of the old graph are lost); '}${replayed} logged event(s) re-applied${carried ? ' after the checkpoint' : ''}; the damaged files are kept as ${kept}*`,
+    );
+  }
+
   private async withRetry<T>(call: () => Promise<T>): Promise<T> {
     let delay = this.o.retryMinMs;
     for (let attempt = 1; ; attempt++) {
@@ -389,10 +429,21 @@ export class Pipeline {
         const r = await call();
         if (attempt > 1) this.o.warn(`graph store is back after ${attempt - 1} failed attempt(s)`);
         return r;
-      } catch (e) {
+      } catch (first) {
+        let e = first;
         if (this.closed) throw new Closed();
+        if (isTracegraphError(e) && e.code === 'STORE_DAMAGED' && this.opts.store.rebuild && this.rebuilds < MAX_REBUILDS) {
+          try {
+            await this.rebuild(e);
+            continue;
+          } catch (again) {
+            e = again; // retried below like any failed write; the next damage report rebuilds again
+          }
+        }
         if (attempt === 1 || attempt % 10 === 0)
-          this.o.warn(`graph store write failed (${(e as Error).message}); retrying, events are kept in the log`);
+          this.o.warn(
+            `graph store write failed (${(e as Error).message}); retrying, events are kept in the log${this.rebuilds >= MAX_REBUILDS ? `; rebuilt ${this.rebuilds} times already: stop tracegraph, move <data>/graph.kuzu* aside and run \`tracegraph replay\`` : ''}`,
+          );
         await this.idle(delay);
         if (this.closed) throw new Closed();
         delay = Math.min(delay * 2, this.o.retryMaxMs);

@@ -6,7 +6,7 @@
  * ~550,000 events; nothing here holds more than one mix worth of them).
  *
  * Shape, from `units` (U), tuned so that a 1,000,000-unit plant matches the one in
- * STACK-NOTES (2,000 supplier lots, 20,000 mixes, 200,000 assembly operations, a supplier lot
+ * docs/performance.md (2,000 supplier lots, 20,000 mixes, 200,000 assembly operations, a supplier lot
  * reaching ~3,000 units forward):
  *
  *   supplier lots (6 materials) --mix--> mix lot --split--> 2..4 sub-lots --(merge)--> feed lots

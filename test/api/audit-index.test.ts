@@ -3,14 +3,12 @@
  * the whole file, entries appended by other handles and processes in the next query, and a
  * rewritten file re-indexed.
  */
-import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditTrail, entryHash, GENESIS_HASH, scanQuery, type AuditEntry, type AuditQuery } from '../../domain/audit/trail.ts';
+import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/stores.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Entries chained as append() would chain them, without an fsync each. */
 function chain(rows: Pick<AuditEntry, 'actor' | 'action' | 'target' | 'time'>[], from = 0, prev = GENESIS_HASH): AuditEntry[] {
@@ -109,13 +107,9 @@ describe('audit trail index', () => {
     const trail = new AuditTrail(dir);
     await trail.append({ actor: 'ann', action: 'login' });
     expect((await trail.query({ first: 10, action: 'user.add' })).entries).toEqual([]);
-    const code = await new Promise<number | null>((ok) =>
-      execFile(
-        process.execPath,
-        [join(ROOT, 'bin/tracegraph.js'), 'user', 'add', '--name', 'carl', '--role', 'quality', '--data', dir],
-        { env: { ...process.env, TRACEGRAPH_NEO4J_URI: '' } },
-      ).once('exit', ok),
-    );
+    const { code } = await runCli(['user', 'add', '--name', 'carl', '--role', 'quality', '--data', dir], {
+      env: { ...process.env, TRACEGRAPH_NEO4J_URI: '' },
+    });
     expect(code).toBe(0);
     const { entries } = await trail.query({ first: 10, action: 'user.add' });
     expect(entries).toMatchObject([{ seq: 2, action: 'user.add', target: 'carl' }]);

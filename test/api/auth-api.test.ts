@@ -2,9 +2,7 @@
  * Authentication, roles, signatures, the audit trail and request limits, over real HTTP against a
  * started server on the embedded store, with users made by the real CLI beside it.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { getIntrospectionQuery } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail } from '../../domain/audit/trail.ts';
@@ -14,25 +12,12 @@ import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { KuzuStore } from '../../cypher/kuzu/adapter.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { op, receive } from '../helpers/events.ts';
+import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { DEV_KEY, gql, type GqlResponse } from './client.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-
-/** The real CLI on the server's data directory; resolves with stdout, stderr and the exit code. */
-async function cli(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = execFile(process.execPath, [join(ROOT, 'bin/tracegraph.js'), ...args], {
-    env: { ...process.env, TRACEGRAPH_NEO4J_URI: '' },
-  });
-  if (input !== undefined) child.stdin?.end(input);
-  else child.stdin?.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? -1)));
-  return { code, stdout, stderr };
-}
+/** The real CLI beside the server, on its data directory. */
+const cliEnv = { ...process.env, TRACEGRAPH_NEO4J_URI: '' };
 
 const password = (role: Role) => `pw-${role}-correct-horse`;
 const TRACE = `{ traceForward(from: ["L1"]) { units { id } } }`;
@@ -65,7 +50,8 @@ describe('API authentication, roles, signatures and audit trail', () => {
     trail = new AuditTrail(dataDir);
     users = new UserStore(dataDir, trail);
     for (const role of ROLES) keys[role] = await users.add({ name: `${role}-1`, role, password: password(role), by: 'test' });
-    server = await createApiServer({ store, port: 0, dataDir, devKey: DEV_KEY });
+    // Every failed key check its own window: these tests read each one's entry (test/security covers the aggregation).
+    server = await createApiServer({ store, port: 0, dataDir, devKey: DEV_KEY, failedAuthLimits: { windowMs: 1 } });
   });
   afterAll(async () => {
     await server?.close();
@@ -182,7 +168,9 @@ describe('API authentication, roles, signatures and audit trail', () => {
     });
 
     it('a user added by the CLI while the server runs works at once; revoked by the CLI it stops at once', async () => {
-      const add = await cli(['user', 'add', '--name', 'cli-engineer', '--role', 'engineer', '--json', '--data', dataDir]);
+      const add = await runCli(['user', 'add', '--name', 'cli-engineer', '--role', 'engineer', '--json', '--data', dataDir], {
+        env: cliEnv,
+      });
       expect(add.stderr).toBe('');
       expect(add.code).toBe(0);
       const { key } = JSON.parse(add.stdout) as { key: string };
@@ -191,24 +179,24 @@ describe('API authentication, roles, signatures and audit trail', () => {
         me: { name: 'cli-engineer', role: 'engineer' },
       });
 
-      const plain = await cli(
+      const plain = await runCli(
         ['user', 'add', '--name', 'cli-service', '--role', 'service', '--password-stdin', '--data', dataDir],
-        'service-password-1\n',
+        { env: cliEnv, input: 'service-password-1\n' },
       );
       expect(plain.code).toBe(0);
       expect(plain.stdout).toMatch(/^tg_\S+\n$/);
-      const list = await cli(['user', 'list', '--json', '--data', dataDir]);
+      const list = await runCli(['user', 'list', '--json', '--data', dataDir], { env: cliEnv });
       expect(JSON.parse(list.stdout)).toEqual(
         expect.arrayContaining([expect.objectContaining({ name: 'cli-service', role: 'service', hasPassword: true })]),
       );
 
-      const revoke = await cli(['user', 'revoke', '--name', 'cli-engineer', '--data', dataDir]);
+      const revoke = await runCli(['user', 'revoke', '--name', 'cli-engineer', '--data', dataDir], { env: cliEnv });
       expect(revoke.code).toBe(0);
       const after = await gql(server.url, '{ me { name } }', undefined, key);
       expect(after.status).toBe(401);
       expect(codeOf(after)).toBe('UNAUTHENTICATED');
 
-      const dup = await cli(['user', 'add', '--name', 'cli-service', '--role', 'admin', '--data', dataDir]);
+      const dup = await runCli(['user', 'add', '--name', 'cli-service', '--role', 'admin', '--data', dataDir], { env: cliEnv });
       expect(dup.code).toBe(1);
       expect(dup.stderr).toMatch(/^tracegraph: user cli-service exists/);
     }, 300_000); // six CLI starts: seconds each on a busy two-core machine
@@ -410,7 +398,7 @@ describe('API authentication, roles, signatures and audit trail', () => {
 
   describe('tracegraph audit verify', () => {
     it('reports ok, then the entry that was edited, then the entry after a removed line', async () => {
-      const ok = await cli(['audit', 'verify', '--data', dataDir]);
+      const ok = await runCli(['audit', 'verify', '--data', dataDir], { env: cliEnv });
       expect(ok.code).toBe(0);
       expect(ok.stdout).toMatch(/^ok: \d+ entries, last hash [0-9a-f]{64}\n$/);
 
@@ -422,12 +410,12 @@ describe('API authentication, roles, signatures and audit trail', () => {
       expect(edited.seq).toBe(5);
       edited.actor = 'someone-else';
       writeFileSync(trail.path, [...lines.slice(0, 4), JSON.stringify(edited), ...lines.slice(5)].join('\n') + '\n');
-      const tampered = await cli(['audit', 'verify', '--data', dataDir]);
+      const tampered = await runCli(['audit', 'verify', '--data', dataDir], { env: cliEnv });
       expect(tampered.code).toBe(1);
       expect(tampered.stderr).toMatch(
         /^tracegraph: audit trail broken at entry 5 \(.*line 5\): entry 5 was changed after it was written/,
       );
-      const json = await cli(['audit', 'verify', '--json', '--data', dataDir]);
+      const json = await runCli(['audit', 'verify', '--json', '--data', dataDir], { env: cliEnv });
       expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout)).toEqual({
         ok: false,
@@ -437,7 +425,7 @@ describe('API authentication, roles, signatures and audit trail', () => {
 
       // remove entry 7 instead
       writeFileSync(trail.path, [...lines.slice(0, 6), ...lines.slice(7)].join('\n') + '\n');
-      const removed = await cli(['audit', 'verify', '--json', '--data', dataDir]);
+      const removed = await runCli(['audit', 'verify', '--json', '--data', dataDir], { env: cliEnv });
       expect(JSON.parse(removed.stdout)).toMatchObject({
         ok: false,
         entries: 6,

@@ -1,6 +1,5 @@
 /** EPCIS 2.0 REST over real HTTP: capture jobs, each query parameter family, paging, problems, dedupe, the graph. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail } from '../../domain/audit/trail.ts';
 import { UserStore } from '../../domain/auth/users.ts';
@@ -20,8 +19,7 @@ import {
   waitForJob,
   type EpcisTestServer,
 } from '../conformance/helpers/epcis-http.ts';
-
-const EXTERNAL = resolve(import.meta.dirname, '../../../shared/external');
+import { fixture } from '../helpers/fixtures.ts';
 
 const SITE = 'urn:epc:id:sgln:0614141.00777.0';
 const DOCK = 'urn:epc:id:sgln:0614141.00777.1';
@@ -403,7 +401,7 @@ describe('EPCIS 2.0 REST', () => {
   });
 
   it('OpenTraceability advanced filters: MATCH_anyEPC + EQ_bizStep (URN spelling) + EQ_bizLocation give exactly 1 event', async () => {
-    const file = resolve(EXTERNAL, 'opentraceability/Tests-Data/testserver_advancedfilters.jsonld');
+    const file = fixture('opentraceability/Tests-Data/testserver_advancedfilters.jsonld');
     await capture(t.base, { text: readFileSync(file, 'utf8') }, 'application/ld+json');
     const epc = 'urn:epc:id:sscc:08600031303.0004';
     expect(await q({ MATCH_anyEPC: epc })).toHaveLength(6);

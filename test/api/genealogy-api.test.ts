@@ -1,9 +1,9 @@
 /** genealogy(id, direction, depth) over real HTTP on every backend: nodes and edges for Cytoscape, bounds, bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, type ApiServer } from '../../api/server.ts';
-import { DEV_KEY, gql } from './client.ts';
+import { gql } from './client.ts';
 import { historyPlant } from '../helpers/history-plant.ts';
-import { backends, tempDir } from '../helpers/stores.ts';
+import { startApiServer, type TestApi } from '../helpers/api-server.ts';
+import { backends } from '../helpers/stores.ts';
 
 interface Graph {
   root: string;
@@ -22,21 +22,16 @@ const edgeKeys = (g: Graph) => g.edges.map((e) => `${e.source} -${e.kind}-> ${e.
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`genealogy API on ${backend.name}`, () => {
-    let server: ApiServer;
+    let server: TestApi;
     const genealogy = async (variables: Record<string, unknown>) => {
       const r = await gql<{ genealogy: Graph }>(server.url, query, variables);
       expect(r.errors).toBeUndefined();
       return r.data!.genealogy;
     };
     beforeAll(async () => {
-      const store = await backend.open();
-      await store.applyEvents(historyPlant());
-      server = await createApiServer({ store, port: 0, dataDir: tempDir(), devKey: DEV_KEY });
+      server = await startApiServer(backend, { events: historyPlant() });
     });
-    afterAll(async () => {
-      await server?.close();
-      await backend.release();
-    });
+    afterAll(() => server?.close());
 
     it('DOWN from a supplier lot: operations, lots, units, containers, shipment and customer, with kinds, statuses and quantities', async () => {
       const g = await genealogy({ id: 'L1', direction: 'DOWN', depth: 5 });

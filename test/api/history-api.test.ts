@@ -2,11 +2,11 @@
 import { printSchema } from 'graphql/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema } from '../../api/schema/index.ts';
-import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { at, ev } from '../helpers/events.ts';
-import { DEV_KEY, gql } from './client.ts';
+import { gql } from './client.ts';
 import { historyPlant } from '../helpers/history-plant.ts';
-import { backends, tempDir } from '../helpers/stores.ts';
+import { startApiServer, type TestApi } from '../helpers/api-server.ts';
+import { backends } from '../helpers/stores.ts';
 
 const SGTIN = 'urn:epc:id:sgtin:9506000.013435.123';
 
@@ -50,16 +50,11 @@ interface History {
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`serial history API on ${backend.name}`, () => {
-    let server: ApiServer;
+    let server: TestApi;
     beforeAll(async () => {
-      const store = await backend.open();
-      await store.applyEvents(plant());
-      server = await createApiServer({ store, port: 0, dataDir: tempDir(), devKey: DEV_KEY });
+      server = await startApiServer(backend, { events: plant() });
     });
-    afterAll(async () => {
-      await server?.close();
-      await backend.release();
-    });
+    afterAll(() => server?.close());
 
     it('unitHistory of a shipped unit: timeline, operation with context, materials, sub-assemblies, inspection, packing, shipment', async () => {
       const r = await gql<{ unitHistory: History }>(server.url, `query($id: ID!) { unitHistory(id: $id) ${HISTORY} }`, {
@@ -296,7 +291,7 @@ for (const backend of backends()) {
 }
 
 describe('history, genealogy and analytics schema', () => {
-  it('declares unit, lot, unitHistory, genealogy and equipmentCorrelation as DESIGN.md names them', () => {
+  it('declares unit, lot, unitHistory, genealogy and equipmentCorrelation with the names clients use', () => {
     const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
     expect(sdl).toMatch(/\bunit\(\s*id: ID!\s*\): Unit\n/);
     expect(sdl).toMatch(/\blot\(\s*id: ID!\s*\): Lot\n/);

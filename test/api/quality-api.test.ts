@@ -4,11 +4,11 @@
  * taken straight from the generated events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { CanonicalEvent, type CanonicalEventInput } from '../../core/events.ts';
 import { generatePlant } from '../../ingest/seed/plant.ts';
-import { DEV_KEY, gql } from './client.ts';
-import { backends, tempDir } from '../helpers/stores.ts';
+import { gql } from './client.ts';
+import { startApiServer, type TestApi } from '../helpers/api-server.ts';
+import { backends } from '../helpers/stores.ts';
 
 const UNITS = 1000;
 const raw: CanonicalEventInput[] = [...generatePlant({ units: UNITS })];
@@ -68,16 +68,11 @@ const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`quality analytics API on ${backend.name}`, () => {
-    let server: ApiServer;
+    let server: TestApi;
     beforeAll(async () => {
-      const store = await backend.open();
-      await store.applyEvents(raw.map((e) => CanonicalEvent.parse(e)));
-      server = await createApiServer({ store, port: 0, dataDir: tempDir(), devKey: DEV_KEY });
+      server = await startApiServer(backend, { events: raw.map((e) => CanonicalEvent.parse(e)) });
     });
-    afterAll(async () => {
-      await server?.close();
-      await backend.release();
-    });
+    afterAll(() => server?.close());
 
     /** Every argument as a variable; the ones not given are null (their defaults apply). */
     const correlation = async (variables: { eq?: string; from?: string; to?: string; buckets?: number[] }) => {

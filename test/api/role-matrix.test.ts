@@ -59,6 +59,10 @@ const FIELDS: Record<string, { scopes: Scope[]; query: string }> = {
     scopes: ['hold'],
     query: 'mutation { releaseHold(id: "H-none", meaning: "released", password: "x") { id } }',
   },
+  'Mutation.generateReport': {
+    scopes: ['reports'],
+    query: 'mutation { generateReport(request: { kind: unit }) { url } }',
+  },
 };
 /** Reachable without a key (login) or checked by their own tests (subscriptions). */
 const OUTSIDE_THE_MATRIX = new Set(['Mutation.login']);
@@ -94,7 +98,10 @@ describe('every root field against every role', () => {
     expect(can('service', 'Query.unitHistory')).toBe(true);
     for (const f of ['Mutation.placeHold', 'Mutation.createRecall', 'Mutation.approveRecall'])
       expect(can('service', f)).toBe(false);
-    for (const f of Object.keys(FIELDS).filter((f) => f.startsWith('Mutation.'))) expect(can('regulator', f), f).toBe(false);
+    // generateReport changes no record: it writes a file to download (and its audit entry), a regulator's read.
+    for (const f of Object.keys(FIELDS).filter((f) => f.startsWith('Mutation.') && f !== 'Mutation.generateReport'))
+      expect(can('regulator', f), f).toBe(false);
+    expect(can('regulator', 'Mutation.generateReport')).toBe(true);
   });
 
   for (const [field, { scopes, query }] of Object.entries(FIELDS)) {

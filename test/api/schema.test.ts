@@ -1,4 +1,4 @@
-/** The schema's names and nullability are a contract with clients (DESIGN.md): pinned here. */
+/** The schema's names and nullability are a contract with clients (docs/api.md): pinned here. */
 // graphql/index.js, not graphql: under vitest a bare `graphql` in project code resolves to the ESM
 // build while Pothos and yoga load the CommonJS one, and graphql refuses to mix the two.
 import { graphql, printSchema } from 'graphql/index.js';
@@ -13,7 +13,7 @@ import type { GraphStore } from '../../cypher/port.ts';
 import { tempDir } from '../helpers/stores.ts';
 
 describe('GraphQL schema', () => {
-  it('declares the trace queries and Trace as DESIGN.md names them, non-null throughout', () => {
+  it('declares the trace queries and Trace with the names clients use, non-null throughout', () => {
     const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
     expect(sdl).toMatch(/traceForward\(\s*from: \[ID!\]!\s*\): Trace!/);
     expect(sdl).toMatch(/traceBackward\(\s*from: \[ID!\]!\s*\): Trace!/);

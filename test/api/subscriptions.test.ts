@@ -55,7 +55,7 @@ const HOLD_SUB = 'subscription { holdChanged { id status reason releasedBy relea
 const PLACE = 'mutation($r: String!) { placeHold(items: ["L1"], reason: $r) { id } }';
 const RELEASE = 'mutation($id: ID!, $pw: String!) { releaseHold(id: $id, meaning: "cleared", password: $pw) { id } }';
 
-describe('subscription and hold names (DESIGN.md: clients depend on them)', () => {
+describe('subscription and hold names (clients depend on them)', () => {
   it('declares holds, placeHold, releaseHold, holdChanged, alarmRaised and readings(equipmentId)', () => {
     const sdl = printSchema(buildSchema()).replace(/"""[\s\S]*?"""\s*/g, '');
     expect(sdl).toMatch(/holds\(\s*status: HoldStatus\s*item: ID\s*\): \[Hold!\]!/);

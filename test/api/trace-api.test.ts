@@ -1,15 +1,15 @@
 /** The GraphQL API over real HTTP, on every backend: traces, bad input, errors, /healthz, GraphiQL, `tracegraph serve`. */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, type ApiServer } from '../../api/server.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import type { GraphStore, TraceResult } from '../../cypher/port.ts';
+import { createApiServer, type ApiServer } from '../../api/server.ts';
+import { startApiServer, type TestApi } from '../helpers/api-server.ts';
+import { startCli } from '../helpers/cli.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { op, pack, receive, ship } from '../helpers/events.ts';
 import { DEV_KEY, freePort, gql } from './client.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SGTIN = 'urn:epc:id:sgtin:4012345.077889.25';
 const DIGITAL_LINK = 'https://id.gs1.org/01/04012345778893/21/25';
 
@@ -43,16 +43,11 @@ const traceQuery = (direction: 'Forward' | 'Backward') =>
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`GraphQL API on ${backend.name}`, () => {
-    let server: ApiServer;
+    let server: TestApi;
     beforeAll(async () => {
-      const store = await backend.open();
-      await store.applyEvents(plant());
-      server = await createApiServer({ store, port: 0, dataDir: tempDir(), devKey: DEV_KEY });
+      server = await startApiServer(backend, { events: plant() });
     });
-    afterAll(async () => {
-      await server?.close();
-      await backend.release();
-    });
+    afterAll(() => server?.close());
 
     it('traceForward returns every lot, unit, container, shipment and customer made from a supplier lot', async () => {
       const r = await gql(server.url, traceQuery('Forward'), { from: ['L1'] });
@@ -144,20 +139,10 @@ for (const backend of backends()) {
     it('tracegraph serve --port P --data DIR starts, answers and stops on SIGTERM', async () => {
       const port = await freePort();
       const env = { ...backend.env(join(tempDir(), 'data')), NODE_ENV: 'production', TRACEGRAPH_DEV_KEY: DEV_KEY };
-      const child = spawn(process.execPath, [join(ROOT, 'bin/tracegraph.js'), 'serve', '--port', String(port)], { env });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d));
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const serve = startCli(['serve', '--port', String(port)], { env });
       try {
-        const url = await new Promise<string>((ok, fail) => {
-          let out = '';
-          child.stdout.on('data', (d: Buffer) => {
-            out += d;
-            const m = /GraphQL API at (\S+)/.exec(out);
-            if (m?.[1]) ok(m[1]);
-          });
-          void exited.then((code) => fail(new Error(`serve exited ${code} before printing its URL: ${err}`)));
-        });
+        await serve.waitForOutput(/GraphQL API at \S+/);
+        const url = /GraphQL API at (\S+)/.exec(serve.stdout())![1]!;
         expect(url).toBe(`http://127.0.0.1:${port}/graphql`);
         const r = await gql(url, `{ traceForward(from: ["NO-SUCH-LOT"]) { lots { id } } }`);
         expect(r).toMatchObject({ status: 200, data: { traceForward: { lots: [] } } });
@@ -166,9 +151,9 @@ for (const backend of backends()) {
         const page = await fetch(url, { headers: { accept: 'text/html' } });
         expect(String(page.headers.get('content-type'))).not.toMatch(/text\/html/);
       } finally {
-        child.kill('SIGTERM');
+        serve.child.kill('SIGTERM');
       }
-      expect(await exited).toBe(0);
+      expect(await serve.exited).toBe(0);
     });
   });
 }

@@ -1,18 +1,13 @@
 /** The `tracegraph` command line, run as a user runs it, on every backend. */
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { PLANT } from '../pipeline/fixtures.ts';
+import { fixture } from '../helpers/fixtures.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const GS1 = resolve(ROOT, '../shared/external/gs1-epcis');
-
-function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/tracegraph.js'), ...args], { encoding: 'utf8', env, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const GS1 = fixture('gs1-epcis');
 
 const line = (o: object) => JSON.stringify(o);
 const t = (m: number) => `2026-03-01T08:${String(m).padStart(2, '0')}:00+01:00`;
@@ -28,12 +23,12 @@ for (const backend of backends()) {
       const env = backend.env(join(dir, 'data'));
       const file = join(dir, 'events.jsonl');
       writeFileSync(file, EVENTS.join('\n') + '\n');
-      const imp = cli(['import', 'events', file], env);
-      expect(imp.err).toContain('4 events, 4 new');
+      const imp = await runCli(['import', 'events', file], { env });
+      expect(imp.stderr).toContain('4 events, 4 new');
       expect(imp.code).toBe(0);
-      const fwd = cli(['trace', 'forward', '--json', 'LOT-A'], env);
+      const fwd = await runCli(['trace', 'forward', '--json', 'LOT-A'], { env });
       expect(fwd.code).toBe(0);
-      expect(JSON.parse(fwd.out)).toEqual({
+      expect(JSON.parse(fwd.stdout)).toEqual({
         lots: [],
         units: ['PCB-1', 'PCB-2'],
         containers: ['CASE-1'],
@@ -50,10 +45,10 @@ for (const backend of backends()) {
         })),
         shipmentUnits: [{ shipment: 'SHP-1', customer: 'Contoso', units: 2 }],
       });
-      const back = JSON.parse(cli(['trace', 'backward', 'CASE-1', '--json'], env).out);
+      const back = JSON.parse((await runCli(['trace', 'backward', 'CASE-1', '--json'], { env })).stdout);
       expect(back).toMatchObject({ lots: ['LOT-A'], units: ['PCB-1', 'PCB-2'] });
-      const unknown = cli(['trace', 'forward', '--json', 'lot-a'], env);
-      expect(JSON.parse(unknown.out)).toEqual({
+      const unknown = await runCli(['trace', 'forward', '--json', 'lot-a'], { env });
+      expect(JSON.parse(unknown.stdout)).toEqual({
         lots: [],
         units: [],
         containers: [],
@@ -62,7 +57,7 @@ for (const backend of backends()) {
         flows: [],
         shipmentUnits: [],
       });
-      expect(unknown.err).toMatch(/nothing reached forward from lot-a/);
+      expect(unknown.stderr).toMatch(/nothing reached forward from lot-a/);
     });
 
     it('stops at a bad line with file:line and the reason; a rerun after the fix doubles nothing', async () => {
@@ -81,26 +76,28 @@ for (const backend of backends()) {
         outputs: [],
       });
       writeFileSync(file, [EVENTS[0], EVENTS[1], bad, EVENTS[2]].join('\n'));
-      const r = cli(['import', 'events', file], env);
+      const r = await runCli(['import', 'events', file], { env });
       expect(r.code).toBe(1);
-      expect(r.err.trim().split('\n')).toHaveLength(1);
-      expect(r.err).toContain(`${file}:3`);
-      expect(r.err).toContain('inputs');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`${file}:3`);
+      expect(r.stderr).toContain('inputs');
       writeFileSync(file, [EVENTS[0], EVENTS[1], '{not json', EVENTS[2]].join('\n'));
-      expect(cli(['import', 'events', file], env).err).toMatch(/bad\.jsonl:3: not valid JSON/);
+      expect((await runCli(['import', 'events', file], { env })).stderr).toMatch(/bad\.jsonl:3: not valid JSON/);
       // the fixed file carries two events as one array line, as MQTT payloads may
       writeFileSync(file, [EVENTS[0], EVENTS[1], `[${EVENTS[2]},${EVENTS[3]}]`].join('\n'));
-      const fixed = cli(['import', 'events', '--json', file], env);
+      const fixed = await runCli(['import', 'events', '--json', file], { env });
       expect(fixed.code).toBe(0);
-      expect(JSON.parse(fixed.out)[0]).toMatchObject({ seen: 4, applied: 2, duplicates: 2 });
-      expect(JSON.parse(cli(['stats', '--json'], env).out).events).toBe(4);
+      expect(JSON.parse(fixed.stdout)[0]).toMatchObject({ seen: 4, applied: 2, duplicates: 2 });
+      expect(JSON.parse((await runCli(['stats', '--json'], { env })).stdout).events).toBe(4);
     });
 
-    it.skipIf(!existsSync(GS1))('imports an EPCIS document and traces it back, Digital Link ids included', async () => {
+    it('imports an EPCIS document and traces it back, Digital Link ids included', async () => {
       await backend.open();
       const env = backend.env(join(tempDir(), 'data'));
-      expect(cli(['import', 'epcis', join(GS1, 'Example_9.6.4-TransformationEvent.jsonld')], env).code).toBe(0);
-      const back = JSON.parse(cli(['trace', 'backward', '--json', 'https://id.gs1.org/01/04012345778893/21/25'], env).out);
+      expect((await runCli(['import', 'epcis', join(GS1, 'Example_9.6.4-TransformationEvent.jsonld')], { env })).code).toBe(0);
+      const back = JSON.parse(
+        (await runCli(['trace', 'backward', '--json', 'https://id.gs1.org/01/04012345778893/21/25'], { env })).stdout,
+      );
       expect(back.lots).toContain('urn:epc:class:lgtin:4012345.011111.4444');
       const bad = join(tempDir(), 'broken.jsonld');
       writeFileSync(
@@ -113,9 +110,9 @@ for (const backend of backends()) {
           epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'ADD', epcList: ['x'] }] },
         }),
       );
-      const r = cli(['import', 'epcis', bad], env);
+      const r = await runCli(['import', 'epcis', bad], { env });
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(/broken\.jsonld.*eventList\[0\].*eventTime/);
+      expect(r.stderr).toMatch(/broken\.jsonld.*eventList\[0\].*eventTime/);
     });
   });
 }
@@ -140,16 +137,16 @@ describe('tracegraph --help', () => {
     ['user', 'revoke'],
     ['audit', 'verify'],
   ]) {
-    it(`tracegraph ${cmd.join(' ')} --help explains itself`, () => {
-      const r = cli([...cmd, '--help'], process.env);
+    it(`tracegraph ${cmd.join(' ')} --help explains itself`, async () => {
+      const r = await runCli([...cmd, '--help']);
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/Usage: tracegraph/);
+      expect(r.stdout).toMatch(/Usage: tracegraph/);
     });
   }
 
-  it('an unknown command exits non-zero with a hint', () => {
-    const r = cli(['tarce'], process.env);
+  it('an unknown command exits non-zero with a hint', async () => {
+    const r = await runCli(['tarce']);
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/unknown command/);
+    expect(r.stderr).toMatch(/unknown command/);
   });
 });

@@ -1,17 +1,10 @@
 /** `tracegraph trace ... --events`: the ids of the events that make up a trace, as text and JSON. */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { PLANT } from '../pipeline/fixtures.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/tracegraph.js'), ...args], { encoding: 'utf8', env, timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 for (const backend of backends()) {
   describe.skipIf(backend.skip)(`tracegraph trace --events on ${backend.name}`, () => {
@@ -24,14 +17,17 @@ for (const backend of backends()) {
       const env = backend.env(join(dir, 'data'));
       const file = join(dir, 'events.jsonl');
       writeFileSync(file, PLANT.map((e) => JSON.stringify(e)).join('\n') + '\n');
-      expect(cli(['import', 'events', file], env).code).toBe(0);
-      const json = cli(['trace', 'backward', '--events', '--json', 'PCB-1'], env);
+      expect((await runCli(['import', 'events', file], { env })).code).toBe(0);
+      const json = await runCli(['trace', 'backward', '--events', '--json', 'PCB-1'], { env });
       expect(json.code).toBe(0);
-      expect(JSON.parse(json.out)).toMatchObject({ lots: ['LOT-A'], events: ['e1', 'e2', 'e3', 'e4'] });
-      const text = cli(['trace', 'forward', '--events', 'CASE-1'], env);
+      expect(JSON.parse(json.stdout)).toMatchObject({ lots: ['LOT-A'], events: ['e1', 'e2', 'e3', 'e4'] });
+      const text = await runCli(['trace', 'forward', '--events', 'CASE-1'], { env });
       expect(text.code).toBe(0);
-      expect(text.out).toMatch(/events \(2\)\n {2}e3\n {2}e4/);
-      const plain = JSON.parse(cli(['trace', 'forward', '--json', 'CASE-1'], env).out) as Record<string, unknown>;
+      expect(text.stdout).toMatch(/events \(2\)\n {2}e3\n {2}e4/);
+      const plain = JSON.parse((await runCli(['trace', 'forward', '--json', 'CASE-1'], { env })).stdout) as Record<
+        string,
+        unknown
+      >;
       expect(plain.events).toBeUndefined();
     });
   });

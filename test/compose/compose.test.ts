@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = resolve(ROOT, 'bin/tracegraph.js');
 const COMPOSE = '/usr/bin/docker-compose';
 const haveCompose = existsSync(COMPOSE);
 const missing = `${COMPOSE} not found: docker-compose.yml validation skipped (apt-get install docker-compose)`;
@@ -110,11 +110,11 @@ describe.skipIf(!haveCompose)('docker-compose.yml', () => {
     expect(listUnder(blocks.get('mosquitto')!, 'volumes', 4)).toContain(`${ROOT}/deploy/mosquitto:/mosquitto/config:ro`);
   });
 
-  it('starts tracegraph with flags the CLI accepts', () => {
+  it('starts tracegraph with flags the CLI accepts', async () => {
     for (const service of ['tracegraph-api', 'tracegraph-ingest']) {
       const [command, ...args] = listUnder(blocks.get(service)!, 'command', 4);
-      const help = spawnSync(process.execPath, [CLI, command!, '--help'], { encoding: 'utf8' });
-      expect(help.status, service).toBe(0);
+      const help = await runCli([command!, '--help']);
+      expect(help.code, service).toBe(0);
       for (const flag of args.filter((a) => a.startsWith('--'))) expect(help.stdout, `${service} ${flag}`).toContain(flag);
     }
   });

@@ -1,14 +1,14 @@
-/** Shared by the EPCIS conformance files: where the suites live, how to list and read them. */
+/** Shared by the EPCIS conformance files: how to list and read the suites. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { TracegraphError } from '../../core/errors.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import { readEpcisDocument, type EpcisDocumentRead, type ReadOptions } from '../../ingest/epcis/document.ts';
 
-export const EXTERNAL = path.resolve(import.meta.dirname, '../../../shared/external');
+/** The public test material the suites use (test/fixtures/, vendored with licences). */
+export { fixture } from '../helpers/fixtures.ts';
 
 export function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))

@@ -8,12 +8,13 @@
  * reason (also listed in the README).
  */
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixture } from '../helpers/fixtures.ts';
 import { capture, query, startEpcisServer, type EpcisTestServer } from './helpers/epcis-http.ts';
 import { readExpected, translateRequest } from './helpers/soap-poll.ts';
 
-const SUITE = resolve(import.meta.dirname, '../../../shared/external/fosstrak-epcis-interop-test');
+const SUITE = fixture('fosstrak-epcis-interop-test');
 const REQUESTS = join(SUITE, 'queries/webservice/requests');
 const RESPONSES = join(SUITE, 'queries/webservice/responses');
 

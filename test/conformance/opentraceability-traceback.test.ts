@@ -1,15 +1,16 @@
 /**
  * OpenTraceability's stated traceback counts (CSharp/OpenTraceability.Tests/Queries/QueryTests.cs),
  * reproduced by `traceEvents(..., 'backward')` on its own files, on every backend.
- * See ../shared/external/README.md, "opentraceability".
+ * Origin and licence of the files: test/fixtures/opentraceability/SOURCE.md.
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../cypher/port.ts';
 import { importEpcisFile } from '../../ingest/files.ts';
+import { fixture } from '../helpers/fixtures.ts';
 import { backends } from '../helpers/stores.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/external/opentraceability/Tests-Data');
+const DATA = fixture('opentraceability/Tests-Data');
 
 const CASES: { file: string; from: string; events: number }[] = [
   { file: 'traceback_tests.jsonld', from: 'urn:gdst:example.org:product:lot:class:processor.2u.v1-0122-2022', events: 16 },

@@ -9,14 +9,8 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../bin/demo.ts';
 import { tempDir } from '../helpers/stores.ts';
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+import { fixture } from '../helpers/fixtures.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 describe('tracegraph demo', () => {
   let demo: Demo;
@@ -52,7 +46,7 @@ describe('tracegraph demo', () => {
   });
 
   it('makes an EPCIS document published on tracegraph/v1/<site>/epcis traceable over GraphQL with the dev key', async () => {
-    const doc = readFileSync('../shared/external/gs1-epcis/Example_9.6.4-TransformationEvent.jsonld');
+    const doc = readFileSync(fixture('gs1-epcis/Example_9.6.4-TransformationEvent.jsonld'));
     const pub = await mqtt.connectAsync(demo.mqttUrl, { protocolVersion: 4, clientId: 'demo-test-epcis' });
     await pub.publishAsync('tracegraph/v1/partner-site/epcis', doc, { qos: 1 });
     await pub.endAsync();

@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CanonicalEvent, type EventOf } from '../../core/events.ts';
 import { TracegraphError } from '../../core/errors.ts';
+import { FIXTURES, fixture } from '../helpers/fixtures.ts';
 import { mapEpcisEvent, parseEpcisJson, shortCbv, type EpcisParseResult } from '../../ingest/epcis/parse-json.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const EXTERNAL = path.resolve(repoRoot, '../shared/external');
-const GS1 = path.join(EXTERNAL, 'gs1-epcis');
-const OPENEPCIS = path.join(EXTERNAL, 'openepcis-test-resources/2.0/EPCIS/JSON');
-
-/** Skips (with the reason in the report) when the shared fixtures are not checked out. */
-function needs(ctx: TestContext, dir: string): void {
-  if (!fs.existsSync(dir)) ctx.skip(`external fixtures not found at ${dir}`);
-}
+const GS1 = fixture('gs1-epcis');
+const OPENEPCIS = fixture('openepcis-test-resources/2.0/EPCIS/JSON');
 
 function walk(dir: string): string[] {
   return fs
@@ -26,7 +19,7 @@ function walk(dir: string): string[] {
 const isJson = (f: string) => /\.json(ld)?$/.test(f);
 
 function parseFile(file: string): EpcisParseResult {
-  return parseEpcisJson(fs.readFileSync(file, 'utf8'), { file: path.relative(EXTERNAL, file) });
+  return parseEpcisJson(fs.readFileSync(file, 'utf8'), { file: path.relative(FIXTURES, file) });
 }
 
 function gs1(name: string): EpcisParseResult {
@@ -91,8 +84,7 @@ const doc = (eventList: unknown[]) =>
   });
 
 describe('EPCIS 2.0 JSON import: GS1 examples', () => {
-  it('parses every GS1 EPCIS 2.0 JSON-LD example into valid canonical events', (ctx) => {
-    needs(ctx, GS1);
+  it('parses every GS1 EPCIS 2.0 JSON-LD example into valid canonical events', () => {
     const files = walk(GS1).filter(isJson);
     expect(files.length).toBeGreaterThan(40);
     for (const file of files) {
@@ -105,8 +97,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     }
   });
 
-  it('links every input of the 9.6.4 TransformationEvent to all four output serials', (ctx) => {
-    needs(ctx, GS1);
+  it('links every input of the 9.6.4 TransformationEvent to all four output serials', () => {
     const [op, ...rest] = gs1('Example_9.6.4-TransformationEvent.jsonld').events;
     expect(rest).toEqual([]);
     if (op?.kind !== 'operation') throw new Error(`expected an operation, got ${op?.kind}`);
@@ -127,8 +118,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     expect(op.context).toMatchObject({ epcisType: 'TransformationEvent', disposition: 'in_progress' });
   });
 
-  it('maps the 9.6.1 shipping ObjectEvent to a ship and the receiving OBSERVE to a scan', (ctx) => {
-    needs(ctx, GS1);
+  it('maps the 9.6.1 shipping ObjectEvent to a ship and the receiving OBSERVE to a scan', () => {
     const { events } = gs1('Example_9.6.1-ObjectEvent.jsonld');
     expect(events.map((e) => e.kind)).toEqual(['ship', 'scan']);
     const [ship, scan] = events as [EventOf<'ship'>, EventOf<'scan'>];
@@ -158,8 +148,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     });
   });
 
-  it('maps the 9.6.2 receiving ObjectEvent with a supplier source to a receive of the lot', (ctx) => {
-    needs(ctx, GS1);
+  it('maps the 9.6.2 receiving ObjectEvent with a supplier source to a receive of the lot', () => {
     const { events } = gs1('Example_9.6.2-ObjectEvent.jsonld');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -183,8 +172,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     });
   });
 
-  it('maps the 9.6.3 AggregationEvent to a pack of serials and quantity classes into the pallet', (ctx) => {
-    needs(ctx, GS1);
+  it('maps the 9.6.3 AggregationEvent to a pack of serials and quantity classes into the pallet', () => {
     const { events } = gs1('Example_9.6.3-AggregationEvent.jsonld');
     expect(events).toEqual([
       expect.objectContaining({
@@ -201,8 +189,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     ]);
   });
 
-  it('maps AssociationEvents a..h to packs that add or remove children, DELETE without children removing all', (ctx) => {
-    needs(ctx, GS1);
+  it('maps AssociationEvents a..h to packs that add or remove children, DELETE without children removing all', () => {
     const expected: Record<string, { parent: string; children: string[]; action: 'add' | 'remove' }> = {
       a: { parent: 'urn:epc:id:grai:4012345.55555.987', children: ['urn:epc:id:giai:4000001.12345'], action: 'add' },
       b: { parent: 'urn:epc:id:sgln:4012345.00002.12', children: ['urn:epc:id:giai:4000001.12346'], action: 'add' },
@@ -238,8 +225,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     });
   });
 
-  it('maps TransactionEvents that are not shipping to scans with a deterministic id when eventID is absent', (ctx) => {
-    needs(ctx, GS1);
+  it('maps TransactionEvents that are not shipping to scans with a deterministic id when eventID is absent', () => {
     const first = gs1('Example-TransactionEvents-2020_07_03y.jsonld');
     const again = gs1('Example-TransactionEvents-2020_07_03y.jsonld');
     expect(first.events.map((e) => e.kind)).toEqual(['scan', 'scan']);
@@ -260,8 +246,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     });
   });
 
-  it('maps a shipping TransactionEvent to a ship of its EPCs, classes and parent, to the owning party', (ctx) => {
-    needs(ctx, GS1);
+  it('maps a shipping TransactionEvent to a ship of its EPCs, classes and parent, to the owning party', () => {
     const [ship] = only(gs1('WithFullCombinationOfFields/transaction_event_all_possible_fields.jsonld').events, 'ship');
     expect(ship).toMatchObject({
       items: [
@@ -277,8 +262,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     expect(ship?.shipmentId).toBe(ship?.eventId);
   });
 
-  it('gives Digital Link examples the same identifiers as their EPC URN twins', (ctx) => {
-    needs(ctx, GS1);
+  it('gives Digital Link examples the same identifiers as their EPC URN twins', () => {
     // GS1's Digital Link twins of 9.6.1-9.6.3 use GTIN 70614141123451 (-> 0614141.712345) where
     // the URN files use 0614141.107346 or, in 9.6.2, 4012345.012345: genuinely different items,
     // not a normalisation gap. Those are mapped explicitly; everything else must match as is.
@@ -308,8 +292,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     }
   });
 
-  it('turns sensor reports into readings with device, short type, unit and the report time', (ctx) => {
-    needs(ctx, GS1);
+  it('turns sensor reports into readings with device, short type, unit and the report time', () => {
     const one = only(gs1('WithSensorData/SensorDataExample1.jsonld').events, 'reading');
     expect(one).toHaveLength(12);
     expect(one[0]).toMatchObject({
@@ -338,8 +321,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     expect(new Set(sensorOnly.events.map((e) => e.kind))).toEqual(new Set(['reading']));
   });
 
-  it('produces readings for every sensor example that reports a numeric value', (ctx) => {
-    needs(ctx, GS1);
+  it('produces readings for every sensor example that reports a numeric value', () => {
     for (const file of walk(path.join(GS1, 'WithSensorData')).filter(isJson)) {
       const json = fs.readFileSync(file, 'utf8');
       const numeric = /"(value|minValue|maxValue|meanValue)"\s*:\s*-?\d/.test(json);
@@ -349,8 +331,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     }
   });
 
-  it('keeps the error declaration on every canonical event made from a declared-erroneous EPCIS event', (ctx) => {
-    needs(ctx, GS1);
+  it('keeps the error declaration on every canonical event made from a declared-erroneous EPCIS event', () => {
     const { events } = gs1('WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.jsonld');
     expect(events.map((e) => e.kind)).toEqual(['operation', 'operation']);
     expect(events[0]?.errorDeclaration).toEqual({
@@ -375,8 +356,7 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
     }
   });
 
-  it('reads an EPCISQueryDocument from queryResults.resultsBody.eventList', (ctx) => {
-    needs(ctx, GS1);
+  it('reads an EPCISQueryDocument from queryResults.resultsBody.eventList', () => {
     const result = gs1('EPCISQueryDocument.jsonld');
     expect(result.documentType).toBe('EPCISQueryDocument');
     expect(result.eventCount).toBe(2);
@@ -385,9 +365,8 @@ describe('EPCIS 2.0 JSON import: GS1 examples', () => {
 });
 
 describe('EPCIS 2.0 JSON import: openepcis-test-resources', () => {
-  it('accepts every EPCIS 2.0 JSON capture document', (ctx) => {
+  it('accepts every EPCIS 2.0 JSON capture document', () => {
     const dir = path.join(OPENEPCIS, 'Capture/Documents');
-    needs(ctx, dir);
     const files = walk(dir).filter(isJson);
     expect(files.length).toBeGreaterThan(30);
     for (const file of files) {
@@ -398,8 +377,7 @@ describe('EPCIS 2.0 JSON import: openepcis-test-resources', () => {
     }
   });
 
-  it('accepts bare capture events and EPCIS query documents', (ctx) => {
-    needs(ctx, OPENEPCIS);
+  it('accepts bare capture events and EPCIS query documents', () => {
     for (const file of walk(path.join(OPENEPCIS, 'Capture/Events')).filter(isJson)) {
       const result = parseFile(file);
       expect(result.documentType, file).toBe('events');
@@ -411,8 +389,7 @@ describe('EPCIS 2.0 JSON import: openepcis-test-resources', () => {
     for (const file of queryDocs) expect(parseFile(file).documentType, file).toBe('EPCISQueryDocument');
   });
 
-  it('rejects every JSON file in an Invalid folder with BAD_EPCIS naming the offending field', (ctx) => {
-    needs(ctx, OPENEPCIS);
+  it('rejects every JSON file in an Invalid folder with BAD_EPCIS naming the offending field', () => {
     const expectedMessage: Record<string, RegExp> = {
       'Combination_of_events_with_missing_mandatory_fields.json': /eventList\[0\] \(ObjectEvent\): action: missing/,
       'Combination_of_multiple_invalid_fields.json': /bizStep: "transforming" is not a CBV bizStep/,

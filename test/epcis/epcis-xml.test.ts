@@ -1,16 +1,15 @@
 /** EPCIS XML capture: 2.0 and 1.x read into the JSON shape, streamed, with errors a person can act on. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { readEpcisDocument, type EpcisDocumentRead } from '../../ingest/epcis/document.ts';
+import { fixture } from '../helpers/fixtures.ts';
 import { tempDir } from '../helpers/stores.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const EXTERNAL = path.resolve(ROOT, '../shared/external');
-const FOSSTRAK = path.join(EXTERNAL, 'fosstrak-epcis-interop-test');
+const FOSSTRAK = fixture('fosstrak-epcis-interop-test');
 
 async function rejection(input: string): Promise<TracegraphError> {
   try {
@@ -130,8 +129,7 @@ describe('EPCIS XML: reading', () => {
     });
   });
 
-  it('reads the Fosstrak EPCIS 1.0 scenario: 155 events, QuantityEvents included, and its master data', async (ctx) => {
-    if (!fs.existsSync(FOSSTRAK)) ctx.skip('fosstrak fixtures not found');
+  it('reads the Fosstrak EPCIS 1.0 scenario: 155 events, QuantityEvents included, and its master data', async () => {
     const reads: EpcisDocumentRead[] = [];
     for (const f of fs.readdirSync(path.join(FOSSTRAK, 'events')).sort()) {
       reads.push(await readEpcisDocument(fs.createReadStream(path.join(FOSSTRAK, 'events', f)), { file: f }));
@@ -177,7 +175,7 @@ describe('EPCIS XML: errors name the event and the field', () => {
 });
 
 describe('EPCIS XML: large documents', () => {
-  it('tracegraph import epcis streams a generated 50,000-event XML document within a 256 MB heap', () => {
+  it('tracegraph import epcis streams a generated 50,000-event XML document within a 256 MB heap', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'large.xml');
     const n = 50_000;
@@ -195,17 +193,13 @@ describe('EPCIS XML: large documents', () => {
     }
     fs.writeSync(out, '</EventList></EPCISBody></epcis:EPCISDocument>\n');
     fs.closeSync(out);
-    const r = spawnSync(
-      process.execPath,
-      ['--max-old-space-size=256', path.join(ROOT, 'bin/tracegraph.js'), 'import', 'epcis', '--json', file],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, TRACEGRAPH_DATA: path.join(dir, 'data'), TRACEGRAPH_NEO4J_URI: '' },
-        timeout: 600_000,
-      },
-    );
+    const r = await runCli(['import', 'epcis', '--json', file], {
+      nodeArgs: ['--max-old-space-size=256'],
+      env: { ...process.env, TRACEGRAPH_DATA: path.join(dir, 'data'), TRACEGRAPH_NEO4J_URI: '' },
+      timeout: 600_000,
+    });
     expect(r.stderr).not.toMatch(/heap out of memory/);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const [result] = JSON.parse(r.stdout) as { epcisEvents: number; seen: number; applied: number }[];
     expect(result).toMatchObject({ epcisEvents: n, seen: n, applied: n });
   }, 660_000);

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../helpers/fixtures.ts';
 import { eventHashId, hashContextOf, preHashString } from '../../ingest/epcis/event-hash.ts';
 import { parseEpcisJson } from '../../ingest/epcis/parse-json.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const EXAMPLES = path.resolve(repoRoot, '../shared/external/epcis-event-hash-generator/examples');
+const EXAMPLES = fixture('epcis-event-hash-generator/examples');
 
 /**
  * `.prehashes` lines of the reference that do not hash to the matching `.hashes` line (the file
@@ -29,15 +28,12 @@ const XML_ONLY = [
   'epcisXmlQueryDocHavingEventWithIgnoreFields',
 ];
 
-const haveExamples = fs.existsSync(EXAMPLES);
 const names = (ext: string) =>
-  haveExamples
-    ? fs
-        .readdirSync(EXAMPLES)
-        .filter((f) => f.endsWith(ext))
-        .map((f) => f.slice(0, -ext.length))
-        .sort()
-    : [];
+  fs
+    .readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => f.slice(0, -ext.length))
+    .sort();
 
 function lines(name: string, ext: string): string[] | undefined {
   const file = path.join(EXAMPLES, name + ext);
@@ -62,15 +58,10 @@ function readDocument(name: string): { doc: Record<string, unknown>; events: Rec
 
 const sha256Id = (preHash: string) => `ni:///sha-256;${createHash('sha256').update(preHash).digest('hex')}?ver=CBV2.0`;
 
-function needs(ctx: TestContext): void {
-  if (!haveExamples) ctx.skip(`reference vectors not found at ${EXAMPLES}`);
-}
-
 describe('CBV 2.0 event hash: reference vectors (JSON-LD)', () => {
   const jsonVectors = names('.jsonld').filter((n) => lines(n, '.hashes') !== undefined);
 
-  it('finds the JSON-LD vectors', (ctx) => {
-    needs(ctx);
+  it('finds the JSON-LD vectors', () => {
     expect(jsonVectors.length).toBeGreaterThanOrEqual(22);
   });
 
@@ -87,8 +78,7 @@ describe('CBV 2.0 event hash: reference vectors (JSON-LD)', () => {
     });
   }
 
-  it('skips only pre-hash lines that really disagree with their own hash', (ctx) => {
-    needs(ctx);
+  it('skips only pre-hash lines that really disagree with their own hash', () => {
     for (const [name, indexes] of Object.entries(INCONSISTENT_PREHASHES)) {
       const pre = lines(name, '.prehashes') ?? [];
       const hashes = lines(name, '.hashes') ?? [];
@@ -96,8 +86,7 @@ describe('CBV 2.0 event hash: reference vectors (JSON-LD)', () => {
     }
   });
 
-  it('knows which vectors exist only as XML', (ctx) => {
-    needs(ctx);
+  it('knows which vectors exist only as XML', () => {
     const xmlOnly = names('.hashes').filter((n) => !fs.existsSync(path.join(EXAMPLES, `${n}.jsonld`)));
     expect(xmlOnly).toEqual([...XML_ONLY].sort());
   });
@@ -176,8 +165,7 @@ describe('CBV 2.0 event hash: canonical form', () => {
     );
   });
 
-  it('names events without eventID by their CBV 2.0 hash when importing', (ctx) => {
-    needs(ctx);
+  it('names events without eventID by their CBV 2.0 hash when importing', () => {
     const name = 'epcisDocWithCustomSchemaInContext';
     const text = fs.readFileSync(path.join(EXAMPLES, `${name}.jsonld`), 'utf8');
     const ids = [...new Set(parseEpcisJson(text).events.map((e) => e.context?.epcisEventId))];

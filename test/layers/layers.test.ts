@@ -104,6 +104,8 @@ describe('layer rule (eslint.config.js)', () => {
           const target = posix.normalize(posix.join(posix.dirname(file), spec));
           const top = target.split('/')[0]!;
           if (top === layer || allowed.includes(top)) continue;
+          // The launcher runs the compiled copy of the tree (dist/ is its build output, not a layer).
+          if (file === 'bin/tracegraph.js' && top === 'dist') continue;
           wrong.push(`${file} imports ${spec}`);
         }
       }

@@ -13,6 +13,7 @@ import { FROM_LOG, Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { Broker, haveMosquitto } from '../mqtt/broker.ts';
 import { scan } from '../pipeline/fixtures.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const kuzu = backends().find((b) => b.name === 'kuzu')!;
 const SCANS = 'tracegraph/v1/site1/line1/st1/scan';
@@ -32,14 +33,6 @@ async function scrape(url: string): Promise<{ type: string; values: Map<string, 
   const r = await fetch(url);
   expect(r.status).toBe(200);
   return { type: r.headers.get('content-type') ?? '', values: parseMetrics(await r.text()) };
-}
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('source labels', () => {

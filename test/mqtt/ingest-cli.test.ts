@@ -1,14 +1,13 @@
 /** `tracegraph ingest` as an operator runs it: a real broker, a stop with SIGTERM, the graph afterwards. */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/stores.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { Broker, haveMosquitto } from './broker.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/tracegraph.js');
 const t = '2026-03-01T08:00:00Z';
 
 describe.skipIf(!haveMosquitto)('tracegraph ingest', () => {
@@ -19,22 +18,8 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest', () => {
     broker = await Broker.start();
     const data = tempDir();
     const env = { ...process.env, TRACEGRAPH_NEO4J_URI: '', TRACEGRAPH_MQTT_URL: '' };
-    const child = spawn(
-      process.execPath,
-      [CLI, 'ingest', '--mqtt-url', broker.url, '--client-id', 'ingest-test', '--data', data],
-      {
-        env,
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    for (let i = 0; !out.includes('ingesting from'); i++) {
-      if (i > 600) throw new Error(`ingest did not start: ${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const ingest = startCli(['ingest', '--mqtt-url', broker.url, '--client-id', 'ingest-test', '--data', data], { env });
+    await ingest.waitForOutput('ingesting from', { timeout: 30_000 });
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: 'ingest-test-publisher' });
     const events = [
       {
@@ -56,17 +41,15 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest', () => {
     await pub.publishAsync('tracegraph/v1/s1/l1/p1/scan', '{oops', { qos: 1 });
     await pub.endAsync();
     const deadFile = join(data, 'deadletters.jsonl');
-    for (let i = 0; !(existsSync(deadFile) && readFileSync(deadFile, 'utf8').includes('oops')); i++) {
-      if (i > 400) throw new Error(`the worker did not take the messages: ${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      'the worker to take the messages',
+      () => existsSync(deadFile) && readFileSync(deadFile, 'utf8').includes('oops'),
+      20_000,
+    );
     // The stop must write every logged event to the graph before the process exits.
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    const trace = spawnSync(process.execPath, [CLI, 'trace', 'forward', '--json', 'PASTE-1', '--data', data], {
-      encoding: 'utf8',
-      env,
-    });
+    ingest.child.kill('SIGTERM');
+    expect(await ingest.exited).toBe(0);
+    const trace = await runCli(['trace', 'forward', '--json', 'PASTE-1', '--data', data], { env });
     expect(JSON.parse(trace.stdout)).toMatchObject({
       lots: [],
       units: ['PCB-1'],
@@ -74,18 +57,17 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest', () => {
       shipments: ['SHP-9'],
       customers: ['Contoso'],
     });
-    const dead = spawnSync(process.execPath, [CLI, 'deadletters', '--json', '--data', data], { encoding: 'utf8', env });
+    const dead = await runCli(['deadletters', '--json', '--data', data], { env });
     expect(JSON.parse(dead.stdout)).toEqual([
       expect.objectContaining({ source: 'mqtt:tracegraph/v1/s1/l1/p1/scan', raw: '{oops' }),
     ]);
   });
 
-  it('says what is missing when no broker is configured', () => {
-    const r = spawnSync(process.execPath, [CLI, 'ingest', '--data', tempDir()], {
-      encoding: 'utf8',
+  it('says what is missing when no broker is configured', async () => {
+    const r = await runCli(['ingest', '--data', tempDir()], {
       env: { ...process.env, TRACEGRAPH_MQTT_URL: '', TRACEGRAPH_NEO4J_URI: '' },
     });
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no broker: give --mqtt-url/);
   });
 });

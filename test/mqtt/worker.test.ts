@@ -2,8 +2,7 @@
  * The MQTT worker against a real Mosquitto, a real Pipeline and the embedded store: what it takes,
  * what it dead-letters, and that it loses nothing across a broker restart or its own reconnect.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStore } from '../../cypher/port.ts';
@@ -13,15 +12,14 @@ import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { PLANT, scan } from '../pipeline/fixtures.ts';
 import { Broker, haveMosquitto, MOSQUITTO } from './broker.ts';
+import { fixture } from '../helpers/fixtures.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const GS1_964 = resolve(import.meta.dirname, '../../../shared/external/gs1-epcis/Example_9.6.4-TransformationEvent.jsonld');
+const GS1_964 = fixture('gs1-epcis/Example_9.6.4-TransformationEvent.jsonld');
 const OPS = 'tracegraph/v1/site1/line1/st1/operation';
 const SCANS = 'tracegraph/v1/site1/line1/st2/scan';
 const EPCIS = 'tracegraph/v1/site1/epcis';
-const GS1_XML_CORRECTION = resolve(
-  import.meta.dirname,
-  '../../../shared/external/gs1-epcis-xml/WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml',
-);
+const GS1_XML_CORRECTION = fixture('gs1-epcis-xml/WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.xml');
 const LIMIT = 4096;
 
 const missing = `${MOSQUITTO} not found: MQTT worker tests skipped (apt-get install mosquitto)`;
@@ -32,14 +30,6 @@ if (!haveMosquitto) {
 }
 
 const kuzu = backends().find((b) => b.name === 'kuzu')!;
-
-async function waitFor(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.skipIf(!haveMosquitto)('MQTT worker with mosquitto and the embedded store', () => {
   let broker: Broker;
@@ -106,7 +96,7 @@ describe.skipIf(!haveMosquitto)('MQTT worker with mosquitto and the embedded sto
     });
   });
 
-  it.skipIf(!existsSync(GS1_964))('takes an EPCIS 2.0 document published on the site epcis topic', async () => {
+  it('takes an EPCIS 2.0 document published on the site epcis topic', async () => {
     await send(EPCIS, readFileSync(GS1_964, 'utf8'));
     await waitFor('the EPCIS events', () => counts(EPCIS).accepted > 0);
     await pipeline.flush();
@@ -116,7 +106,7 @@ describe.skipIf(!haveMosquitto)('MQTT worker with mosquitto and the embedded sto
     );
   });
 
-  it.skipIf(!existsSync(GS1_XML_CORRECTION))('takes an EPCIS XML document on the same topic', async () => {
+  it('takes an EPCIS XML document on the same topic', async () => {
     const before = counts(EPCIS).accepted;
     await send(EPCIS, readFileSync(GS1_XML_CORRECTION, 'utf8'));
     await waitFor('the XML events', () => counts(EPCIS).accepted > before);

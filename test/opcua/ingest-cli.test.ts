@@ -1,25 +1,16 @@
 /** `tracegraph ingest --opcua-config` as an operator runs it: a real OPC UA server, a stop with SIGTERM, the graph afterwards. */
-import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOpcuaMapping } from '../../ingest/opcua/config.ts';
 import { readLog } from '../../ingest/pipeline/event-log.ts';
 import { freePort, startTagServer, tagNodeId, type TagServer } from '../../ingest/simulator/tag-server.ts';
+import { ROOT, runCli, startCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/stores.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/tracegraph.js');
 const PASTE = 'urn:epc:class:lgtin:4098765.055555.SP-1';
 const BOARD = 'urn:epc:id:sgtin:4012345.022222.1001';
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('tracegraph ingest with an OPC UA mapping', () => {
   let server: TagServer | undefined;
@@ -34,15 +25,14 @@ describe('tracegraph ingest with an OPC UA mapping', () => {
     });
   });
 
-  it('says which field of a broken mapping file is wrong', () => {
+  it('says which field of a broken mapping file is wrong', async () => {
     const dir = tempDir();
     const file = join(dir, 'mapping.json');
     writeFileSync(file, JSON.stringify({ endpoints: [{ url: 'http://plc:4840', readings: [{ nodeId: 'ns=1;s=T' }] }] }));
-    const r = spawnSync(process.execPath, [CLI, 'ingest', '--opcua-config', file, '--data', dir], {
-      encoding: 'utf8',
+    const r = await runCli(['ingest', '--opcua-config', file, '--data', dir], {
       env: { ...process.env, TRACEGRAPH_NEO4J_URI: '', TRACEGRAPH_MQTT_URL: '' },
     });
-    expect(r.status).not.toBe(0);
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/OPC UA mapping file .*mapping\.json: endpoints\.0\.url: must be an opc\.tcp:\/\/ URL/);
   });
 
@@ -84,30 +74,22 @@ describe('tracegraph ingest with an OPC UA mapping', () => {
       }),
     );
     const env = { ...process.env, TRACEGRAPH_NEO4J_URI: '', TRACEGRAPH_MQTT_URL: '' };
-    const child = spawn(process.execPath, [CLI, 'ingest', '--opcua-config', file, '--data', data], { env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await until('ingest to start', () => out.includes('ingesting from OPC UA'));
+    const ingest = startCli(['ingest', '--opcua-config', file, '--data', data], { env });
+    await ingest.waitForOutput('ingesting from OPC UA');
     const logged = async () => {
       const kinds: string[] = [];
       for await (const { event } of readLog(data)) kinds.push(event.kind);
       return kinds;
     };
     // The first reading (the initial value) shows that the subscription is live.
-    await until(`the first reading (${err})`, async () => (await logged()).includes('reading'));
+    await waitFor('the first reading', async () => (await logged()).includes('reading'), 60_000);
     server.set('Paste', PASTE);
     server.set('Serial', BOARD);
     server.set('Count', 1);
-    await until('the operation in the event log', async () => (await logged()).includes('operation'));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    const trace = spawnSync(process.execPath, [CLI, 'trace', 'backward', '--json', BOARD, '--data', data], {
-      encoding: 'utf8',
-      env,
-    });
+    await waitFor('the operation in the event log', async () => (await logged()).includes('operation'), 60_000);
+    ingest.child.kill('SIGTERM');
+    expect(await ingest.exited).toBe(0);
+    const trace = await runCli(['trace', 'backward', '--json', BOARD, '--data', data], { env });
     expect(JSON.parse(trace.stdout)).toMatchObject({ lots: [PASTE] });
     // Three CLI processes, a certificate to create and node-opcua to load: slow on a busy 2-core machine.
   }, 240_000);

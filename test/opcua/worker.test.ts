@@ -13,6 +13,7 @@ import { listDeadLetters } from '../../ingest/pipeline/dead-letters.ts';
 import { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { freePort, startTagServer, tagNodeId, type TagServer, type TagSpec } from '../../ingest/simulator/tag-server.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const kuzu = backends().find((b) => b.name === 'kuzu')!;
 
@@ -28,14 +29,6 @@ const TAGS: TagSpec[] = [
 
 const PASTE = 'urn:epc:class:lgtin:4012345.012345.P-77';
 const serial = (n: number) => `urn:epc:id:sgtin:4012345.077889.${n}`;
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function mapping(url: string, pkiDir: string, extra: Partial<OpcuaMappingInput['endpoints'][number]> = {}): OpcuaMappingInput {
   return {

@@ -29,7 +29,7 @@ describe('synthetic plant', () => {
     expect(times.every((t, i) => i === 0 || t > times[i - 1]!)).toBe(true);
   });
 
-  it('has the counts plantShape promises, and the STACK-NOTES shape at 1,000,000 units', () => {
+  it('has the counts plantShape promises, and the reference plant shape at 1,000,000 units', () => {
     const shape = plantShape(1000);
     const count = (f: (e: CanonicalEventInput) => boolean) => plant.filter(f).length;
     expect(count((e) => e.kind === 'receive')).toBe(shape.supplierLots);

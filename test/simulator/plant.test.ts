@@ -15,6 +15,7 @@ import { startSimulatedPlant, type SimulatedPlant } from '../../ingest/simulator
 import { electronicsLine } from '../../ingest/simulator/routing.ts';
 import { backends, tempDir } from '../helpers/stores.ts';
 import { Broker, haveMosquitto } from '../mqtt/broker.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const zone3 = electronicsLine(1).oven.parameters.find((p) => p.name === 'zone3_temp')!;
 const PASTE_LOT = /^urn:epc:class:lgtin:4098765\.055555\./;
@@ -59,14 +60,6 @@ describe('simulated process parameters', () => {
 });
 
 const kuzu = backends().find((b) => b.name === 'kuzu')!;
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function logged(dataDir: string): Promise<CanonicalEvent[]> {
   const out: CanonicalEvent[] = [];
@@ -136,10 +129,13 @@ describe.skipIf(!haveMosquitto)('the simulated plant feeding both workers', () =
 
   it('shows an injected drift fault in the readings', async () => {
     plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift', durationMs: 20_000 });
-    await waitFor('an out-of-spec zone 3 reading', async () =>
-      (await logged(dataDir)).some(
-        (e) => e.kind === 'reading' && e.equipmentId === 'REFLOW-1' && e.parameter === 'zone3_temp' && e.value > zone3.usl,
-      ),
+    await waitFor(
+      'an out-of-spec zone 3 reading',
+      async () =>
+        (await logged(dataDir)).some(
+          (e) => e.kind === 'reading' && e.equipmentId === 'REFLOW-1' && e.parameter === 'zone3_temp' && e.value > zone3.usl,
+        ),
+      60_000,
     );
   });
 });

@@ -1,15 +1,15 @@
 /** GS1's EPCIS 2.0 examples imported into every backend: the graph they build and trace. */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseId } from '../../core/ids.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { importEpcisFile } from '../../ingest/files.ts';
 import { backends } from '../helpers/stores.ts';
+import { fixture } from '../helpers/fixtures.ts';
 
-const GS1 = resolve(import.meta.dirname, '../../../shared/external/gs1-epcis');
-const GS1_XML = resolve(import.meta.dirname, '../../../shared/external/gs1-epcis-xml');
-const have = existsSync(GS1);
+const GS1 = fixture('gs1-epcis');
+const GS1_XML = fixture('gs1-epcis-xml');
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -19,7 +19,7 @@ function jsonFiles(dir: string): string[] {
 }
 
 for (const backend of backends()) {
-  describe.skipIf(!have || backend.skip)(`GS1 EPCIS examples on ${backend.name}`, () => {
+  describe.skipIf(backend.skip)(`GS1 EPCIS examples on ${backend.name}`, () => {
     afterAll(() => backend.release());
 
     describe('the 9.6.4 TransformationEvent', () => {

@@ -64,6 +64,8 @@ for (const backend of backends()) {
         uom: 'kg',
         supplier: 'ACME',
         supplierLot: null,
+        receivedAt: new Date(at(1)).toISOString(),
+        receiveEvent: 'r1',
       });
       expect(r?.operations.map((o) => [o.id, o.equipment, o.operator, o.recipe, o.workOrder, o.startTime])).toEqual([
         ['OP-MIX', 'MIXER-1', 'OPR-1', 'RCP-MIX-A', 'WO-1', at(10)],

@@ -1,5 +1,4 @@
 /** What only the embedded store has: its in-memory trace index, rebuilt from disk. */
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import kuzu from 'kuzu';
@@ -10,6 +9,7 @@ import type { TraceResult } from '../../cypher/port.ts';
 import { statements } from '../../cypher/queries.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
 import { generatePlant, typicalSupplierLots, typicalUnits } from '../../ingest/seed/plant.ts';
+import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { op, pack, ship } from '../helpers/events.ts';
 
@@ -159,9 +159,9 @@ describe('embedded store (Kuzu)', () => {
   it('says which directory it could not open when another process holds it', async () => {
     const d = dir();
     const a = await KuzuStore.open({ dataDir: d });
-    const child = spawnSync(process.execPath, ['bin/tracegraph.js', 'stats', '--data', d], { encoding: 'utf8' });
+    const child = await runCli(['stats', '--data', d]);
     await a.close();
-    expect(child.status).toBe(1);
+    expect(child.code).toBe(1);
     expect(child.stderr.trim().split('\n')).toHaveLength(1);
     expect(child.stderr).toContain(`cannot open the embedded graph in ${d}`);
   });

@@ -12,6 +12,7 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { TracegraphError } from '../../../core/errors.ts';
 import type { EventHashContext } from '../event-hash.ts';
 import { readEpcisEvent, type EpcisDocumentInfo, type EpcisEventRead, type EpcisVocabulary } from '../document.ts';
+import { MAX_EPCIS_DEPTH, tooDeep } from '../limits.ts';
 import { attribute, childrenNamed, isStandard, textOf, type XmlElement } from './element.ts';
 import { XML_EVENT_TYPES, xmlEventToJson, type XmlSchemaCheck } from './to-json.ts';
 
@@ -70,6 +71,8 @@ export async function* readXmlDocument(
       if (prefix !== '' && !uriPrefix.has(uri) && info.namespaces[prefix] === uri) uriPrefix.set(uri, prefix);
     }
     const line = parser.line;
+    // Refused at the first element too deep, before saxes spends more time on the rest.
+    if (stack.length >= MAX_EPCIS_DEPTH) throw tooDeep(where(line));
     const parent = stack.at(-1);
     const standard = isStandard(tag);
     if (parent?.node) {

@@ -1,0 +1,285 @@
+/**
+ * The frame every PDF report shares: a title block (report id, generation time with its zone,
+ * generating user), and on every page a footer with "page N of M" and the SHA-256 of the report
+ * data file, so that any one page can be checked against FILE.json on its own.
+ *
+ * Pages are buffered (pdfkit `bufferPages`) only so the footers can be stamped once the page count
+ * is known; the drawing itself is plain text and lines, and the tables here are drawn row by row
+ * (pdfkit's doc.table() grows more than linearly with rows: 400 rows took 1.7 s).
+ */
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { finished } from 'node:stream/promises';
+import PDFDocument from 'pdfkit';
+import type { ReportMeta } from './document.ts';
+import { labels, type Labels, type Lang } from './i18n.ts';
+import { woffToSfnt } from './woff.ts';
+
+const CJK_FONT = '@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff';
+let cjkFont: Buffer | undefined;
+
+/** The Noto Sans SC (Simplified Chinese subset, which also has Latin) font from npm, unwrapped once per process. */
+function chineseFont(): Buffer {
+  cjkFont ??= woffToSfnt(readFileSync(createRequire(import.meta.url).resolve(CJK_FONT)));
+  return cjkFont;
+}
+
+const MARGIN = { top: 56, bottom: 64, left: 45, right: 45 };
+const GREY = '#555555';
+const RULE = '#bbbbbb';
+
+export interface Column {
+  header: string;
+  /** Share of the table's width; the shares of a table add up to 1. */
+  width: number;
+  align?: 'left' | 'right';
+}
+
+export interface TableOptions {
+  /** One line per cell, cut with an ellipsis: fixed row height, for long lists (thousands of rows). */
+  singleLine?: boolean;
+}
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+/** Drawing helpers on one report; `t` holds the labels of its language. */
+export class ReportPdf {
+  readonly t: Labels;
+  /** The body font's name in the document. */
+  readonly regular: string;
+  private readonly bold: string;
+
+  constructor(
+    readonly doc: Doc,
+    lang: Lang,
+  ) {
+    this.t = labels(lang);
+    if (lang === 'zh') {
+      doc.registerFont('body', chineseFont());
+      this.regular = 'body';
+      this.bold = 'body';
+    } else {
+      this.regular = 'Helvetica';
+      this.bold = 'Helvetica-Bold';
+    }
+    doc.font(this.regular);
+  }
+
+  private get left(): number {
+    return this.doc.page.margins.left;
+  }
+  private get width(): number {
+    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+  private get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  /** Starts a new page when less than `height` points are left on this one. */
+  ensureSpace(height: number): void {
+    if (this.doc.y + height > this.bottom) this.doc.addPage();
+  }
+
+  title(text: string): void {
+    this.doc.font(this.bold).fontSize(18).fillColor('black').text(text, this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3);
+  }
+
+  heading(text: string): void {
+    this.ensureSpace(60);
+    this.doc.moveDown(0.6);
+    this.doc.font(this.bold).fontSize(12).fillColor('black').text(text, this.left, this.doc.y, { width: this.width });
+    const y = this.doc.y + 1;
+    this.doc
+      .moveTo(this.left, y)
+      .lineTo(this.left + this.width, y)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
+    this.doc.moveDown(0.4);
+  }
+
+  subheading(text: string): void {
+    this.ensureSpace(40);
+    this.doc.moveDown(0.3);
+    this.doc.font(this.bold).fontSize(10).fillColor('black').text(text, this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2);
+  }
+
+  paragraph(text: string, opts: { size?: number; color?: string } = {}): void {
+    this.doc
+      .font(this.regular)
+      .fontSize(opts.size ?? 9)
+      .fillColor(opts.color ?? 'black')
+      .text(text, this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3);
+  }
+
+  /** Label: value lines, labels in a column of their own. */
+  fields(rows: readonly (readonly [string, string])[]): void {
+    const labelWidth = this.width * 0.3;
+    this.doc.fontSize(9);
+    for (const [label, value] of rows) {
+      const h = Math.max(
+        this.doc.font(this.bold).heightOfString(label, { width: labelWidth - 6 }),
+        this.doc.font(this.regular).heightOfString(value || '-', { width: this.width - labelWidth }),
+      );
+      this.ensureSpace(h + 2);
+      const y = this.doc.y;
+      this.doc
+        .font(this.bold)
+        .fillColor(GREY)
+        .text(label, this.left, y, { width: labelWidth - 6 });
+      this.doc
+        .font(this.regular)
+        .fillColor('black')
+        .text(value || '-', this.left + labelWidth, y, { width: this.width - labelWidth });
+      this.doc.y = y + h + 2;
+    }
+    this.doc.x = this.left;
+    this.doc.moveDown(0.2);
+  }
+
+  /** A table with its header repeated on every page it runs onto. */
+  table(columns: readonly Column[], rows: readonly (readonly string[])[], opts: TableOptions = {}): void {
+    if (rows.length === 0) {
+      this.paragraph(this.t.none, { color: GREY });
+      return;
+    }
+    const doc = this.doc;
+    const pad = 2.5;
+    const size = 8;
+    const widths = columns.map((c) => c.width * this.width);
+    const lineHeight = doc.font(this.regular).fontSize(size).currentLineHeight(true);
+    const header = () => {
+      doc.font(this.bold).fontSize(size);
+      const h = Math.max(...columns.map((c, i) => doc.heightOfString(c.header, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+      const y = doc.y;
+      doc.rect(this.left, y, this.width, h).fillColor('#eeeeee').fill();
+      let x = this.left;
+      columns.forEach((c, i) => {
+        doc.fillColor('black').text(c.header, x + pad, y + pad, { width: widths[i]! - 2 * pad, align: c.align ?? 'left' });
+        x += widths[i]!;
+      });
+      doc.y = y + h;
+    };
+    this.ensureSpace(lineHeight * 3 + 4 * pad);
+    header();
+    doc.font(this.regular).fontSize(size).fillColor('black');
+    for (const row of rows) {
+      const h = opts.singleLine
+        ? lineHeight + 2 * pad
+        : Math.max(lineHeight, ...row.map((cell, i) => doc.heightOfString(cell, { width: widths[i]! - 2 * pad }))) + 2 * pad;
+      if (doc.y + h > this.bottom) {
+        doc.addPage();
+        header();
+        doc.font(this.regular).fontSize(size).fillColor('black');
+      }
+      const y = doc.y;
+      let x = this.left;
+      row.forEach((cell, i) => {
+        const width = widths[i]! - 2 * pad;
+        const align = columns[i]?.align ?? 'left';
+        if (opts.singleLine) {
+          // Text that fits is placed directly: the line wrapper (needed for the ellipsis) is the slow part.
+          const w = doc.widthOfString(cell);
+          if (w <= width) doc.text(cell, align === 'right' ? x + pad + width - w : x + pad, y + pad, { lineBreak: false });
+          else doc.text(cell, x + pad, y + pad, { width, align, lineBreak: false, ellipsis: true, height: lineHeight });
+        } else doc.text(cell, x + pad, y + pad, { width, align });
+        x += widths[i]!;
+      });
+      doc
+        .moveTo(this.left, y + h)
+        .lineTo(this.left + this.width, y + h)
+        .lineWidth(0.3)
+        .strokeColor(RULE)
+        .stroke();
+      doc.y = y + h;
+    }
+    doc.x = this.left;
+    doc.moveDown(0.4);
+  }
+
+  /** Ids laid out in `columns` columns, row by row (a list of thousands of serials on few pages). */
+  idGrid(ids: readonly string[], columns = 4): void {
+    const rows: string[][] = [];
+    for (let i = 0; i < ids.length; i += columns) rows.push(Array.from({ length: columns }, (_, j) => ids[i + j] ?? ''));
+    const cols = Array.from({ length: columns }, () => ({ header: '', width: 1 / columns }));
+    if (rows.length === 0) this.paragraph(this.t.none, { color: GREY });
+    else this.table(cols, rows, { singleLine: true });
+  }
+}
+
+export interface PdfResult {
+  pages: number;
+  bytes: number;
+}
+
+/**
+ * Writes a report PDF to `path`: the title block, then `draw`, then the footer of every page.
+ * `hash` is the SHA-256 of the report data file, printed on every page.
+ */
+export async function writeReportPdf(
+  path: string,
+  meta: ReportMeta,
+  hash: string,
+  draw: (pdf: ReportPdf) => void | Promise<void>,
+): Promise<PdfResult> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGIN,
+    bufferPages: true,
+    info: {
+      Title: `${meta.title} ${meta.id}`,
+      Author: meta.generatedBy,
+      Subject: `SHA-256 of the report data: ${hash}`,
+      Creator: meta.software,
+    },
+  });
+  const out = createWriteStream(path);
+  doc.pipe(out);
+  const pdf = new ReportPdf(doc, meta.lang);
+  const t = pdf.t;
+  pdf.title(meta.title);
+  pdf.fields([
+    [t.reportId, meta.id],
+    [t.generatedAt, `${meta.generatedAt} (${meta.timeZone})`],
+    [t.generatedBy, meta.generatedBy],
+    [t.dataHash, hash],
+  ]);
+  await draw(pdf);
+
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const { left, right, bottom, top } = doc.page.margins;
+    const width = doc.page.width - left - right;
+    // Writing inside the bottom margin would start a new page: lift it while stamping.
+    doc.page.margins.bottom = 0;
+    doc.page.margins.top = 0;
+    const y = doc.page.height - bottom + 14;
+    doc
+      .moveTo(left, y - 4)
+      .lineTo(left + width, y - 4)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
+    doc.font(pdf.regular).fontSize(7).fillColor(GREY);
+    doc.text(`${meta.title} · ${t.reportId} ${meta.id}`, left, top - 24, { width, lineBreak: false });
+    doc.text(`${t.generatedAt} ${meta.generatedAt} (${meta.timeZone}) · ${t.generatedBy} ${meta.generatedBy}`, left, y, {
+      width: width * 0.75,
+      lineBreak: false,
+    });
+    doc.text(t.page(i + 1 - range.start, range.count), left + width * 0.75, y, {
+      width: width * 0.25,
+      align: 'right',
+      lineBreak: false,
+    });
+    doc.text(`${t.dataHash}: ${hash}`, left, y + 10, { width, lineBreak: false });
+    doc.page.margins.bottom = bottom;
+    doc.page.margins.top = top;
+  }
+  doc.end();
+  await finished(out);
+  return { pages: range.count, bytes: out.bytesWritten };
+}
