@@ -8,7 +8,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev --ignore-scripts && npm cache clean --force
+# The web app is built here too: at run time the image's files belong to root and `serve` runs as node.
+RUN npm run build && node --import tsx scripts/build-web.ts && npm prune --omit=dev --ignore-scripts && npm cache clean --force
 
 # Runtime: the built tree as it is, so that dist/ and the sources it was built from keep the times
 # that make bin/tracegraph.js run dist/ (tsx remains a runtime dependency, the fallback).

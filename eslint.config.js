@@ -17,6 +17,8 @@ export const LAYERS = {
   bench: ['core', 'cypher', 'domain', 'ingest', 'reports', 'api'],
   bin: ['core', 'cypher', 'domain', 'ingest', 'reports', 'api', 'bench'],
   web: [],
+  // Developer scripts (schema, build, screenshots, web bench) sit beside bin.
+  scripts: ['core', 'cypher', 'domain', 'ingest', 'reports', 'api', 'bench', 'bin'],
 };
 const TOP = [...Object.keys(LAYERS), 'test'];
 const SOURCES = '{ts,tsx,js,mjs}';

@@ -34,6 +34,7 @@ import { serveMetrics } from './metrics.ts';
 import { buildSchema } from './schema/index.ts';
 import { createLiveBus, type LiveBus } from '../domain/live/bus.ts';
 import { attachWebSocket } from './live/websocket.ts';
+import { createWebRoutes } from './web/static.ts';
 
 export interface ApiServerOptions {
   store: GraphStore;
@@ -214,9 +215,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
   ];
   const server = createServer(
-    router('tracegraph api', routes, async (req, res, path) =>
-      sendJson(res, 404, { error: `no route ${req.method} ${path}: the GraphQL API is at /graphql` }),
-    ),
+    // The web app, its deep links and the public Digital Link pages; other paths keep the JSON 404.
+    router('tracegraph api', routes, createWebRoutes({ store, dataDir: opts.dataDir }).handle),
   );
 
   // GraphQL over WebSocket (graphql-ws) on the same port and path; it authenticates in connection_init.

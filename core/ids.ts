@@ -119,3 +119,24 @@ export function kindFromId(id: string): ItemKind | undefined {
 export function isContainerId(id: string): boolean {
   return id.startsWith('urn:epc:id:sscc:');
 }
+
+/** GS1 mod-10 check digit for the digits given (without it). */
+function checkDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+  return String((10 - (sum % 10)) % 10);
+}
+
+/**
+ * The GS1 Digital Link path (`/01/{gtin}/21/{serial}` or `/01/{gtin}/10/{lot}`) of an SGTIN or
+ * LGTIN URN; undefined for anything else (plant-local ids have no public link).
+ */
+export function digitalLinkPath(urn: string): string | undefined {
+  const m = /^urn:epc:(id:sgtin|class:lgtin):(\d+)\.(\d+)\.(.+)$/.exec(urn);
+  if (!m) return undefined;
+  const [, kind, gcp, ref, rest] = m as unknown as [string, string, string, string, string];
+  if (gcp.length + ref.length !== 13) return undefined;
+  const body = `${ref[0]}${gcp}${ref.slice(1)}`;
+  const key = encodeURIComponent(safeDecode(rest));
+  return `/01/${body}${checkDigit(body)}/${kind === 'id:sgtin' ? '21' : '10'}/${key}`;
+}

@@ -14,6 +14,9 @@ import './quality.ts';
 import './monitor.ts';
 import './loop.ts';
 import './reports.ts';
+import './scan.ts';
+import './session.ts';
+import './audit-verify.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,3 +1,4 @@
+import { ensureWebBuild } from '../../api/web/build.ts';
 import { loadConfig } from '../../core/config.ts';
 import { shutdownSignal } from '../common.ts';
 import { out } from '../output.ts';
@@ -26,6 +27,7 @@ export async function demo(opts: DemoFlags): Promise<void> {
     setErrorLogger(() => undefined);
   }
   const stop = shutdownSignal();
+  await ensureWebBuild();
   void out(`Starting the demo plant in ${opts.data} ...\n`);
   const demo = await startDemo({
     port: opts.port,
@@ -40,6 +42,7 @@ export async function demo(opts: DemoFlags): Promise<void> {
   void out(
     [
       '',
+      `Web app         ${demo.apiUrl.replace(/\/graphql$/, '/')}   (sign in with the dev API key)`,
       `GraphQL API     ${demo.apiUrl}   (GraphiQL in a browser)`,
       `MQTT broker     ${demo.mqttUrl}   (topics tracegraph/v1/<site>/<line>/<station>/<kind>)`,
       `OPC UA PLCs     ${demo.opcuaEndpoints.join(', ')}`,

@@ -1,6 +1,7 @@
 import { TracegraphError } from '../../core/errors.ts';
 import { describeStore } from '../../cypher/open-store.ts';
 import { createApiServer } from '../../api/server.ts';
+import { ensureWebBuild } from '../../api/web/build.ts';
 import { shutdownSignal, withStore } from '../common.ts';
 import { out } from '../output.ts';
 import { AuditTrail } from '../../domain/audit/trail.ts';
@@ -12,6 +13,7 @@ async function hasUsers(dataDir: string): Promise<boolean> {
 
 /** Serves the API until SIGINT or SIGTERM; resolves only after the server has closed. */
 export async function serve(opts: { port: number; host: string; data?: string }): Promise<void> {
+  await ensureWebBuild();
   await withStore(opts, async (store, config) => {
     const stop = shutdownSignal();
     let server;
@@ -40,7 +42,7 @@ export async function serve(opts: { port: number; host: string; data?: string })
       process.stderr.write(
         'tracegraph: no users yet: every request needs an API key; create one with `tracegraph user add --name NAME --role admin`\n',
       );
-    void out(`GraphQL API at ${server.url}\n`);
+    void out(`GraphQL API at ${server.url}\nWeb app at ${server.url.replace(/\/graphql$/, '/')}\n`);
     const signal = await stop;
     process.stderr.write(`tracegraph: ${signal}, shutting down\n`);
     await server.close();
