@@ -104,7 +104,7 @@ export default function Audit() {
               <td>{e.actor}</td>
               <td>{e.action}</td>
               <td className="break">{e.target}</td>
-              <td className="break small">{e.details}</td>
+              <td className="break small">{e.details == null ? '' : JSON.stringify(e.details)}</td>
             </tr>
           ))}
         </tbody>
