@@ -34,6 +34,12 @@ const FIELDS: Record<string, { scopes: Scope[]; query: string }> = {
     scopes: ['readHistory'],
     query: '{ parseBarcode(barcode: "(01)09506000134352(21)123") { __typename } }',
   },
+  'Query.resolveScan': {
+    scopes: ['readHistory'],
+    query: '{ resolveScan(input: "(01)09506000134352(21)123") { __typename } }',
+  },
+  'Query.myScopes': { scopes: ['authenticated'], query: '{ myScopes }' },
+  'Query.auditChainCheck': { scopes: ['auditRead'], query: '{ auditChainCheck { ok } }' },
   'Query.unit': { scopes: ['readTrace'], query: '{ unit(id: "U-X") { id } }' },
   'Query.lot': { scopes: ['readTrace'], query: '{ lot(id: "L-X") { id } }' },
   'Query.genealogy': { scopes: ['readTrace'], query: '{ genealogy(id: "U-X") { truncated } }' },
