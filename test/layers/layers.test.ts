@@ -76,7 +76,7 @@ describe('layer rule (eslint.config.js)', () => {
   });
 
   it('rejects an import that leaves the repository', async () => {
-    const found = await problems('api/schema/x.ts', "import '../../../shared/x.ts';\n");
+    const found = await problems('api/schema/x.ts', "import '../../../elsewhere/x.ts';\n");
     expect(found.some((m) => /leaves the repository/.test(m))).toBe(true);
   });
 
