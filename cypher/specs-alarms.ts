@@ -11,24 +11,9 @@ import type {
   SpecKey,
   SpecRecord,
 } from './port.ts';
+import { RULE_IDS } from '../core/spc-rules.ts';
 
-export const ALARM_RULES = [
-  'spec',
-  'we1',
-  'we2',
-  'we3',
-  'we4',
-  'nelson1',
-  'nelson2',
-  'nelson3',
-  'nelson4',
-  'nelson5',
-  'nelson6',
-  'nelson7',
-  'nelson8',
-  'calibration',
-  'maintenance',
-] as const satisfies readonly AlarmRule[];
+export const ALARM_RULES = ['spec', ...RULE_IDS, 'calibration', 'maintenance'] as const satisfies readonly AlarmRule[];
 export const ALARM_SEVERITIES = ['info', 'warning', 'major', 'critical'] as const satisfies readonly AlarmSeverity[];
 
 /**

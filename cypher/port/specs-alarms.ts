@@ -1,5 +1,7 @@
 /** Specs (versioned process limits) and the alarms raised against them (ingest/monitor, api/schema/monitor.ts). */
 
+import type { RuleId } from '../../core/spc-rules.ts';
+
 /** What a spec is for: a parameter, on one piece of equipment and/or under one recipe (null = any). */
 export interface SpecKey {
   parameter: string;
@@ -35,25 +37,10 @@ export interface SpecFilter {
 export type AlarmStatus = 'open' | 'cleared';
 /**
  * What raised an alarm: `spec` (a reading outside its spec limits), an SPC run rule (`we1`..`we4`,
- * `nelson1`..`nelson8`, the ids of domain/spc/rules.ts), or equipment falling overdue for
+ * `nelson1`..`nelson8`, the ids of core/spc-rules.ts), or equipment falling overdue for
  * `calibration` or `maintenance`.
  */
-export type AlarmRule =
-  | 'spec'
-  | 'we1'
-  | 'we2'
-  | 'we3'
-  | 'we4'
-  | 'nelson1'
-  | 'nelson2'
-  | 'nelson3'
-  | 'nelson4'
-  | 'nelson5'
-  | 'nelson6'
-  | 'nelson7'
-  | 'nelson8'
-  | 'calibration'
-  | 'maintenance';
+export type AlarmRule = 'spec' | RuleId | 'calibration' | 'maintenance';
 export type AlarmSeverity = 'info' | 'warning' | 'major' | 'critical';
 
 /** A parameter out of its limits on a piece of equipment: open until a reading is back inside. */

@@ -15,22 +15,9 @@
  * Each signal also lists the points that make up its pattern, for tools that flag every point of it.
  */
 import { TracegraphError } from '../../core/errors.ts';
+import { RULE_IDS, type RuleId } from '../../core/spc-rules.ts';
 
-export const RULE_IDS = [
-  'we1',
-  'we2',
-  'we3',
-  'we4',
-  'nelson1',
-  'nelson2',
-  'nelson3',
-  'nelson4',
-  'nelson5',
-  'nelson6',
-  'nelson7',
-  'nelson8',
-] as const;
-export type RuleId = (typeof RULE_IDS)[number];
+export { RULE_IDS, type RuleId };
 
 export const WESTERN_ELECTRIC: readonly RuleId[] = ['we1', 'we2', 'we3', 'we4'];
 export const NELSON: readonly RuleId[] = ['nelson1', 'nelson2', 'nelson3', 'nelson4', 'nelson5', 'nelson6', 'nelson7', 'nelson8'];
