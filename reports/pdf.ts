@@ -13,6 +13,7 @@ import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { ReportMeta } from './document.ts';
 import { labels, type Labels, type Lang } from './i18n.ts';
+import { addSignaturePlaceholder, signPdfFile, type ReportSigner, type SignaturePlaceholder } from './sign.ts';
 import { woffToSfnt } from './woff.ts';
 
 const CJK_FONT = '@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff';
@@ -217,13 +218,15 @@ export interface PdfResult {
 
 /**
  * Writes a report PDF to `path`: the title block, then `draw`, then the footer of every page.
- * `hash` is the SHA-256 of the report data file, printed on every page.
+ * `hash` is the SHA-256 of the report data file, printed on every page. With a `signer`, the PDF
+ * carries a PAdES signature (reports/sign.ts).
  */
 export async function writeReportPdf(
   path: string,
   meta: ReportMeta,
   hash: string,
   draw: (pdf: ReportPdf) => void | Promise<void>,
+  signer?: ReportSigner,
 ): Promise<PdfResult> {
   const doc = new PDFDocument({
     size: 'A4',
@@ -279,7 +282,14 @@ export async function writeReportPdf(
     doc.page.margins.bottom = bottom;
     doc.page.margins.top = top;
   }
+  let placeholder: SignaturePlaceholder | undefined;
+  if (signer)
+    placeholder = addSignaturePlaceholder(doc, signer, {
+      reason: `${meta.title} ${meta.id}; data SHA-256 ${hash}`,
+      signedAt: new Date(),
+    });
   doc.end();
   await finished(out);
+  if (signer && placeholder) await signPdfFile(path, placeholder, signer);
   return { pages: range.count, bytes: out.bytesWritten };
 }
