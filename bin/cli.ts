@@ -189,6 +189,12 @@ program
   .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
   .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
   .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)
+  .option(
+    '--report-fsma-units <n>',
+    "units of the plant whose supplier lot the report section's FSMA spreadsheet traces (0: skip)",
+    (v: string) => (v === '0' ? 0 : positiveInt(v)),
+    1_000_000,
+  )
   .option('--loop-alarms <n>', 'alarms timed from MQTT reading to alarm, per figure (section loop)', positiveInt, 200)
   .option('--loop-stations <n>', 'stations asking the interlock at once (section loop)', positiveInt, 100)
   .option('--loop-requests <n>', 'interlock requests per station (section loop)', positiveInt, 20)

@@ -6,7 +6,7 @@
  * dictionary's /M). A PDF reader shows it as valid, and as broken after any change to the file.
  *
  * The placeholder is written by pdfkit while the report is drawn (a signature dictionary with a
- * zero-filled /Contents, a signature field on page 1, /SigFlags 3); the signing itself streams:
+ * zero-filled /Contents, a signature field on the last page, /SigFlags 3); the signing itself streams:
  * the digest is taken over the file's two byte ranges read in chunks, and /ByteRange and /Contents
  * are written in place, so the PDF is never read into memory whole.
  *
@@ -116,7 +116,7 @@ export interface SignaturePlaceholder {
 }
 
 /**
- * Adds the signature dictionary (zero-filled /Contents), a signature field on the first page and
+ * Adds the signature dictionary (zero-filled /Contents), a signature field on the current (last) page and
  * the AcroForm with /SigFlags 3. Call after the last page is drawn and before `doc.end()`.
  */
 export function addSignaturePlaceholder(
@@ -128,8 +128,6 @@ export function addSignaturePlaceholder(
     ref(data: object): { end(): void; offset: number };
     page: { dictionary: unknown; annotations: unknown[] };
     _root: { data: { AcroForm?: { data: { Fields: unknown[]; SigFlags?: number } } } };
-    bufferedPageRange(): { start: number; count: number };
-    switchToPage(n: number): void;
     initForm(): void;
   };
   const sig = d.ref({
@@ -144,7 +142,6 @@ export function addSignaturePlaceholder(
   });
   sig.end();
   const offset = sig.offset;
-  d.switchToPage(d.bufferedPageRange().start);
   const widget = d.ref({
     Type: 'Annot',
     Subtype: 'Widget',

@@ -15,6 +15,7 @@ export interface BenchFlags {
   recallRequests: number;
   auditEntries: number;
   reportUnits: number;
+  reportFsmaUnits: number;
   loopAlarms: number;
   loopStations: number;
   loopRequests: number;
@@ -61,6 +62,6 @@ export async function bench(opts: BenchFlags): Promise<void> {
   }
   if (sections.includes('report')) {
     const { runReportBench } = await import('../../bench/report.ts');
-    await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3) });
+    await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3), fsmaUnits: opts.reportFsmaUnits });
   }
 }
