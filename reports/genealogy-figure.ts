@@ -97,7 +97,11 @@ export async function genealogyFigure(
           n.from,
           n.shipments.map((s) => s.shipment),
         );
-        for (const c of n.packed) if (!seenContainers.has(c)) (seenContainers.add(c), next.push(c));
+        for (const c of n.packed)
+          if (!seenContainers.has(c)) {
+            seenContainers.add(c);
+            next.push(c);
+          }
       }
     containers = next;
   }
@@ -135,7 +139,11 @@ export async function genealogyFigure(
     let at = [l];
     while (at.length) {
       const next: string[] = [];
-      for (const x of at) if (!up.has(x)) (up.add(x), next.push(...(parents.get(x) ?? [])));
+      for (const x of at)
+        if (!up.has(x)) {
+          up.add(x);
+          next.push(...(parents.get(x) ?? []));
+        }
       at = next;
     }
     for (const x of up) unitsFromLot.set(x, (unitsFromLot.get(x) ?? 0) + us.length);
