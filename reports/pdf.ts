@@ -3,9 +3,11 @@
  * generating user), and on every page a footer with "page N of M" and the SHA-256 of the report
  * data file, so that any one page can be checked against FILE.json on its own.
  *
- * Pages are buffered (pdfkit `bufferPages`) only so the footers can be stamped once the page count
- * is known; the drawing itself is plain text and lines, and the tables here are drawn row by row
- * (pdfkit's doc.table() grows more than linearly with rows: 400 rows took 1.7 s).
+ * Streamed: each page is written to the file when the next one begins, so a report of thousands of
+ * rows holds one page at a time. The footer is stamped when a page starts; the "of M" of "page N
+ * of M" is a form XObject that every footer draws and whose content is written once the page count
+ * is known. Tables are drawn row by row (pdfkit's doc.table() grows more than linearly with rows:
+ * 400 rows took 1.7 s).
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
