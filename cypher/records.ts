@@ -75,3 +75,65 @@ export function receiveBounds(from: string, to: string): { from: string; to: str
   // "|" sorts after every character of a time, so "<to>|" ends the range after every event at `to`.
   return { from: utc(from, 'from'), to: `${utc(to, 'to')}|\uffff` };
 }
+
+/**
+ * Containers and shipments of a batch by levels of packing (for a store whose recursive queries
+ * are slow from many sources): `edges(ids)` answers the PACKED_IN edges out of `ids` (child,
+ * parent, eventTime), `shipments(ids)` the shipments of `ids` (item, shipment, customer,
+ * eventTime). Returns the rows of records-containers and records-shipments as the recursive forms
+ * give them: tagged with `of`, the batch id they belong to.
+ */
+export async function containersByLevel(
+  ids: readonly string[],
+  edges: (ids: string[]) => Promise<RawRow[]>,
+  shipments: (ids: string[]) => Promise<RawRow[]>,
+): Promise<{ containers: RawRow[]; shipments: RawRow[] }> {
+  const up = new Map<string, RawRow[]>();
+  const seen = new Set(ids);
+  let level = [...ids];
+  for (let depth = 0; depth < 50 && level.length; depth++) {
+    const next: string[] = [];
+    for (const r of await edges(level)) {
+      const child = String(r.child);
+      const parent = String(r.parent);
+      const list = up.get(child);
+      if (list) list.push(r);
+      else up.set(child, [r]);
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        next.push(parent);
+      }
+    }
+    level = next;
+  }
+  const shippedBy = new Map<string, RawRow[]>();
+  for (const r of await shipments([...seen])) {
+    const list = shippedBy.get(String(r.item));
+    if (list) list.push(r);
+    else shippedBy.set(String(r.item), [r]);
+  }
+  const containerRows: RawRow[] = [];
+  const shipmentRows: RawRow[] = [];
+  for (const of of ids) {
+    const visited = new Set([of]);
+    let at = [of];
+    while (at.length) {
+      const next: string[] = [];
+      for (const x of at) {
+        for (const r of shipmentRowsOf(shippedBy, x)) shipmentRows.push({ ...r, of });
+        for (const r of up.get(x) ?? []) {
+          containerRows.push({ ...r, of });
+          const p = String(r.parent);
+          if (!visited.has(p)) {
+            visited.add(p);
+            next.push(p);
+          }
+        }
+      }
+      at = next;
+    }
+  }
+  return { containers: containerRows, shipments: shipmentRows };
+}
+
+const shipmentRowsOf = (by: Map<string, RawRow[]>, id: string): RawRow[] => by.get(id) ?? [];

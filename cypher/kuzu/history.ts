@@ -20,7 +20,7 @@ import {
 } from '../history-rows.ts';
 import type { HistoryStore, ItemRecord, ItemStatusFacts, NeighbourFacts, QualityFacts, ReadingFacts } from '../port.ts';
 import { statements } from '../queries.ts';
-import { assembleRecords, receiveBounds, RECORD_QUERIES } from '../records.ts';
+import { assembleRecords, containersByLevel, receiveBounds, RECORD_QUERIES } from '../records.ts';
 import type { KuzuConnection, Params } from './connection.ts';
 import type { MemoryIndexes } from './memory/indexes.ts';
 
@@ -63,7 +63,13 @@ export class KuzuHistory implements HistoryStore {
     if (unique.length === 0) return Promise.resolve([]);
     return this.db.exclusive(async () => {
       const rows: RawRow[][] = [];
-      for (const name of RECORD_QUERIES) rows.push((await this.rowsOf(name, { ids: unique })).flat());
+      for (const name of RECORD_QUERIES.slice(0, 4)) rows.push((await this.rowsOf(name, { ids: unique })).flat());
+      const up = await containersByLevel(
+        unique,
+        async (ids) => (await this.rowsOf('records-containers', { ids })).flat(),
+        async (ids) => (await this.rowsOf('records-shipments', { ids })).flat(),
+      );
+      rows.push(up.containers, up.shipments);
       return assembleRecords(unique, rows);
     });
   }

@@ -1,10 +1,6 @@
-// itemRecords: shipments of each item of the batch, then of every container above it.
+// itemRecords: the shipments of a batch of items and of the containers above them (the adapter
+// passes both), each with its customer.
 UNWIND $ids AS id
 MATCH (i:Item {id: id})-[:SHIPPED_IN]->(s:Shipment)
 OPTIONAL MATCH (s)-[:`TO`]->(p:Party)
-RETURN i.id AS of, i.id AS item, s.id AS shipment, p.id AS customer, s.eventTime AS eventTime;
-UNWIND $ids AS id
-MATCH (i:Item {id: id})-[:PACKED_IN* SHORTEST 1..50]->(x:Item)
-MATCH (x)-[:SHIPPED_IN]->(s:Shipment)
-OPTIONAL MATCH (s)-[:`TO`]->(p:Party)
-RETURN i.id AS of, x.id AS item, s.id AS shipment, p.id AS customer, s.eventTime AS eventTime
+RETURN i.id AS item, s.id AS shipment, p.id AS customer, s.eventTime AS eventTime
