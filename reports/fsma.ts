@@ -272,7 +272,8 @@ export function writeFsmaCsv(path: string, d: FsmaReportData): Promise<void> {
 
 export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: ReportMeta, hash: string): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
+  // Streamed: each row is written to the file as it is committed, not kept in a workbook in memory.
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = meta.generatedBy;
   wb.title = `${meta.title} ${meta.id}`;
   for (const cte of CTES) {
@@ -281,7 +282,8 @@ export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: Repor
     ws.columns = cols.map((name) => ({ header: name, key: name, width: Math.max(14, Math.min(40, name.length + 2)) }));
     ws.getRow(1).font = { bold: true };
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
-    for (const r of d.rows[cte]) ws.addRow(cols.map((c) => r[c] ?? null));
+    for (const r of d.rows[cte]) ws.addRow(cols.map((c) => r[c] ?? null)).commit();
+    ws.commit();
   }
   const help = wb.addWorksheet('Columns');
   help.columns = [
@@ -291,7 +293,8 @@ export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: Repor
     { header: 'Meaning', key: 'meaning', width: 90 },
   ];
   help.getRow(1).font = { bold: true };
-  for (const c of FSMA_COLUMNS) help.addRow({ name: c.name, ctes: c.ctes.join(', '), cfr: c.cfr, meaning: c.meaning });
+  for (const c of FSMA_COLUMNS) help.addRow({ name: c.name, ctes: c.ctes.join(', '), cfr: c.cfr, meaning: c.meaning }).commit();
+  help.commit();
   const about = wb.addWorksheet('Report');
   about.columns = [
     { header: 'Key', key: 'k', width: 24 },
@@ -308,6 +311,7 @@ export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: Repor
     ['Location', d.location],
     ['Data SHA-256', hash],
   ])
-    about.addRow([k, v]);
-  await wb.xlsx.writeFile(path);
+    about.addRow([k, v]).commit();
+  about.commit();
+  await wb.commit();
 }
