@@ -44,7 +44,11 @@ export interface QuerySource {
   count(): number;
   view(seq: number): EventView;
   seqsWithEpc(epc: string): readonly number[];
+  seqsWithClass(epcClass: string): readonly number[];
   seqsWithBizStep(bizStep: string): readonly number[];
+  /** Every EPC / class the events name (the keys of those postings). */
+  epcs(): Iterable<string>;
+  classes(): Iterable<string>;
   vocabularyElement(id: string): VocabularyElement | undefined;
   withDescendants(id: string): Set<string>;
 }
@@ -329,8 +333,10 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
           };
           const get = pick[name]!;
           heavy.push((v) => m(get(v)));
+          // Patterns are matched against the EPCs the store knows, not against every event.
           if (!values.some((x) => x.includes('*')))
             indexes.push((s) => values.flatMap((x) => spellings(x, 'item')).map((x) => s.seqsWithEpc(x)));
+          else indexes.push((s) => [...s.epcs()].filter((id) => m([id])).map((id) => s.seqsWithEpc(id)));
           continue;
         }
         case 'MATCH_epcClass':
@@ -346,6 +352,7 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
           };
           const allowed = lists[name]!;
           heavy.push((v) => m(v.quantities.filter((x) => allowed.includes(x.list)).map((x) => x.epcClass)));
+          indexes.push((s) => [...s.classes()].filter((c) => m([c])).map((c) => s.seqsWithClass(c)));
           continue;
         }
         case 'EQ_quantity':

@@ -272,3 +272,135 @@ function fromContext(c: EventContext): Json {
     destinationList: typed(c.destinations, 'destination'),
   });
 }
+
+/** What the store indexes of an event (the fields `canonicalToEpcis` gives, read without rendering). */
+export interface EventHead {
+  eventID: string;
+  type: string;
+  action: string | undefined;
+  bizStep: string | undefined;
+  disposition: string | undefined;
+  readPoint: string | undefined;
+  bizLocation: string | undefined;
+  /** Every EPC the event names (epcList, child, input and output EPCs, parentID). */
+  epcs: string[];
+  /** Every class of its quantity lists. */
+  classes: string[];
+}
+
+/**
+ * The indexed fields of a canonical event's rendering, computed directly (indexing a large event log
+ * renders nothing). Agrees with `canonicalToEpcis` (a test holds them together); events carrying an
+ * EPCIS context are rendered and read instead.
+ */
+export function canonicalHead(e: CanonicalEvent, prefix = DEFAULT_URI_PREFIX): EventHead | undefined {
+  if (e.context) return undefined;
+  const item = (id: string) => plantUri('item', id, prefix);
+  const station = (s: string | undefined) => (s === undefined ? undefined : plantUri('station', s, prefix));
+  const step = (s: string | undefined) => (s === undefined ? undefined : (cbvStepFor(s) ?? plantUri('bizstep', s, prefix)));
+  const split = (ids: readonly string[]) => ({
+    epcs: ids.filter((i) => !isClassId(i)).map(item),
+    classes: ids.filter(isClassId),
+  });
+  const head = { eventID: eventUri(e.eventId, prefix), bizLocation: undefined };
+  switch (e.kind) {
+    case 'receive':
+      return {
+        ...head,
+        type: 'ObjectEvent',
+        action: 'ADD',
+        bizStep: 'receiving',
+        disposition: 'in_progress',
+        readPoint: undefined,
+        epcs: [],
+        classes: [item(e.lot)],
+      };
+    case 'operation': {
+      const epcs: string[] = [];
+      const classes: string[] = [];
+      for (const x of e.inputs) (x.qty !== undefined || isClassId(x.id) ? classes : epcs).push(item(x.id));
+      for (const x of e.outputs)
+        (x.type === 'lot' || (x.type === undefined && isClassId(x.id)) ? classes : epcs).push(item(x.id));
+      const disposition = e.result === 'fail' ? 'non_conformant' : e.result === 'pass' ? 'conformant' : undefined;
+      return {
+        ...head,
+        type: 'TransformationEvent',
+        action: undefined,
+        bizStep: step(e.step),
+        disposition,
+        readPoint: station(e.station),
+        epcs,
+        classes,
+      };
+    }
+    case 'scan':
+      return {
+        ...head,
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: step(e.step) ?? 'arriving',
+        disposition: undefined,
+        readPoint: station(e.station),
+        ...split([e.id]),
+      };
+    case 'inspection':
+      return {
+        ...head,
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'inspecting',
+        disposition: e.result === 'pass' ? 'conformant' : 'non_conformant',
+        readPoint: station(e.station),
+        ...split([e.id]),
+      };
+    case 'reading':
+      return {
+        ...head,
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'sensor_reporting',
+        disposition: undefined,
+        readPoint: plantUri('equipment', e.equipmentId, prefix),
+        epcs: [],
+        classes: [],
+      };
+    case 'maintenance': {
+      const device = plantUri('equipment', e.equipmentId, prefix);
+      const bizStep = e.type === 'repair' ? 'repairing' : plantUri('bizstep', e.type, prefix);
+      return {
+        ...head,
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep,
+        disposition: undefined,
+        readPoint: device,
+        epcs: [device],
+        classes: [],
+      };
+    }
+    case 'pack': {
+      const { epcs, classes } = split(e.children);
+      const remove = e.action === 'remove';
+      return {
+        ...head,
+        type: 'AggregationEvent',
+        action: remove ? 'DELETE' : 'ADD',
+        bizStep: remove ? 'unpacking' : 'packing',
+        disposition: undefined,
+        readPoint: undefined,
+        epcs: [item(e.parent), ...epcs],
+        classes,
+      };
+    }
+    case 'ship':
+      return {
+        ...head,
+        type: 'ObjectEvent',
+        action: 'OBSERVE',
+        bizStep: 'shipping',
+        disposition: 'in_transit',
+        readPoint: undefined,
+        ...split(e.items),
+      };
+  }
+}

@@ -15,7 +15,7 @@ import { normaliseId } from '../../core/ids.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import { readLog, segmentFile, type LogPosition } from '../pipeline/event-log.ts';
 import { shortCbv } from './cbv.ts';
-import { canonicalToEpcis } from './from-canonical.ts';
+import { canonicalHead, canonicalToEpcis, type EventHead } from './from-canonical.ts';
 
 export type EpcisEventJson = Record<string, unknown>;
 
@@ -112,8 +112,6 @@ export interface RepositoryOptions {
    * the simulator and the pipeline's other sources wrote), rendered as EPCIS (default true).
    */
   eventLog?: boolean;
-  /** Namespace of plant ids rendered as URIs (default `urn:tracegraph:`). */
-  uriPrefix?: string;
 }
 
 /**
@@ -128,27 +126,28 @@ export class EpcisRepository {
   private offset = 0;
   private readonly dataDir: string;
   private readonly withLog: boolean;
-  private readonly uriPrefix: string | undefined;
   private logFrom: LogPosition = { segment: 0, offset: 0 };
   // The index, one entry per event, by seq.
   private readonly ids: string[] = [];
-  private readonly files: number[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly types: string[] = [];
-  private readonly eventTimes: number[] = [];
-  private readonly recordTimes: number[] = [];
-  private readonly actions: (string | undefined)[] = [];
-  private readonly bizSteps: (string | undefined)[] = [];
-  private readonly dispositions: (string | undefined)[] = [];
-  private readonly readPoints: (string | undefined)[] = [];
-  private readonly bizLocations: (string | undefined)[] = [];
+  private readonly files = new Column(Int32Array);
+  private readonly starts = new Column(Float64Array);
+  private readonly lengths = new Column(Uint32Array);
+  private readonly eventTimes = new Column(Float64Array);
+  private readonly recordTimes = new Column(Float64Array);
+  // Strings that repeat, as codes into `wordList` (0: none).
+  private readonly types = new Column(Uint32Array);
+  private readonly actions = new Column(Uint32Array);
+  private readonly bizSteps = new Column(Uint32Array);
+  private readonly dispositions = new Column(Uint32Array);
+  private readonly readPoints = new Column(Uint32Array);
+  private readonly bizLocations = new Column(Uint32Array);
+  private readonly wordList: (string | undefined)[] = [undefined];
   private readonly byId = new Map<string, number>();
   private readonly byEpc = new Map<string, number[]>();
   private readonly byClass = new Map<string, number[]>();
   private readonly byBizStep = new Map<string, number[]>();
-  /** One string object per distinct value (bizSteps, locations and types repeat a lot). */
-  private readonly words = new Map<string, string>();
+  /** Distinct values of the string columns -> their code. */
+  private readonly words = new Map<string, number>();
   private readonly cache = new Map<number, EventView>();
   private readonly jobs = new Map<string, CaptureJob>();
   /** Vocabulary element id -> element, across vocabularies (ids are URIs, unique by design). */
@@ -162,7 +161,6 @@ export class EpcisRepository {
     this.readChunk = opts.readChunkBytes ?? READ_CHUNK;
     this.dataDir = dataDir;
     this.withLog = opts.eventLog ?? true;
-    this.uriPrefix = opts.uriPrefix;
     const dir = join(dataDir, 'epcis');
     makePrivateDir(dir);
     this.file = join(dir, 'repository.jsonl');
@@ -230,6 +228,12 @@ export class EpcisRepository {
   seqsWithBizStep(bizStep: string): readonly number[] {
     return this.byBizStep.get(bizStep) ?? [];
   }
+  epcs(): Iterable<string> {
+    return this.byEpc.keys();
+  }
+  classes(): Iterable<string> {
+    return this.byClass.keys();
+  }
   withEpc(epc: string): EventView[] {
     return this.seqsWithEpc(epc).map((seq) => this.view(seq));
   }
@@ -253,35 +257,34 @@ export class EpcisRepository {
     return out;
   }
 
-  /** @internal the indexed fields of `seq` (StoredView reads them). */
-  indexed(seq: number) {
-    const recordTime = this.recordTimes[seq]!;
-    return {
-      eventID: this.ids[seq]!,
-      type: this.types[seq]!,
-      eventTime: this.eventTimes[seq]!,
-      recordTime: Number.isNaN(recordTime) ? undefined : recordTime,
-      action: this.actions[seq],
-      bizStep: this.bizSteps[seq],
-      disposition: this.dispositions[seq],
-      readPoint: this.readPoints[seq],
-      bizLocation: this.bizLocations[seq],
-    };
-  }
+  // The indexed fields of `seq` (what StoredView answers without reading the event's line).
+  /** @internal */ idAt = (seq: number): string => this.ids[seq]!;
+  /** @internal */ typeAt = (seq: number): string => this.wordList[this.types.at(seq)] ?? '';
+  /** @internal */ eventTimeAt = (seq: number): number => this.eventTimes.at(seq);
+  /** @internal */ recordTimeAt = (seq: number): number | undefined => {
+    const t = this.recordTimes.at(seq);
+    return Number.isNaN(t) ? undefined : t;
+  };
+  /** @internal */ actionAt = (seq: number) => this.wordList[this.actions.at(seq)];
+  /** @internal */ bizStepAt = (seq: number) => this.wordList[this.bizSteps.at(seq)];
+  /** @internal */ dispositionAt = (seq: number) => this.wordList[this.dispositions.at(seq)];
+  /** @internal */ readPointAt = (seq: number) => this.wordList[this.readPoints.at(seq)];
+  /** @internal */ bizLocationAt = (seq: number) => this.wordList[this.bizLocations.at(seq)];
 
   /** @internal the whole view of `seq`, read back from its line (a few recent ones are kept). */
   load(seq: number): EventView {
     const cached = this.cache.get(seq);
     if (cached) return cached;
-    const file = this.files[seq]!;
+    const file = this.files.at(seq);
     const path = file === REPOSITORY_FILE ? this.file : segmentFile(this.dataDir, file);
-    const length = this.ends[seq]! - this.starts[seq]!;
+    const length = this.lengths.at(seq);
+    const start = this.starts.at(seq);
     const buffer = Buffer.alloc(length);
     const fd = openSync(path, 'r');
     try {
       for (let done = 0; done < length;) {
-        const n = readSync(fd, buffer, done, length - done, this.starts[seq]! + done);
-        if (n === 0) throw new Error(`${path}: the event at byte ${this.starts[seq]} is cut short`);
+        const n = readSync(fd, buffer, done, length - done, start + done);
+        if (n === 0) throw new Error(`${path}: the event at byte ${start} is cut short`);
         done += n;
       }
     } finally {
@@ -293,7 +296,7 @@ export class EpcisRepository {
       const line = JSON.parse(text) as Extract<Line, { k: 'event' }>;
       view = viewOf(line.e, line.ns ?? NO_NAMESPACES, seq);
     } else {
-      const rendered = canonicalToEpcis(JSON.parse(text) as CanonicalEvent, this.uriPrefix);
+      const rendered = canonicalToEpcis(JSON.parse(text) as CanonicalEvent);
       view = viewOf(rendered.event, rendered.namespaces, seq);
     }
     if (this.cache.size >= VIEW_CACHE) this.cache.delete(this.cache.keys().next().value!);
@@ -361,11 +364,15 @@ export class EpcisRepository {
       const epcisId = event.context?.epcisEventId;
       // An EPCIS original is written to the repository before its canonical events reach the log.
       if (epcisId !== undefined && !this.byId.has(epcisId)) await this.readNew();
-      const rendered = canonicalToEpcis(event, this.uriPrefix);
-      const id = String(rendered.event.eventID);
-      if (this.byId.has(id)) continue;
-      this.index(viewOf(rendered.event, rendered.namespaces, this.ids.length), start.segment, start.offset, end.offset);
+      const head = canonicalHead(event) ?? headOf(this.renderedView(event));
+      if (this.byId.has(head.eventID)) continue;
+      this.index(head, eventTimeOf(event.eventTime), eventTimeOf(event.recordTime), start.segment, start.offset, end.offset);
     }
+  }
+
+  private renderedView(event: CanonicalEvent): EventView {
+    const rendered = canonicalToEpcis(event);
+    return viewOf(rendered.event, rendered.namespaces, this.ids.length);
   }
 
   private takeRaw(raw: string, start: number, end: number): void {
@@ -381,38 +388,46 @@ export class EpcisRepository {
     else if (line.k === 'event') {
       const id = line.e.eventID;
       if (typeof id !== 'string' || this.byId.has(id)) return;
-      this.index(viewOf(line.e, line.ns ?? NO_NAMESPACES, this.ids.length), REPOSITORY_FILE, start, end);
+      const view = viewOf(line.e, line.ns ?? NO_NAMESPACES, this.ids.length);
+      this.index(headOf(view), view.eventTime, view.recordTime, REPOSITORY_FILE, start, end);
     }
   }
 
-  private word<T extends string | undefined>(s: T): T {
-    if (s === undefined) return s;
-    const known = this.words.get(s);
-    if (known !== undefined) return known as T;
-    this.words.set(s, s);
-    return s;
+  private word(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let code = this.words.get(s);
+    if (code === undefined) {
+      code = this.wordList.push(s) - 1;
+      this.words.set(s, code);
+    }
+    return code;
   }
 
-  private index(view: EventView, file: number, start: number, end: number): void {
+  private index(
+    head: EventHead,
+    eventTime: number,
+    recordTime: number | undefined,
+    file: number,
+    start: number,
+    end: number,
+  ): void {
     const seq = this.ids.length;
-    this.ids.push(view.eventID);
-    this.byId.set(view.eventID, seq);
+    this.ids.push(head.eventID);
+    this.byId.set(head.eventID, seq);
     this.files.push(file);
     this.starts.push(start);
-    this.ends.push(end);
-    this.types.push(this.word(view.type));
-    this.eventTimes.push(view.eventTime);
-    this.recordTimes.push(view.recordTime ?? NaN);
-    this.actions.push(this.word(view.action));
-    this.bizSteps.push(this.word(view.bizStep));
-    this.dispositions.push(this.word(view.disposition));
-    this.readPoints.push(this.word(view.readPoint));
-    this.bizLocations.push(this.word(view.bizLocation));
-    const epcs = new Set([...view.epcList, ...view.childEPCs, ...view.inputEPCs, ...view.outputEPCs]);
-    if (view.parentID) epcs.add(view.parentID);
-    for (const epc of epcs) push(this.byEpc, epc, seq);
-    for (const c of new Set(view.quantities.map((q) => q.epcClass))) push(this.byClass, c, seq);
-    if (view.bizStep !== undefined) push(this.byBizStep, this.word(view.bizStep), seq);
+    this.lengths.push(end - start);
+    this.types.push(this.word(head.type));
+    this.eventTimes.push(eventTime);
+    this.recordTimes.push(recordTime ?? NaN);
+    this.actions.push(this.word(head.action));
+    this.bizSteps.push(this.word(head.bizStep));
+    this.dispositions.push(this.word(head.disposition));
+    this.readPoints.push(this.word(head.readPoint));
+    this.bizLocations.push(this.word(head.bizLocation));
+    for (const epc of new Set(head.epcs)) push(this.byEpc, epc, seq);
+    for (const c of new Set(head.classes)) push(this.byClass, c, seq);
+    if (head.bizStep !== undefined) push(this.byBizStep, this.wordList[this.word(head.bizStep)]!, seq);
   }
 
   private mergeElement(type: string, element: VocabularyElement): void {
@@ -427,45 +442,61 @@ export class EpcisRepository {
   }
 }
 
+/** The indexed fields of a whole view. */
+export function headOf(view: EventView): EventHead {
+  const epcs = [...view.epcList, ...view.childEPCs, ...view.inputEPCs, ...view.outputEPCs];
+  if (view.parentID) epcs.push(view.parentID);
+  return {
+    eventID: view.eventID,
+    type: view.type,
+    action: view.action,
+    bizStep: view.bizStep,
+    disposition: view.disposition,
+    readPoint: view.readPoint,
+    bizLocation: view.bizLocation,
+    epcs,
+    classes: view.quantities.map((q) => q.epcClass),
+  };
+}
+
+const eventTimeOf = (s: string | undefined): number => (s === undefined ? NaN : Date.parse(s));
+
 /** An event of the store: the indexed fields at once, the others from its line on first use. */
 class StoredView implements EventView {
   private whole: EventView | undefined;
-  private readonly head: ReturnType<EpcisRepository['indexed']>;
   constructor(
     private readonly repo: EpcisRepository,
     readonly seq: number,
-  ) {
-    this.head = repo.indexed(seq);
-  }
+  ) {}
   private get full(): EventView {
     return (this.whole ??= this.repo.load(this.seq));
   }
   get eventID() {
-    return this.head.eventID;
+    return this.repo.idAt(this.seq);
   }
   get type() {
-    return this.head.type;
+    return this.repo.typeAt(this.seq);
   }
   get eventTime() {
-    return this.head.eventTime;
+    return this.repo.eventTimeAt(this.seq);
   }
   get recordTime() {
-    return this.head.recordTime;
+    return this.repo.recordTimeAt(this.seq);
   }
   get action() {
-    return this.head.action;
+    return this.repo.actionAt(this.seq);
   }
   get bizStep() {
-    return this.head.bizStep;
+    return this.repo.bizStepAt(this.seq);
   }
   get disposition() {
-    return this.head.disposition;
+    return this.repo.dispositionAt(this.seq);
   }
   get readPoint() {
-    return this.head.readPoint;
+    return this.repo.readPointAt(this.seq);
   }
   get bizLocation() {
-    return this.head.bizLocation;
+    return this.repo.bizLocationAt(this.seq);
   }
   get event() {
     return this.full.event;
@@ -559,6 +590,28 @@ export async function registerEpcisEvents(
     join(dir, 'repository.jsonl'),
     repositoryLines(events, masterData, namespaces, () => false),
   );
+}
+
+type TypedArray = Int32Array | Uint32Array | Float64Array;
+
+/** A growable typed array: a column of the index (8 or 4 bytes an event, no per-element objects). */
+class Column<A extends TypedArray> {
+  private data: A;
+  private size = 0;
+  constructor(private readonly make: new (n: number) => A) {
+    this.data = new make(1024);
+  }
+  push(value: number): void {
+    if (this.size === this.data.length) {
+      const bigger = new this.make(this.data.length * 2);
+      bigger.set(this.data as never);
+      this.data = bigger;
+    }
+    this.data[this.size++] = value;
+  }
+  at(i: number): number {
+    return this.data[i]!;
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

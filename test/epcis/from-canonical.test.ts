@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type CanonicalEvent, type CanonicalEventInput } from '../../core/events.ts';
 import { readEpcisJson } from '../../ingest/epcis/document.ts';
-import { canonicalToEpcis, cbvStepFor, eventUri, plantUri, TG_NAMESPACE } from '../../ingest/epcis/from-canonical.ts';
+import {
+  canonicalHead,
+  canonicalToEpcis,
+  cbvStepFor,
+  eventUri,
+  plantUri,
+  TG_NAMESPACE,
+} from '../../ingest/epcis/from-canonical.ts';
+import { headOf, viewOf } from '../../ingest/epcis/repository.ts';
 
 const T = '2026-03-01T08:00:00+01:00';
 const parse = (e: CanonicalEventInput): CanonicalEvent => {
@@ -122,6 +130,20 @@ describe('shop-floor events as EPCIS 2.0', () => {
     expect(plantUri('item', 'urn:epc:id:sgtin:1.2.3')).toBe('urn:epc:id:sgtin:1.2.3');
     expect(eventUri('opcua:op 1')).toBe('urn:tracegraph:event:opcua:op%201');
     expect(plantUri('station', 'S1', 'urn:acme:plant7:')).toBe('urn:acme:plant7:station:S1');
+  });
+
+  it('the fields the store indexes without rendering agree with the rendering', () => {
+    for (const [i, input] of EVENTS.entries()) {
+      const e = parse(input);
+      const { event, namespaces } = canonicalToEpcis(e);
+      const head = canonicalHead(e)!;
+      const whole = headOf(viewOf(event, namespaces, i));
+      expect({ ...head, epcs: [...head.epcs].sort(), classes: [...head.classes].sort() }, input.kind).toEqual({
+        ...whole,
+        epcs: [...whole.epcs].sort(),
+        classes: [...whole.classes].sort(),
+      });
+    }
   });
 
   it('plant steps map to CBV business steps where the CBV has one', () => {
