@@ -25,14 +25,56 @@ function* plant(n: number): Generator<CanonicalEvent> {
     const unit = `urn:epc:id:sgtin:4012345.022222.${u}`;
     const lot = `urn:epc:class:lgtin:4012345.055555.L${Math.floor(u / 1000)}`;
     for (let r = 0; r < 8 && i < n; r++, i++)
-      yield { kind: 'reading', eventId: `REFLOW-1:zone${r}_temp:${i}`, eventTime: at(), equipmentId: 'REFLOW-1', parameter: `zone${r}_temp`, value: 220 + r, uom: 'CEL' };
+      yield {
+        kind: 'reading',
+        eventId: `REFLOW-1:zone${r}_temp:${i}`,
+        eventTime: at(),
+        equipmentId: 'REFLOW-1',
+        parameter: `zone${r}_temp`,
+        value: 220 + r,
+        uom: 'CEL',
+      };
     if (i++ < n)
-      yield { kind: 'operation', eventId: `op:print:${u}`, eventTime: at(), operationId: `print:${u}`, step: 'print', station: 'line1-PRINT', equipmentId: 'PRINTER-1', inputs: [{ id: lot, qty: 0.02, uom: 'KGM' }], outputs: [{ id: unit, type: 'unit' }] };
+      yield {
+        kind: 'operation',
+        eventId: `op:print:${u}`,
+        eventTime: at(),
+        operationId: `print:${u}`,
+        step: 'print',
+        station: 'line1-PRINT',
+        equipmentId: 'PRINTER-1',
+        inputs: [{ id: lot, qty: 0.02, uom: 'KGM' }],
+        outputs: [{ id: unit, type: 'unit' }],
+      };
     if (i++ < n)
-      yield { kind: 'operation', eventId: `op:reflow:${u}`, eventTime: at(), operationId: `reflow:${u}`, step: 'reflow', station: 'line1-REFLOW', equipmentId: 'REFLOW-1', inputs: [{ id: unit }], outputs: [] };
-    if (i++ < n) yield { kind: 'inspection', eventId: `aoi:${u}`, eventTime: at(), id: unit, result: u % 50 ? 'pass' : 'fail', station: 'line1-AOI' };
+      yield {
+        kind: 'operation',
+        eventId: `op:reflow:${u}`,
+        eventTime: at(),
+        operationId: `reflow:${u}`,
+        step: 'reflow',
+        station: 'line1-REFLOW',
+        equipmentId: 'REFLOW-1',
+        inputs: [{ id: unit }],
+        outputs: [],
+      };
+    if (i++ < n)
+      yield {
+        kind: 'inspection',
+        eventId: `aoi:${u}`,
+        eventTime: at(),
+        id: unit,
+        result: u % 50 ? 'pass' : 'fail',
+        station: 'line1-AOI',
+      };
     if (u % 10 === 9 && i++ < n)
-      yield { kind: 'pack', eventId: `pack:${u}`, eventTime: at(), parent: `urn:epc:id:sscc:4012345.${String(u).padStart(10, '0')}`, children: Array.from({ length: 10 }, (_, k) => `urn:epc:id:sgtin:4012345.022222.${u - k}`) };
+      yield {
+        kind: 'pack',
+        eventId: `pack:${u}`,
+        eventTime: at(),
+        parent: `urn:epc:id:sscc:4012345.${String(u).padStart(10, '0')}`,
+        children: Array.from({ length: 10 }, (_, k) => `urn:epc:id:sgtin:4012345.022222.${u - k}`),
+      };
   }
 }
 
@@ -58,7 +100,9 @@ async function main(): Promise<void> {
     await repo.refresh();
     const indexMs = performance.now() - t;
     const indexBytes = heap() - before;
-    console.log(`${repo.count()} events indexed in ${(indexMs / 1000).toFixed(1)} s; index ${(indexBytes / 1e6).toFixed(0)} MB (${Math.round(indexBytes / repo.count())} B/event); rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+    console.log(
+      `${repo.count()} events indexed in ${(indexMs / 1000).toFixed(1)} s; index ${(indexBytes / 1e6).toFixed(0)} MB (${Math.round(indexBytes / repo.count())} B/event); rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+    );
 
     const unit = `urn:epc:id:sgtin:4012345.022222.${Math.floor(n / 24)}`;
     const queries = [
@@ -74,7 +118,9 @@ async function main(): Promise<void> {
       const parsed = parseQuery(new URLSearchParams(q), repo);
       const answer = runQuery(repo, parsed);
       const body = JSON.stringify(answer.events.map((v) => v.event));
-      console.log(`${(performance.now() - t).toFixed(1).padStart(8)} ms  ${String(answer.events.length).padStart(4)} events ${String(body.length).padStart(7)} B  ${q}`);
+      console.log(
+        `${(performance.now() - t).toFixed(1).padStart(8)} ms  ${String(answer.events.length).padStart(4)} events ${String(body.length).padStart(7)} B  ${q}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
