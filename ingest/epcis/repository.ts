@@ -364,6 +364,7 @@ export class EpcisRepository {
       const epcisId = event.context?.epcisEventId;
       // An EPCIS original is written to the repository before its canonical events reach the log.
       if (epcisId !== undefined && !this.byId.has(epcisId)) await this.readNew();
+      if (epcisId !== undefined && this.byId.has(epcisId)) continue; // answered from its original
       const head = canonicalHead(event) ?? headOf(this.renderedView(event));
       if (this.byId.has(head.eventID)) continue;
       this.index(head, eventTimeOf(event.eventTime), eventTimeOf(event.recordTime), start.segment, start.offset, end.offset);
