@@ -325,7 +325,8 @@ describe.skipIf(!haveMosquitto)('GET /epcis/events and Trace.events answer every
     expect(await expectTraceAnswered('Forward', lot)).toEqual(ids(events));
   });
 
-  it('the simulated plant: operations, readings, inspections and packing are answered', { timeout: 240_000 }, async () => {
+  // Generous: the plant needs a few takts, and the machine is shared.
+  it('the simulated plant: operations, readings and inspections are answered', { timeout: 600_000 }, async () => {
     const since = encodeURIComponent(new Date().toISOString());
     const plant: SimulatedPlant = await startSimulatedPlant({
       mqttUrl: broker.url,
@@ -341,9 +342,9 @@ describe.skipIf(!haveMosquitto)('GET /epcis/events and Trace.events answer every
         'the simulated plant in the EPCIS query',
         async () =>
           (await epcis('EQ_bizStep=reflow&eventType=TransformationEvent')).length > 0 &&
-          (await epcis('EQ_bizStep=packing')).length > 0 &&
+          (await epcis('EQ_bizStep=sensor_reporting&EQ_readPoint=REFLOW-1&eventCountLimit=7')).length === 7 &&
           (await epcis(`EQ_bizStep=inspecting&eventType=ObjectEvent&GE_eventTime=${since}`)).length > 0,
-        180_000,
+        480_000,
       );
       const [reflow] = await epcis('EQ_bizStep=reflow&perPage=1');
       expect(reflow).toMatchObject({
