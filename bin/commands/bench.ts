@@ -18,6 +18,7 @@ export interface BenchFlags {
   loopAlarms: number;
   loopStations: number;
   loopRequests: number;
+  loopUnits: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -53,6 +54,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       backgroundPerSecond: 200,
       stations: opts.loopStations,
       requestsPerStation: opts.loopRequests,
+      units: opts.loopUnits,
     });
   }
   if (sections.includes('audit')) {
