@@ -213,8 +213,18 @@ async function benchAlarms(work: string, store: KuzuStore, judged: AlarmVariant,
   }
 }
 
-/** POST with node:http (fetch's pool in the same process as the server left some requests waiting seconds). */
-function post(agent: http.Agent, url: string, key: string, body: string): Promise<{ status: number; body: string }> {
+/**
+ * POST with node:http (fetch's pool in the same process as the server left some requests waiting
+ * seconds). A kept-alive socket the server closed just as it was reused is retried once, as Node's
+ * documentation advises (`reusedSocket`).
+ */
+function post(
+  agent: http.Agent,
+  url: string,
+  key: string,
+  body: string,
+  retry = true,
+): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -237,7 +247,10 @@ function post(agent: http.Agent, url: string, key: string, body: string): Promis
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (retry && req.reusedSocket && e.code === 'ECONNRESET') resolve(post(agent, url, key, body, false));
+      else reject(e);
+    });
     req.end(body);
   });
 }
