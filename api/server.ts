@@ -244,6 +244,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
+      await loop.interlock.idle(); // refusals answered but not yet in the audit trail
       await auth.close();
     },
   };

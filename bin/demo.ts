@@ -137,6 +137,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     const audit = new AuditTrail(o.dataDir);
     await seedRoutingSpecs(store, routing, audit);
     const loop = loopServices(store, audit, o.dataDir);
+    closers.push(() => loop.interlock.idle());
     await seedQualityConfig({ config: loop.config, audit }, demoQualityConfig(routing), 'demo start: the simulated plant');
     await seedDemoControlLimits(store, routing, audit);
     const config = () => loop.config.current().config;

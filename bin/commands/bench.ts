@@ -19,6 +19,7 @@ export interface BenchFlags {
   loopAlarms: number;
   loopStations: number;
   loopRequests: number;
+  loopUnits: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -54,6 +55,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       backgroundPerSecond: 200,
       stations: opts.loopStations,
       requestsPerStation: opts.loopRequests,
+      units: opts.loopUnits,
     });
   }
   if (sections.includes('audit')) {
