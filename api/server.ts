@@ -19,6 +19,7 @@ import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
+import { loadSigner, type SigningConfig } from '../reports/sign.ts';
 import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
@@ -66,6 +67,8 @@ export interface ApiServerOptions {
   live?: LiveBus;
   /** The quality configuration and interlock (default: from the data directory). */
   loop?: LoopServices;
+  /** Sign generated PDFs (PAdES) with this PKCS#12 certificate (config `reportSigning`); read once at start. */
+  reportSigning?: SigningConfig;
 }
 
 export interface ApiServer {
@@ -100,6 +103,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
   const loop = opts.loop ?? loopServices(store, audit, opts.dataDir);
+  // A wrong certificate or password stops the start, not the first report hours later.
+  const reportSigner = opts.reportSigning && loadSigner(opts.reportSigning);
   const corsOrigins = new Set(opts.corsOrigins ?? []);
   const graphiql = process.env.NODE_ENV !== 'production';
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
@@ -115,6 +120,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       clientAddress,
       live,
       loop,
+      reportSigner,
     }),
     // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
     cors: (request) => {
@@ -233,6 +239,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       session,
       live,
       loop,
+      reportSigner,
     }),
   });
 

@@ -120,7 +120,8 @@ const STOP_FLUSH_MS = 30_000;
 
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph demo: ${m}\n`));
-  const devKey = o.devKey ?? loadConfig({ dataDir: o.dataDir }).devKey ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
+  const settings = loadConfig({ dataDir: o.dataDir });
+  const devKey = o.devKey ?? settings.devKey ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => warn(`while stopping: ${e.message}`));
@@ -165,7 +166,17 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     let api: ApiServer;
     try {
-      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics, live, loop });
+      api = await createApiServer({
+        store,
+        port: o.port,
+        devKey,
+        dataDir: o.dataDir,
+        pipeline,
+        metrics,
+        live,
+        loop,
+        reportSigning: settings.reportSigning,
+      });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE')

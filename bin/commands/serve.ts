@@ -27,6 +27,7 @@ export async function serve(opts: { port: number; host: string; data?: string })
         maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
         loginLimits: config.login,
         corsOrigins: config.corsOrigins,
+        reportSigning: config.reportSigning,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -11,12 +11,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer } from '../../api/server.ts';
 import { AuditTrail } from '../../domain/audit/trail.ts';
+import { DEV_KEY, gql } from '../api/client.ts';
 import { generateReport } from '../../reports/generate.ts';
 import { loadSigner, verifyPdfSignature } from '../../reports/sign.ts';
 import { verifyReport } from '../../reports/verify.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { pdfPages } from './helpers.ts';
+import { pdfPages, seededStore } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'report-signing-test';
@@ -178,5 +180,37 @@ describe('PAdES-signed report PDFs', () => {
     expect(await verifyPdfSignature(plain)).toBeNull();
     expect(await verifyReport(plain)).toMatchObject({ ok: true, signature: null });
     expect(loadSigner({ p12, password: PASSWORD }).name).toBe('Quality Signer');
+  });
+
+  it('a server given the certificate signs what generateReport writes', async () => {
+    const seeded = await seededStore(50);
+    const server = await createApiServer({
+      store: seeded.store,
+      port: 0,
+      dataDir: seeded.dataDir,
+      devKey: DEV_KEY,
+      reportSigning: { p12, password: PASSWORD },
+    });
+    try {
+      const r = await gql<{ generateReport: { url: string } }>(
+        server.url,
+        'mutation { generateReport(request: { kind: audit, auditFrom: "2000-01-01", auditTo: "2100-01-01" }) { url } }',
+      );
+      expect(r.errors).toBeUndefined();
+      const res = await fetch(server.url.replace(/\/graphql$/, '') + r.data!.generateReport.url, {
+        headers: { authorization: `Bearer ${DEV_KEY}` },
+      });
+      expect(res.status).toBe(200);
+      const out = join(dir, 'api.pdf');
+      writeFileSync(out, Buffer.from(await res.arrayBuffer()));
+      expect(await verifyPdfSignature(out)).toMatchObject({ ok: true, signer: 'Quality Signer' });
+      // A certificate that cannot be read stops the server's start, not a report hours later.
+      await expect(
+        createApiServer({ store: seeded.store, port: 0, dataDir: seeded.dataDir, reportSigning: { p12, password: 'wrong' } }),
+      ).rejects.toThrow(/cannot read the PKCS#12 certificate/);
+    } finally {
+      await server.close();
+      await seeded.store.close();
+    }
   });
 });
