@@ -3,7 +3,9 @@
  * interactive on a seeded plant (default 1,000,000 units, kept in DIR between runs, default
  * .bench/web-<N>): the home page after a reload with a session, and the genealogy page of a whole
  * forward trace of a typical supplier lot (how many elements it draws, how long the layout takes).
- * Debian's chromium; the figures go to stdout as one JSON line.
+ * The plant is loaded with the bench's loader (bench/run.ts, large batches: about a minute per
+ * 1,000,000 units, against 25 minutes for `tracegraph seed`). Debian's chromium; the figures go to
+ * stdout as one JSON line.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createApiServer } from '../api/server.ts';
 import { ensureWebBuild } from '../api/web/build.ts';
-import { seedPlant } from '../bin/commands/seed.ts';
+import { loadStore } from '../bench/run.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { typicalSupplierLots } from '../ingest/seed/plant.ts';
 
@@ -28,8 +30,8 @@ await ensureWebBuild();
 const fresh = !existsSync(dir);
 let store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
 if (fresh) {
-  process.stderr.write(`seeding ${units} units into ${dir} ...\n`);
-  await seedPlant(store, units, 1);
+  // About 0.55 events per unit: only for the progress bar.
+  await loadStore(dir, store, { units, seed: 1 }, Math.round(units * 0.55));
   await store.close();
   store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
 }
