@@ -14,7 +14,7 @@ import { fmtNum, fmtTime } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
 import { download, ErrorBox, Loading, StatusBadges } from '../ui.tsx';
 import { draw, groupGraph, type GEdge, type GNode } from './graph-groups.ts';
-import { layout } from './graph-layout-client.ts';
+import { layout, prewarm } from './graph-layout-client.ts';
 import { STYLE } from './graph-style.ts';
 
 const GENEALOGY = graphql(`
@@ -140,7 +140,10 @@ function Graph({
   onRoot(ref: string, dir: Direction): void;
 }) {
   const { t } = useTranslation();
-  const { data, error, loading } = useQuery(GENEALOGY, { variables: { id, direction, depth }, fetchPolicy: 'network-only' });
+  // Not through Apollo's cache: normalising and reading back thousands of nodes and edges took
+  // seconds of the main thread on a large trace, and nothing else reads them.
+  const { data, error, loading } = useQuery(GENEALOGY, { variables: { id, direction, depth }, fetchPolicy: 'no-cache' });
+  useEffect(prewarm, []);
   const box = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const [selected, setSelected] = useState<{ id: string; kind: string; ref?: string; label: string } | null>(null);

@@ -39,6 +39,19 @@ async function inline(elements: ElementDefinition[], id: number): Promise<Layout
   return { seq: id, positions: layoutPositions(elements), ms: performance.now() - started };
 }
 
+/**
+ * Starts the worker and has it lay out a two-node graph, so that loading and compiling Cytoscape
+ * and dagre in the worker happens while the page waits for the API, not after.
+ */
+export function prewarm(): void {
+  if (worker !== undefined) return;
+  void layout([
+    { group: 'nodes', data: { id: 'a' } },
+    { group: 'nodes', data: { id: 'b' } },
+    { group: 'edges', data: { id: 'e', source: 'a', target: 'b' } },
+  ]).catch(() => undefined);
+}
+
 /** Node positions for `elements` (dagre, left to right), and where the layout ran. */
 export function layout(elements: ElementDefinition[]): Promise<LayoutAnswer & { where: 'worker' | 'main' }> {
   const id = ++seq;
