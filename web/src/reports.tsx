@@ -38,7 +38,7 @@ export async function fetchReport(url: string): Promise<void> {
   download(name, await res.blob(), res.headers.get('content-type') ?? 'application/octet-stream');
 }
 
-/** "Report (PDF): English · 中文" — one button per language. */
+/** "Recall report (PDF) English 中文": one button per language. */
 export function ReportLinks({ request, label, langs = ['en', 'zh'] }: { request: Request; label: string; langs?: Lang[] }) {
   const { t } = useTranslation();
   const canReport = useCan('reports');
@@ -63,7 +63,9 @@ export function ReportLinks({ request, label, langs = ['en', 'zh'] }: { request:
   };
   return (
     <span className="reports">
-      <span className="muted small">{label}</span>{' '}
+      <span className="muted small" aria-hidden="true">
+        {label}
+      </span>{' '}
       {langs.map((lang) => (
         <button
           key={lang}
@@ -71,11 +73,11 @@ export function ReportLinks({ request, label, langs = ['en', 'zh'] }: { request:
           className="link"
           disabled={busy !== null}
           aria-busy={busy === lang}
-          lang={lang === 'zh' ? 'zh-CN' : 'en'}
-          aria-label={`${label} (${t(`report.langName.${lang}`)})`}
           onClick={() => void run(lang)}
         >
-          {t(`report.langName.${lang}`)}
+          {/* The name says what the button gets: "Recall report (PDF) English". */}
+          <span className="sr-only">{label} </span>
+          <span lang={lang === 'zh' ? 'zh-CN' : 'en'}>{t(`report.langName.${lang}`)}</span>
           {busy === lang ? '…' : ''}
         </button>
       ))}
