@@ -123,6 +123,7 @@ try {
   );
 
   const page = await context.newPage();
+  page.setDefaultTimeout(120_000); // the build machine is often loaded
   const shot = async (name: string) => {
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(OUT, `${name}.png`) });
