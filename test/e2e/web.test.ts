@@ -221,7 +221,7 @@ describe('the web app on a live demo', () => {
       expect(pdf.bytes.length).toBeGreaterThan(2_000);
     }
     expect(await seriousViolations(page)).toEqual([]);
-  });
+  }, 300_000);
 
   it('places a hold on a unit from the holds page', async () => {
     const reason = `e2e hold ${Date.now()}`;
@@ -302,19 +302,24 @@ describe('the web app on a live demo', () => {
     await alarm.waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-alarm]').count()).toBeGreaterThan(before);
     expect(await seriousViolations(page)).toEqual([]);
-    // A quality user acknowledges it from the board, with a comment.
+    // A quality user acknowledges it from the board, with a comment (the row by its id: a newer
+    // alarm may arrive above it meanwhile).
     const alarmId = (await alarm.getAttribute('data-alarm'))!;
-    await alarm.getByRole('button', { name: 'Acknowledge…' }).click();
-    await alarm.getByLabel('Comment').fill('e2e: oven checked');
-    await alarm.getByRole('button', { name: 'Acknowledge', exact: true }).click();
-    await expect(alarm.getByTestId('acked').textContent()).resolves.toContain('Acknowledged by qe');
-    await expect(alarm.getByTestId('acked').textContent()).resolves.toContain('e2e: oven checked');
+    const row = page.locator(`[data-alarm="${alarmId}"]`);
+    await row.getByRole('button', { name: 'Acknowledge…' }).click();
+    await row.getByLabel('Comment').fill('e2e: oven checked');
+    await row.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    // The acknowledgement is a store write: it may wait behind the ingest's batches.
+    const acked = row.getByTestId('acked');
+    await acked.waitFor({ timeout: 120_000 });
+    await expect(acked.textContent()).resolves.toContain('Acknowledged by qe');
+    await expect(acked.textContent()).resolves.toContain('e2e: oven checked');
     const { alarms } = await api<{ alarms: { id: string; acknowledgedBy: string | null; ackComment: string | null }[] }>(
       '{ alarms(limit: 1000) { id acknowledgedBy ackComment } }',
     );
     expect(alarms.find((a) => a.id === alarmId)).toEqual({ id: alarmId, acknowledgedBy: 'qe', ackComment: 'e2e: oven checked' });
     expect(await seriousViolations(page)).toEqual([]);
-  });
+  }, 300_000);
 
   it('switches to Simplified Chinese, remembers it across a reload, and back', async () => {
     await page.goto(`${base}/`);
