@@ -5,7 +5,8 @@
  * `tracegraph user add` works while `tracegraph serve` holds the graph open; the server notices a
  * changed file on the next request (one stat per request) and a new key works at once.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TracegraphError } from '../../core/errors.ts';
@@ -104,13 +105,9 @@ function parse(text: string): Omit<State, 'signature'> {
   return { active, byKeyHash, all: [...all.values()].flat() };
 }
 
-/** How long a key lookup trusts the user file it last checked (API keys come with every request). */
-export const KEY_CACHE_MS = 1_000;
-
 export class UserStore {
   readonly path: string;
   private state: State | undefined;
-  private checkedAt = 0;
 
   constructor(
     dataDir: string,
@@ -121,14 +118,14 @@ export class UserStore {
 
   /**
    * Re-reads the file when it changed since the last read (another process added or revoked a
-   * user). With `maxAgeMs`, a state checked that recently is trusted without even a stat.
+   * user), so a revoke counts at the next request. The stat is synchronous: a few microseconds,
+   * where an asynchronous one waits its turn in libuv's thread pool behind the store's file work
+   * (an API key comes with every interlock request).
    */
-  private async current(maxAgeMs = 0): Promise<State> {
-    if (this.state && maxAgeMs > 0 && Date.now() - this.checkedAt < maxAgeMs) return this.state;
-    this.checkedAt = Date.now();
+  private async current(): Promise<State> {
     let signature = 'absent';
     try {
-      const s = await stat(this.path);
+      const s = statSync(this.path);
       signature = `${s.ino}:${s.size}:${s.mtimeMs}`;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
@@ -141,9 +138,7 @@ export class UserStore {
 
   async principalForKey(key: string): Promise<Principal | undefined> {
     // A lookup by the hash of a 256-bit secret: timing tells an attacker nothing they could use.
-    // A key is sent with every request: the file is checked for changes at most every KEY_CACHE_MS
-    // (a revoke by this process counts at once, one by another process within that time).
-    const u = (await this.current(KEY_CACHE_MS)).byKeyHash.get(secretHash(key));
+    const u = (await this.current()).byKeyHash.get(secretHash(key));
     return u && { name: u.name, role: u.role };
   }
 
