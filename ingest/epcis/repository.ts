@@ -93,6 +93,18 @@ type Line =
   | { k: 'vocab'; type: string; element: VocabularyElement };
 
 const READ_CHUNK = 8 * 1024 * 1024;
+const APPEND_PIECE = 256 * 1024;
+
+/**
+ * The repository line of one captured event, as addDocument writes it: the event with its
+ * recordTime (when it has none) and the namespaces its extension fields use.
+ */
+export function eventLine(e: EpcisEventJson, namespaces: Record<string, string>, recordTime: string): string {
+  const ns = usedNamespaces(e, namespaces);
+  const stored = e.recordTime === undefined ? { ...e, recordTime } : e;
+  const line: Line = Object.keys(ns).length ? { k: 'event', e: stored, ns } : { k: 'event', e: stored };
+  return JSON.stringify(line);
+}
 
 export class EpcisRepository {
   readonly file: string;
@@ -132,22 +144,41 @@ export class EpcisRepository {
     masterData: readonly Vocabulary[],
     namespaces: Record<string, string>,
   ): Promise<{ newEvents: number }> {
+    const recordTime = new Date().toISOString();
+    const ids: string[] = [];
+    const lines: string[] = [];
+    for (const e of events) {
+      if (typeof e.eventID !== 'string') continue;
+      ids.push(e.eventID);
+      lines.push(eventLine(e, namespaces, recordTime));
+    }
+    return this.addEventLines(ids, lines, masterData);
+  }
+
+  /**
+   * addDocument for events already written as repository lines (eventLine), by a reader on
+   * another thread: `lines[i]` holds the event with id `ids[i]`. The same deduplication by
+   * eventID; the lines are appended in pieces of whole lines, each one write.
+   */
+  async addEventLines(
+    ids: readonly string[],
+    lines: readonly string[],
+    masterData: readonly Vocabulary[],
+  ): Promise<{ newEvents: number }> {
     return this.serial(async () => {
       await this.readNew();
-      const recordTime = new Date().toISOString();
       const seen = new Set<string>();
-      const lines: Line[] = [];
-      for (const e of events) {
-        const id = typeof e.eventID === 'string' ? e.eventID : undefined;
-        if (id === undefined || this.byId.has(id) || seen.has(id)) continue;
+      const text: string[] = [];
+      for (const [i, id] of ids.entries()) {
+        if (this.byId.has(id) || seen.has(id)) continue;
         seen.add(id);
-        const ns = usedNamespaces(e, namespaces);
-        const stored = e.recordTime === undefined ? { ...e, recordTime } : e;
-        lines.push(Object.keys(ns).length ? { k: 'event', e: stored, ns } : { k: 'event', e: stored });
+        text.push(lines[i]!);
       }
-      for (const v of masterData) for (const element of v.elements) lines.push({ k: 'vocab', type: v.type, element });
-      await this.append(lines);
-      return { newEvents: lines.filter((l) => l.k === 'event').length };
+      const newEvents = text.length;
+      for (const v of masterData)
+        for (const element of v.elements) text.push(JSON.stringify({ k: 'vocab', type: v.type, element } satisfies Line));
+      await this.appendText(text);
+      return { newEvents };
     });
   }
 
@@ -205,9 +236,23 @@ export class EpcisRepository {
   }
 
   private async append(lines: Line[]): Promise<void> {
+    await this.appendText(lines.map((l) => JSON.stringify(l)));
+  }
+
+  /**
+   * Appends lines in writes of at most APPEND_PIECE bytes (a large capture is tens of MiB): each
+   * write is whole lines, and O_APPEND keeps concurrent writers' lines whole.
+   */
+  private async appendText(lines: readonly string[]): Promise<void> {
     if (!lines.length) return;
-    // One write per call: O_APPEND keeps concurrent writers' lines whole.
-    await appendFile(this.file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
+    for (let i = 0; i < lines.length; ) {
+      const piece: string[] = [];
+      for (let size = 0; i < lines.length && (size === 0 || size + lines[i]!.length < APPEND_PIECE); i++) {
+        piece.push(lines[i]!);
+        size += lines[i]!.length + 1;
+      }
+      await appendFile(this.file, piece.join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
+    }
     await this.readNew();
   }
 
