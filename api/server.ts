@@ -17,7 +17,7 @@ import { loopServices } from '../domain/loop/services.ts';
 import { hasScope } from '../domain/auth/roles.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
-import { createEpcisRoutes } from './epcis/routes.ts';
+import { createEpcisRoutes, type EpcisRoutesOptions } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
 import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
@@ -54,8 +54,8 @@ export interface ApiServerOptions {
   pipeline?: Pipeline;
   /** Largest EPCIS capture document, bytes (default 64 MiB). */
   maxCaptureBytes?: number;
-  /** Worker threads reading EPCIS capture documents (default: 1 on up to 3 cores, epcis/routes.ts). */
-  captureWorkers?: number;
+  /** EPCIS capture worker threads, their heap and how many captures may be unfinished at once (defaults in epcis/routes.ts). */
+  capture?: Pick<EpcisRoutesOptions, 'captureWorkers' | 'captureMemoryMb' | 'maxCaptureJobs'>;
   /** What `GET /metrics` serves (default: the process's ingest metrics, ingest/pipeline/metrics.ts). */
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
@@ -214,7 +214,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           dataDir: opts.dataDir,
           pipeline: opts.pipeline,
           maxCaptureBytes: opts.maxCaptureBytes,
-          captureWorkers: opts.captureWorkers,
+          ...opts.capture,
           guard: epcisGuard(auth, audit),
         });
 

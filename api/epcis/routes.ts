@@ -178,6 +178,8 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
     try {
       const doc = await pool.read(body, { file: 'capture document', format, recordTime: job.createdAt });
       const { newEvents } = await repo.addEventLines(doc.ids, doc.lines, doc.masterData);
+      const eventCount = doc.ids.length;
+      doc.lines = doc.ids = []; // stored: tens of MiB the graph write does not need
       // Every event goes to the graph, not only the new ones: the graph skips those it holds, and
       // an earlier capture whose graph write failed is completed this way.
       if (opts.pipeline) {
@@ -187,7 +189,7 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
       } else {
         for (const batch of canonicalBatches(doc)) await applyInBatches(opts.store, batch, { batchSize: CAPTURE_GRAPH_BATCH });
       }
-      done = { ...job, running: false, success: true, eventCount: doc.ids.length, newEventCount: newEvents };
+      done = { ...job, running: false, success: true, eventCount, newEventCount: newEvents };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const invalid = isTracegraphError(e) && e.code === 'BAD_EPCIS';
@@ -200,7 +202,12 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
               status: 413,
               detail: message,
             }
-          : { type: 'epcisException:ImplementationException', title: TITLES.ImplementationException, status: 500, detail: message };
+          : {
+              type: 'epcisException:ImplementationException',
+              title: TITLES.ImplementationException,
+              status: 500,
+              detail: message,
+            };
       if (!invalid && !(e instanceof ParseMemoryExceeded)) console.error('tracegraph epcis capture:', e);
       done = { ...job, running: false, success: false, errors: [error] };
     }

@@ -54,9 +54,13 @@ export interface ParsedDocument {
   eventBatches: string[];
 }
 
-/** The canonical events of a parsed document, one batch at a time. */
+/** The canonical events of a parsed document, one batch at a time; each batch's text is let go once parsed. */
 export function* canonicalBatches(doc: ParsedDocument): Generator<CanonicalEvent[]> {
-  for (const batch of doc.eventBatches) yield JSON.parse(batch) as CanonicalEvent[];
+  for (let i = 0; i < doc.eventBatches.length; i++) {
+    const events = JSON.parse(doc.eventBatches[i]!) as CanonicalEvent[];
+    doc.eventBatches[i] = '';
+    yield events;
+  }
 }
 
 /** A document needed more heap than a parse worker may have. */

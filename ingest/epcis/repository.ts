@@ -245,7 +245,7 @@ export class EpcisRepository {
    */
   private async appendText(lines: readonly string[]): Promise<void> {
     if (!lines.length) return;
-    for (let i = 0; i < lines.length; ) {
+    for (let i = 0; i < lines.length;) {
       const piece: string[] = [];
       for (let size = 0; i < lines.length && (size === 0 || size + lines[i]!.length < APPEND_PIECE); i++) {
         piece.push(lines[i]!);
