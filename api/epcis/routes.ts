@@ -7,8 +7,8 @@
  *
  * A capture document is read (parsed, validated, mapped, serialised) on a worker thread
  * (ingest/epcis/parse-worker-pool.ts), so the event loop keeps answering other requests while a
- * document of tens of MiB is read; what is left on the main thread (storing the lines, writing
- * the graph) goes in small pieces. At most `maxCaptureJobs` captures are accepted and unfinished
+ * document of tens of MiB is read; the repository lines come back serialised and are stored and
+ * indexed in small pieces, the graph takes the events in the store's usual batches. At most `maxCaptureJobs` captures are accepted and unfinished
  * at once; beyond, a capture is answered 429 with Retry-After before its body is read.
  */
 import { randomUUID } from 'node:crypto';
@@ -56,8 +56,7 @@ export const DEFAULT_MAX_CAPTURE_BYTES = 64 * MiB;
 const EPCIS_HEADERS = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' };
 /** What a capture that finds every slot taken is told to wait, seconds. */
 const CAPTURE_RETRY_AFTER_S = 10;
-/** EPCIS events per graph write or pipeline submit of a capture: small, so other requests get the store and the event loop between pieces. */
-const CAPTURE_GRAPH_BATCH = 1000;
+/** Canonical events per pipeline submit of a capture: small, so other requests get the event loop between pieces. */
 const CAPTURE_SUBMIT_BATCH = 500;
 /** The repository is read back in pieces this size (each parsed in one go on the event loop). */
 const REPOSITORY_READ_CHUNK = 256 * 1024;
@@ -100,6 +99,10 @@ function formatOf(contentType: string | undefined): 'json' | 'xml' | undefined {
   if (type === 'application/json' || type === 'application/ld+json') return 'json';
   if (type === 'application/xml' || type === 'text/xml') return 'xml';
   return undefined;
+}
+
+function* allOf<T>(batches: Iterable<T[]>): Generator<T> {
+  for (const batch of batches) yield* batch;
 }
 
 export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
@@ -189,7 +192,9 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
           for (let i = 0; i < batch.length; i += CAPTURE_SUBMIT_BATCH)
             await opts.pipeline.submit('epcis-capture', batch.slice(i, i + CAPTURE_SUBMIT_BATCH));
       } else {
-        for (const batch of canonicalBatches(doc)) await applyInBatches(opts.store, batch, { batchSize: CAPTURE_GRAPH_BATCH });
+        // In the store's usual batches: many small commits of a large capture made Kuzu report a
+        // duplicated primary key for a new key (reproducibly, near 41,000 items in 1,000-event batches).
+        await applyInBatches(opts.store, allOf(canonicalBatches(doc)));
       }
       done = { ...job, running: false, success: true, eventCount, newEventCount: newEvents };
     } catch (e) {
