@@ -19,6 +19,7 @@ import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes, type EpcisRoutesOptions } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
+import { loadSigner, type SigningConfig } from '../reports/sign.ts';
 import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
@@ -68,6 +69,8 @@ export interface ApiServerOptions {
   live?: LiveBus;
   /** The quality configuration and interlock (default: from the data directory). */
   loop?: LoopServices;
+  /** Sign generated PDFs (PAdES) with this PKCS#12 certificate (config `reportSigning`); read once at start. */
+  reportSigning?: SigningConfig;
 }
 
 export interface ApiServer {
@@ -135,6 +138,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
   const loop = opts.loop ?? loopServices(store, audit, opts.dataDir);
+  // A wrong certificate or password stops the start, not the first report hours later.
+  const reportSigner = opts.reportSigning && loadSigner(opts.reportSigning);
   const corsOrigins = new Set(opts.corsOrigins ?? []);
   const health = healthCheck(store);
   const graphiql = process.env.NODE_ENV !== 'production';
@@ -151,6 +156,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       clientAddress,
       live,
       loop,
+      reportSigner,
     }),
     // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
     cors: (request) => {
@@ -270,6 +276,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       session,
       live,
       loop,
+      reportSigner,
     }),
   });
 
@@ -281,6 +288,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
+      await loop.interlock.idle(); // refusals answered but not yet in the audit trail
       await auth.close();
     },
   };

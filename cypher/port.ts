@@ -12,6 +12,7 @@ import type { HistoryStore } from './port/history.ts';
 import type { HoldStore } from './port/holds.ts';
 import type { LoopStore } from './port/loop.ts';
 import type { RecallStore } from './port/recall.ts';
+import type { RecordStore } from './port/records.ts';
 import type { SpecAlarmStore } from './port/specs-alarms.ts';
 import type { TraceStore } from './port/trace.ts';
 
@@ -21,11 +22,12 @@ export type * from './port/history.ts';
 export type * from './port/holds.ts';
 export type * from './port/loop.ts';
 export type * from './port/recall.ts';
+export type * from './port/records.ts';
 export type * from './port/specs-alarms.ts';
 export type * from './port/trace.ts';
 
 export interface GraphStore
-  extends EventWriteStore, TraceStore, RecallStore, HistoryStore, HoldStore, SpecAlarmStore, LoopStore, AdminStore {}
+  extends EventWriteStore, TraceStore, RecallStore, HistoryStore, RecordStore, HoldStore, SpecAlarmStore, LoopStore, AdminStore {}
 
 /** The ingest pipeline's view of a store (the name its importers use). */
 export type EventWriter = EventWriteStore;

@@ -28,6 +28,7 @@ export async function serve(opts: { port: number; host: string; data?: string })
         capture: { captureWorkers: config.epcisCaptureWorkers },
         loginLimits: config.login,
         corsOrigins: config.corsOrigins,
+        reportSigning: config.reportSigning,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -20,6 +20,7 @@ import {
 } from '../history-rows.ts';
 import type { HistoryStore, ItemRecord, ItemStatusFacts, NeighbourFacts, QualityFacts, ReadingFacts } from '../port.ts';
 import { statements } from '../queries.ts';
+import { assembleRecords, containersByLevel, receiveBounds, RECORD_QUERIES } from '../records.ts';
 import type { KuzuConnection, Params } from './connection.ts';
 import type { MemoryIndexes } from './memory/indexes.ts';
 
@@ -54,6 +55,29 @@ export class KuzuHistory implements HistoryStore {
         shipments: uniqueBy([...ownShipments!, ...containerShipments!].map(shipmentFacts), (s) => `${s.item}\u0000${s.shipment}`),
       };
     });
+  }
+
+  /** itemRecord for a batch: each records-*.cypher statement once for the whole batch. */
+  itemRecords(ids: readonly string[]): Promise<ItemRecord[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return Promise.resolve([]);
+    return this.db.exclusive(async () => {
+      const rows: RawRow[][] = [];
+      for (const name of RECORD_QUERIES.slice(0, 4)) rows.push((await this.rowsOf(name, { ids: unique })).flat());
+      const up = await containersByLevel(
+        unique,
+        async (ids) => (await this.rowsOf('records-containers', { ids })).flat(),
+        async (ids) => (await this.rowsOf('records-shipments', { ids })).flat(),
+      );
+      rows.push(up.containers, up.shipments);
+      return assembleRecords(unique, rows);
+    });
+  }
+
+  itemsReceived(from: string, to: string): Promise<string[]> {
+    return this.db.exclusive(async () =>
+      (await this.rowsOf('items-received', receiveBounds(from, to)))[0]!.map((r) => String(r.id)),
+    );
   }
 
   neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
