@@ -76,7 +76,7 @@ export interface ParsePoolOptions {
   workers?: number;
   /** Heap (old generation) of each thread, MiB (default 1536). */
   memoryMb?: number;
-  /** EPCIS events per message from a worker (default 2000). */
+  /** EPCIS events per message from a worker (default 500: each message is little work for the main thread). */
   batchSize?: number;
 }
 
@@ -129,7 +129,7 @@ export class EpcisParsePool {
   constructor(opts: ParsePoolOptions = {}) {
     this.workers = opts.workers ?? defaultParseWorkers();
     this.memoryMb = opts.memoryMb ?? DEFAULT_PARSE_MEMORY_MB;
-    this.batchSize = opts.batchSize ?? 2000;
+    this.batchSize = opts.batchSize ?? 500;
   }
 
   /** Documents being read or waiting for a thread. */
