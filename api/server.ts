@@ -17,7 +17,7 @@ import { loopServices } from '../domain/loop/services.ts';
 import { hasScope } from '../domain/auth/roles.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
-import { createEpcisRoutes } from './epcis/routes.ts';
+import { createEpcisRoutes, type EpcisRoutesOptions } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
 import { loadSigner, type SigningConfig } from '../reports/sign.ts';
 import { REPORTS_PATH } from './schema/reports.ts';
@@ -55,6 +55,8 @@ export interface ApiServerOptions {
   pipeline?: Pipeline;
   /** Largest EPCIS capture document, bytes (default 64 MiB). */
   maxCaptureBytes?: number;
+  /** EPCIS capture worker threads, their heap and how many captures may be unfinished at once (defaults in epcis/routes.ts). */
+  capture?: Pick<EpcisRoutesOptions, 'captureWorkers' | 'captureMemoryMb' | 'maxCaptureJobs'>;
   /** What `GET /metrics` serves (default: the process's ingest metrics, ingest/pipeline/metrics.ts). */
   metrics?: IngestMetrics;
   /** Failed-password limits for login and signatures (defaults in auth/throttle.ts). */
@@ -79,15 +81,48 @@ export interface ApiServer {
 
 const MiB = 1024 * 1024;
 
-async function health(store: GraphStore, res: ServerResponse): Promise<void> {
-  try {
-    // A trivial query, not stats(): a probe every few seconds must not count a million nodes.
-    await store.ping();
-    sendJson(res, 200, { status: 'ok', backend: store.backend });
-  } catch (e) {
+/** How long /healthz waits for the store's ping before answering from what it knows. */
+const HEALTH_WAIT_MS = 50;
+/** A ping unanswered this long means the store is stuck, not busy: 503. */
+const STORE_STUCK_MS = 60_000;
+
+/**
+ * /healthz: the store answers a ping. The embedded store serves one statement at a time, so
+ * behind a long write (a large capture, an ingest batch) the ping waits its turn: while it has
+ * waited less than STORE_STUCK_MS the answer is 200 with `store: "busy"` and how long, so a
+ * probe every few seconds neither piles up pings nor takes a busy instance out of rotation.
+ */
+function healthCheck(store: GraphStore): (res: ServerResponse) => Promise<void> {
+  let pending: { since: number; done: Promise<unknown> } | undefined;
+  return async (res) => {
+    if (!pending) {
+      // A trivial query, not stats(): a probe every few seconds must not count a million nodes.
+      const done = store.ping().then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      );
+      const ping = { since: Date.now(), done };
+      pending = ping;
+      void done.then(() => {
+        if (pending === ping) pending = undefined;
+      });
+    }
+    const { since, done } = pending;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), HEALTH_WAIT_MS)));
+    const outcome = await Promise.race([done, waited]);
+    clearTimeout(timer);
+    if (outcome === undefined) return sendJson(res, 200, { status: 'ok', backend: store.backend });
+    const waitingMs = Date.now() - since;
+    if (outcome === 'waiting' && waitingMs < STORE_STUCK_MS)
+      return sendJson(res, 200, { status: 'ok', backend: store.backend, store: 'busy', waitingMs });
     // A load balancer takes the instance out of rotation on 503; the reason is for the operator.
-    sendJson(res, 503, { status: 'unavailable', backend: store.backend, reason: e instanceof Error ? e.message : String(e) });
-  }
+    const reason =
+      outcome === 'waiting'
+        ? `the graph store has not answered a ping for ${Math.round(waitingMs / 1000)} s`
+        : (outcome as Error).message;
+    sendJson(res, 503, { status: 'unavailable', backend: store.backend, reason });
+  };
 }
 
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
@@ -106,6 +141,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   // A wrong certificate or password stops the start, not the first report hours later.
   const reportSigner = opts.reportSigning && loadSigner(opts.reportSigning);
   const corsOrigins = new Set(opts.corsOrigins ?? []);
+  const health = healthCheck(store);
   const graphiql = process.env.NODE_ENV !== 'production';
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
     schema: buildSchema(),
@@ -184,6 +220,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           dataDir: opts.dataDir,
           pipeline: opts.pipeline,
           maxCaptureBytes: opts.maxCaptureBytes,
+          ...opts.capture,
           guard: epcisGuard(auth, audit),
         });
 
@@ -217,7 +254,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     { path: '/interlock', methods: ['POST'], handle: interlock },
     ...(epcis ? [{ path: '/epcis/', handle: epcis.handle }] : []),
     { path: REPORTS_PATH, methods: ['GET', 'HEAD'], handle: reportDownloads(opts.dataDir, auth, audit) },
-    { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(store, res) },
+    { path: '/healthz', methods: ['GET', 'HEAD'], handle: (_req, res) => health(res) },
     { path: '/metrics', handle: (req, res) => serveMetrics(opts.metrics ?? processMetrics, req, res) },
   ];
   const server = createServer(

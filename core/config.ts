@@ -65,6 +65,12 @@ export const ConfigSchema = z
       default: '64',
       description: 'Largest EPCIS document `POST /epcis/capture` takes, MiB; larger ones get 413.',
     }),
+    epcisCaptureWorkers: setting(wholeNumber(1, 64).optional(), {
+      env: 'TRACEGRAPH_EPCIS_CAPTURE_WORKERS',
+      default: '1 on up to 3 cores, else half the cores (at most 4)',
+      description:
+        'Worker threads that read EPCIS capture documents off the event loop; 4 captures per worker may be accepted and unfinished at once, more get 429.',
+    }),
     corsOrigins: setting(
       z
         .union([z.array(z.string()), z.string()], { error: 'must be a list of origins (comma-separated in the variable)' })

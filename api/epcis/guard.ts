@@ -8,13 +8,25 @@ import type { Authenticator } from '../auth/authenticate.ts';
 import { hasScope, rolesWith, type Scope } from '../../domain/auth/roles.ts';
 import { EpcisQueryError } from './query.ts';
 
+/** The address is over its failed-authentication limit: 429, with how long to wait (Retry-After). */
+export class EpcisThrottled extends EpcisQueryError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('SecurityException', 429, message);
+  }
+}
+
 const NEEDS: Record<'capture' | 'read', Scope> = { capture: 'capture', read: 'readTrace' };
 
 export function epcisGuard(auth: Authenticator, audit: AuditTrail) {
   return async (req: IncomingMessage, need: 'capture' | 'read'): Promise<void> => {
     const who = await auth.authenticate(req.headers.authorization, req.socket.remoteAddress);
-    if (!who.principal)
-      throw new EpcisQueryError('SecurityException', who.retryAfterSeconds === undefined ? 401 : 429, who.reason);
+    if (!who.principal) {
+      if (who.retryAfterSeconds !== undefined) throw new EpcisThrottled(who.reason, who.retryAfterSeconds);
+      throw new EpcisQueryError('SecurityException', 401, who.reason);
+    }
     const scope = NEEDS[need];
     if (!hasScope(who.principal.role, scope)) {
       throw new EpcisQueryError(

@@ -4,16 +4,23 @@
  * /epcis/queries/SimpleEventQuery/events) answered as an EPCISQueryDocument, with paging through
  * a `Link: <...>; rel="next"` header. Errors are EPCIS problem responses
  * (`application/problem+json`, `type: epcisException:...`).
+ *
+ * A capture document is read (parsed, validated, mapped, serialised) on a worker thread
+ * (ingest/epcis/parse-worker-pool.ts), so the event loop keeps answering other requests while a
+ * document of tens of MiB is read; the repository lines come back serialised and are stored and
+ * indexed in small pieces, the graph takes the events in the store's usual batches. At most `maxCaptureJobs` captures are accepted and unfinished
+ * at once; beyond, a capture is answered 429 with Retry-After before its body is read.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isTracegraphError } from '../../core/errors.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { applyInBatches } from '../../ingest/batches.ts';
-import { readEpcisDocument } from '../../ingest/epcis/document.ts';
+import { canonicalBatches, EpcisParsePool, ParseMemoryExceeded } from '../../ingest/epcis/parse-worker-pool.ts';
 import { EpcisRepository, type CaptureJob, type EpcisProblem } from '../../ingest/epcis/repository.ts';
 import type { Pipeline } from '../../ingest/pipeline/pipeline.ts';
 import { BodyTooLarge, readBody, sendJson } from '../http.ts';
+import { EpcisThrottled } from './guard.ts';
 import { EpcisQueryError, parseQuery, runQuery, type EpcisExceptionName } from './query.ts';
 
 export interface EpcisRoutesOptions {
@@ -29,6 +36,12 @@ export interface EpcisRoutesOptions {
   guard?: (req: IncomingMessage, need: 'capture' | 'read') => Promise<void>;
   /** Largest capture document accepted, bytes (default 64 MiB); 413 beyond. */
   maxCaptureBytes?: number;
+  /** Worker threads reading capture documents (default defaultParseWorkers(): 1 on up to 3 cores). */
+  captureWorkers?: number;
+  /** Heap one capture's worker may use, MiB (default DEFAULT_PARSE_MEMORY_MB); a document needing more fails its job with CaptureLimitExceededException. */
+  captureMemoryMb?: number;
+  /** Captures accepted and not finished at once (default 4 per worker); beyond, 429 with Retry-After. */
+  maxCaptureJobs?: number;
 }
 
 export interface EpcisRoutes {
@@ -41,16 +54,28 @@ export interface EpcisRoutes {
 const MiB = 1024 * 1024;
 export const DEFAULT_MAX_CAPTURE_BYTES = 64 * MiB;
 const EPCIS_HEADERS = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' };
+/** What a capture that finds every slot taken is told to wait, seconds. */
+const CAPTURE_RETRY_AFTER_S = 10;
+/** Canonical events per pipeline submit of a capture: small, so other requests get the event loop between pieces. */
+const CAPTURE_SUBMIT_BATCH = 500;
+/** The repository is read back in pieces this size (each parsed in one go on the event loop). */
+const REPOSITORY_READ_CHUNK = 256 * 1024;
 const CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
 
-function problem(res: ServerResponse, exception: EpcisExceptionName, status: number, detail: string): void {
+function problem(
+  res: ServerResponse,
+  exception: EpcisExceptionName,
+  status: number,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
   const body: EpcisProblem = {
     type: `epcisException:${exception}`,
     title: TITLES[exception],
     status,
     detail,
   };
-  sendJson(res, status, body, { 'content-type': 'application/problem+json; charset=utf-8', ...EPCIS_HEADERS });
+  sendJson(res, status, body, { 'content-type': 'application/problem+json; charset=utf-8', ...EPCIS_HEADERS, ...headers });
 }
 
 const TITLES: Record<EpcisExceptionName, string> = {
@@ -76,12 +101,20 @@ function formatOf(contentType: string | undefined): 'json' | 'xml' | undefined {
   return undefined;
 }
 
+function* allOf<T>(batches: Iterable<T[]>): Generator<T> {
+  for (const batch of batches) yield* batch;
+}
+
 export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
-  const repo = new EpcisRepository(opts.dataDir);
+  const repo = new EpcisRepository(opts.dataDir, { readChunkBytes: REPOSITORY_READ_CHUNK });
   // Index the data directory's events now, so the first query does not wait for a large event log.
   const warm = repo.refresh().catch((e: unknown) => console.error('tracegraph epcis: indexing the events', e));
   const limit = opts.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
   const running = new Set<Promise<void>>();
+  const pool = new EpcisParsePool({ workers: opts.captureWorkers, memoryMb: opts.captureMemoryMb });
+  const maxJobs = opts.maxCaptureJobs ?? 4 * pool.workers;
+  /** Captures from the moment their body is read until their job has finished. */
+  let active = 0;
 
   async function capture(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const format = formatOf(req.headers['content-type']);
@@ -95,10 +128,22 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
         `content-type ${JSON.stringify(req.headers['content-type'] ?? '')} is not an EPCIS binding: use application/json, application/ld+json or application/xml`,
       );
     }
+    if (active >= maxJobs) {
+      res.setHeader('connection', 'close'); // the body is not read
+      return problem(
+        res,
+        'CaptureLimitExceededException',
+        429,
+        `${active} capture jobs are running or waiting, the most this server takes at once: retry in ${CAPTURE_RETRY_AFTER_S} s`,
+        { 'retry-after': String(CAPTURE_RETRY_AFTER_S) },
+      );
+    }
+    active++;
     let body: Buffer;
     try {
       body = await readBody(req, limit);
     } catch (e) {
+      active--;
       if (!(e instanceof BodyTooLarge)) throw e;
       res.setHeader('connection', 'close');
       return problem(
@@ -116,11 +161,19 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
       captureErrorBehaviour: 'rollback',
       errors: [],
     };
-    await repo.saveJob(job);
+    try {
+      await repo.saveJob(job);
+    } catch (e) {
+      active--;
+      throw e;
+    }
     const work = runCapture(job, body, format)
       // Only the job record itself failing to save gets here (a full disk): the job stays "running".
       .catch((e: unknown) => console.error('tracegraph epcis: capture job', job.captureID, e))
-      .finally(() => running.delete(work));
+      .finally(() => {
+        active--;
+        running.delete(work);
+      });
     running.add(work);
     json(res, 202, job, { location: `/epcis/capture/${job.captureID}` });
   }
@@ -128,21 +181,41 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
   async function runCapture(job: CaptureJob, body: Buffer, format: 'json' | 'xml'): Promise<void> {
     let done: CaptureJob;
     try {
-      const doc = await readEpcisDocument(body, { file: 'capture document', format });
-      const { newEvents } = await repo.addDocument(doc.epcisEvents, doc.masterData, doc.namespaces);
+      const doc = await pool.read(body, { file: 'capture document', format, recordTime: job.createdAt });
+      const { newEvents } = await repo.addEventLines(doc.ids, doc.lines, doc.masterData);
+      const eventCount = doc.ids.length;
+      doc.lines = doc.ids = []; // stored: tens of MiB the graph write does not need
       // Every event goes to the graph, not only the new ones: the graph skips those it holds, and
       // an earlier capture whose graph write failed is completed this way.
       if (opts.pipeline) {
-        if (doc.events.length) await opts.pipeline.submit('epcis-capture', doc.events);
-      } else await applyInBatches(opts.store, doc.events);
-      done = { ...job, running: false, success: true, eventCount: doc.epcisEvents.length, newEventCount: newEvents };
+        for (const batch of canonicalBatches(doc))
+          for (let i = 0; i < batch.length; i += CAPTURE_SUBMIT_BATCH)
+            await opts.pipeline.submit('epcis-capture', batch.slice(i, i + CAPTURE_SUBMIT_BATCH));
+      } else {
+        // In the store's usual batches: many small commits of a large capture made Kuzu report a
+        // duplicated primary key for a new key (reproducibly, near 41,000 items in 1,000-event batches).
+        await applyInBatches(opts.store, allOf(canonicalBatches(doc)));
+      }
+      done = { ...job, running: false, success: true, eventCount, newEventCount: newEvents };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const invalid = isTracegraphError(e) && e.code === 'BAD_EPCIS';
       const error: EpcisProblem = invalid
         ? { type: 'epcisException:ValidationException', title: TITLES.ValidationException, status: 400, detail: message }
-        : { type: 'epcisException:ImplementationException', title: TITLES.ImplementationException, status: 500, detail: message };
-      if (!invalid) console.error('tracegraph epcis capture:', e);
+        : e instanceof ParseMemoryExceeded
+          ? {
+              type: 'epcisException:CaptureLimitExceededException',
+              title: TITLES.CaptureLimitExceededException,
+              status: 413,
+              detail: message,
+            }
+          : {
+              type: 'epcisException:ImplementationException',
+              title: TITLES.ImplementationException,
+              status: 500,
+              detail: message,
+            };
+      if (!invalid && !(e instanceof ParseMemoryExceeded)) console.error('tracegraph epcis capture:', e);
       done = { ...job, running: false, success: false, errors: [error] };
     }
     await repo.saveJob({ ...done, finishedAt: new Date().toISOString() });
@@ -222,11 +295,13 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
         await route(req, res);
       } catch (e) {
         if (!(e instanceof EpcisQueryError)) throw e;
-        problem(res, e.exception, e.status, e.message);
+        const wait = e instanceof EpcisThrottled ? { 'retry-after': String(e.retryAfterSeconds) } : undefined;
+        problem(res, e.exception, e.status, e.message, wait);
       }
     },
     async close() {
       await Promise.allSettled([...running, warm]);
+      await pool.close();
     },
   };
 }

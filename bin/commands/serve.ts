@@ -25,6 +25,7 @@ export async function serve(opts: { port: number; host: string; data?: string })
         dataDir: config.dataDir,
         devKey: config.devKey,
         maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
+        capture: { captureWorkers: config.epcisCaptureWorkers },
         loginLimits: config.login,
         corsOrigins: config.corsOrigins,
         reportSigning: config.reportSigning,

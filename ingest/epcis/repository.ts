@@ -191,6 +191,34 @@ export class EpcisRepository {
     });
   }
 
+  /**
+   * addDocument for events already written as repository lines (eventLine) by a reader on another
+   * thread (parse-worker.ts): `lines[i]` holds the event with id `ids[i]`. The same deduplication
+   * by eventID; a large document is appended in pieces of whole lines, each one write.
+   */
+  async addEventLines(
+    ids: readonly string[],
+    lines: readonly string[],
+    masterData: readonly Vocabulary[],
+  ): Promise<{ newEvents: number }> {
+    return this.serial(async () => {
+      await this.readNew();
+      const seen = new Set<string>();
+      const text: string[] = [];
+      for (const [i, id] of ids.entries()) {
+        if (this.byId.has(id) || seen.has(id)) continue;
+        seen.add(id);
+        text.push(lines[i]!);
+      }
+      const newEvents = text.length;
+      for (const v of masterData)
+        for (const element of v.elements) text.push(JSON.stringify({ k: 'vocab', type: v.type, element } satisfies Line));
+      await appendInPieces(this.file, text);
+      await this.readNew();
+      return { newEvents };
+    });
+  }
+
   async saveJob(job: CaptureJob): Promise<void> {
     await this.serial(() => this.append([{ k: 'job', job }]));
   }
@@ -566,6 +594,31 @@ function repositoryLines(
   }
   for (const v of masterData) for (const element of v.elements) lines.push({ k: 'vocab', type: v.type, element });
   return lines;
+}
+
+/**
+ * The repository line of one captured event, as addDocument writes it: the event with its
+ * recordTime (when it has none) and the namespaces its extension fields use.
+ */
+export function eventLine(e: EpcisEventJson, namespaces: Record<string, string>, recordTime: string): string {
+  const ns = usedNamespaces(e, namespaces);
+  const stored = e.recordTime === undefined ? { ...e, recordTime } : e;
+  const line: Line = Object.keys(ns).length ? { k: 'event', e: stored, ns } : { k: 'event', e: stored };
+  return JSON.stringify(line);
+}
+
+const APPEND_PIECE = 256 * 1024;
+
+/** Appends lines in writes of whole lines, at most APPEND_PIECE characters each (a large capture is tens of MiB). */
+async function appendInPieces(file: string, lines: readonly string[]): Promise<void> {
+  for (let i = 0; i < lines.length;) {
+    const piece: string[] = [];
+    for (let size = 0; i < lines.length && (size === 0 || size + lines[i]!.length < APPEND_PIECE); i++) {
+      piece.push(lines[i]!);
+      size += lines[i]!.length + 1;
+    }
+    await appendFile(file, piece.join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
+  }
 }
 
 async function appendRepositoryLines(file: string, lines: readonly Line[]): Promise<void> {

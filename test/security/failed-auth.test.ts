@@ -52,6 +52,11 @@ describe('failed authentications', () => {
     const limited = await gql(api.server.url, '{ __typename }', undefined, 'tg_wrong-again');
     expect(limited.errors?.[0]?.extensions?.code).toBe('TOO_MANY_ATTEMPTS');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // EPCIS answers the same 429 with the same Retry-After.
+    const epcis = await fetch(`${api.base}/epcis/events`, { headers: { authorization: 'Bearer tg_wrong-epcis' } });
+    expect(epcis.status).toBe(429);
+    expect(Number(epcis.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await epcis.json()) as { type: string }).type).toBe('epcisException:SecurityException');
 
     expect((await gql(api.server.url, '{ __typename }')).data).toEqual({ __typename: 'Query' });
 
@@ -59,11 +64,11 @@ describe('failed authentications', () => {
     expect(failedLogins(api.dataDir)).toEqual([
       expect.objectContaining({ details: expect.objectContaining({ method: 'apiKey', address: '127.0.0.1' }) }),
     ]);
-    // After the window: one more entry counting the other 24.
+    // After the window: one more entry counting the other 25.
     await new Promise((r) => setTimeout(r, WINDOW_MS + 1200));
     const entries = failedLogins(api.dataDir);
     expect(entries).toHaveLength(2);
-    expect(entries[1]!.details).toMatchObject({ count: 24, address: '127.0.0.1' });
+    expect(entries[1]!.details).toMatchObject({ count: 25, address: '127.0.0.1' });
 
     // A new window starts afresh: 401 again, audited again.
     expect((await gql(api.server.url, '{ __typename }', undefined, 'tg_wrong-later')).status).toBe(401);
