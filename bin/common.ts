@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../core/config.ts';
 import { openStore } from '../cypher/open-store.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import { progressBar } from '../core/progress.ts';
+import { runningServer, ServerUnreachable, type RemoteServer } from './remote.ts';
 
 export async function withStore<T>(
   opts: { data?: string; mqttUrl?: string; opcuaConfig?: string },
@@ -25,6 +26,29 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Runs `local` on the opened store, or, when a running `tracegraph serve` or demo holds this data
+ * directory's embedded graph, `remote` against that server (bin/remote.ts): the same answer either
+ * way. A server file whose server does not answer is ignored (the graph is then opened here).
+ */
+export async function withGraph<T>(
+  opts: { data?: string },
+  local: (store: GraphStore, config: Config) => Promise<T>,
+  remote: (server: RemoteServer, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig({ dataDir: opts.data });
+  const server = config.neo4j ? undefined : runningServer(config.dataDir);
+  if (server) {
+    try {
+      const r = await remote(server, config);
+      return r;
+    } catch (e) {
+      if (!(e instanceof ServerUnreachable)) throw e;
+    }
+  }
+  return withStore(opts, local);
 }
 
 /** Resolves on the first SIGINT or SIGTERM (a second one falls back to Node's default: exit now). */

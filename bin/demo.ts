@@ -164,7 +164,18 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     });
     let api: ApiServer;
     try {
-      api = await createApiServer({ store, port: o.port, devKey, dataDir: o.dataDir, pipeline, metrics, live, loop });
+      api = await createApiServer({
+        store,
+        port: o.port,
+        devKey,
+        dataDir: o.dataDir,
+        pipeline,
+        metrics,
+        live,
+        loop,
+        // The CLI on this machine asks the demo while it holds the graph (api/local-access.ts).
+        publishLocalAccess: true,
+      });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE')

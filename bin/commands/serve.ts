@@ -27,6 +27,8 @@ export async function serve(opts: { port: number; host: string; data?: string })
         maxCaptureBytes: config.epcisMaxCaptureMb && config.epcisMaxCaptureMb * 1024 * 1024,
         loginLimits: config.login,
         corsOrigins: config.corsOrigins,
+        // `tracegraph trace`, `stats`, `ls` ... on this machine ask this server while it holds the graph.
+        publishLocalAccess: !config.neo4j,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
