@@ -1,5 +1,6 @@
 /** What the command implementations share: opening the configured store around a job, and stopping on a signal. */
 import { loadConfig, type Config } from '../core/config.ts';
+import { isTracegraphError, TracegraphError } from '../core/errors.ts';
 import { openStore } from '../cypher/open-store.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import { progressBar } from '../core/progress.ts';
@@ -13,19 +14,36 @@ export async function withStore<T>(
   // A bar only when opening is slow (a large embedded graph rebuilding its trace index).
   const started = Date.now();
   let bar: ReturnType<typeof progressBar> | undefined;
-  const store = await openStore(config, {
-    onProgress: (step, steps, what) => {
-      if (!bar && Date.now() - started < 1000) return;
-      bar ??= progressBar('loading the trace index', steps);
-      bar.update(step, { read: what });
-    },
-  });
+  let store: GraphStore;
+  try {
+    store = await openStore(config, {
+      onProgress: (step, steps, what) => {
+        if (!bar && Date.now() - started < 1000) return;
+        bar ??= progressBar('loading the trace index', steps);
+        bar.update(step, { read: what });
+      },
+    });
+  } catch (e) {
+    throw heldByServer(e, config);
+  }
   bar?.stop();
   try {
     return await job(store, config);
   } finally {
     await store.close();
   }
+}
+
+/** A store that would not open because a running server holds it: say which, and what works beside it. */
+function heldByServer(e: unknown, config: Config): unknown {
+  const server =
+    !config.neo4j && isTracegraphError(e) && e.code === 'STORE_UNAVAILABLE' ? runningServer(config.dataDir) : undefined;
+  if (!server) return e;
+  return new TracegraphError(
+    'STORE_UNAVAILABLE',
+    `the embedded graph in ${config.dataDir} is held by the tracegraph server at ${server.url} (pid ${server.info.pid}), and this command writes or reads the graph directly; beside it, \`trace\`, \`stats\`, \`ls\` and \`user\` work, and events go in over its API (POST /epcis/capture) or MQTT`,
+    { cause: e },
+  );
 }
 
 /**

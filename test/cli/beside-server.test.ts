@@ -119,6 +119,14 @@ describe('the CLI beside a running `tracegraph serve`', () => {
     expect(JSON.stringify(await remote.json())).toMatch(/accepted from this machine only/);
   }, 60_000);
 
+  it('a command that needs the graph itself names the server that holds it', async () => {
+    const file = join(tempDir(), 'one.jsonl');
+    writeFileSync(file, '');
+    const r = await runCli(['import', 'events', file], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/held by the tracegraph server at http:\/\/127\.0\.0\.1:\d+\/graphql \(pid \d+\)/);
+  }, 120_000);
+
   it('a clean exit removes server.json', async () => {
     serve!.child.kill('SIGTERM');
     expect(await serve!.exited).toBe(0);
