@@ -383,6 +383,22 @@ export function individualsChart(
   };
 }
 
+/** An X-bar chart judged by the rules and its spread chart (R or S) beside it, unjudged. */
+function subgroupCharts(
+  xbarLimits: ControlLimits,
+  spreadLimits: ControlLimits,
+  sizes: readonly number[],
+  means: readonly number[],
+  spreads: readonly number[],
+  options?: ChartOptions,
+): { xbar: ChartResult; spread: ChartResult } {
+  const sized = (values: readonly number[]) => values.map((value, i) => ({ value, size: sizes[i] as number }));
+  return {
+    xbar: judged(xbarLimits, sized(means), options),
+    spread: judged(spreadLimits, sized(spreads), { ...options, rules: undefined }),
+  };
+}
+
 /** X-bar/R charts; rules judge the X-bar chart. */
 export function xbarRChart(
   subgroups: readonly (readonly number[])[],
@@ -390,18 +406,8 @@ export function xbarRChart(
 ): { xbar: ChartResult; range: ChartResult } {
   const limits = xbarRLimits(subgroups, options);
   const st = subgroupStatistics(subgroups);
-  return {
-    xbar: judged(
-      limits.xbar,
-      st.means.map((value, i) => ({ value, size: st.sizes[i] as number })),
-      options,
-    ),
-    range: judged(
-      limits.range,
-      st.ranges.map((value, i) => ({ value, size: st.sizes[i] as number })),
-      { ...options, rules: undefined },
-    ),
-  };
+  const { xbar, spread } = subgroupCharts(limits.xbar, limits.range, st.sizes, st.means, st.ranges, options);
+  return { xbar, range: spread };
 }
 
 /** X-bar/S charts; rules judge the X-bar chart. */
@@ -411,18 +417,8 @@ export function xbarSChart(
 ): { xbar: ChartResult; stdDev: ChartResult } {
   const limits = xbarSLimits(subgroups, options);
   const st = subgroupStatistics(subgroups);
-  return {
-    xbar: judged(
-      limits.xbar,
-      st.means.map((value, i) => ({ value, size: st.sizes[i] as number })),
-      options,
-    ),
-    stdDev: judged(
-      limits.stdDev,
-      st.stdDevs.map((value, i) => ({ value, size: st.sizes[i] as number })),
-      { ...options, rules: undefined },
-    ),
-  };
+  const { xbar, spread } = subgroupCharts(limits.xbar, limits.stdDev, st.sizes, st.means, st.stdDevs, options);
+  return { xbar, stdDev: spread };
 }
 
 /** p, np, c or u chart over all samples, limits from the baseline window. */
