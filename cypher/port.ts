@@ -27,7 +27,8 @@ export type * from './port/specs-alarms.ts';
 export type * from './port/trace.ts';
 
 export interface GraphStore
-  extends EventWriteStore,
+  extends
+    EventWriteStore,
     TraceStore,
     RecallStore,
     HistoryStore,
