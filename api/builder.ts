@@ -7,6 +7,7 @@
  * by default, so a field added without `authScopes` is still closed to anonymous callers (the
  * server also turns those away with 401 before parsing; this is the second line).
  */
+import type { ReportSigner } from '../reports/sign.ts';
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
 import type { GraphStore } from '../cypher/port.ts';
@@ -36,6 +37,8 @@ export interface ApiContext {
   live?: LiveBus;
   /** The quality loop: its versioned configuration and the interlock (the server always sets them). */
   loop?: LoopServices;
+  /** Signs the PDFs generateReport writes, when the server was given a certificate. */
+  reportSigner?: ReportSigner;
 }
 
 /** The context inside a field that required a scope: a principal is certain there. */

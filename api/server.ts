@@ -19,6 +19,7 @@ import { TracegraphError } from '../core/errors.ts';
 import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
+import { loadSigner, type SigningConfig } from '../reports/sign.ts';
 import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
@@ -72,6 +73,8 @@ export interface ApiServerOptions {
    * asks this server rather than opening the graph it holds (api/local-access.ts).
    */
   publishLocalAccess?: boolean;
+  /** Sign generated PDFs (PAdES) with this PKCS#12 certificate (config `reportSigning`); read once at start. */
+  reportSigning?: SigningConfig;
 }
 
 export interface ApiServer {
@@ -108,6 +111,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const gate = useAuthGate(auth);
   const live = opts.live ?? createLiveBus();
   const loop = opts.loop ?? loopServices(store, audit, opts.dataDir);
+  // A wrong certificate or password stops the start, not the first report hours later.
+  const reportSigner = opts.reportSigning && loadSigner(opts.reportSigning);
   const corsOrigins = new Set(opts.corsOrigins ?? []);
   const graphiql = process.env.NODE_ENV !== 'production';
   const yoga = createYoga<{ clientAddress?: string }, ApiContext>({
@@ -123,6 +128,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       clientAddress,
       live,
       loop,
+      reportSigner,
     }),
     // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
     cors: (request) => {
@@ -241,6 +247,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       session,
       live,
       loop,
+      reportSigner,
     }),
   });
 
@@ -254,6 +261,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       await closeServer(server);
       await epcis?.close();
       await yoga.dispose();
+      await loop.interlock.idle(); // refusals answered but not yet in the audit trail
       await auth.close();
     },
   };

@@ -3,10 +3,16 @@
  * plant (criteria: a material every unit contains), in English and Chinese. Each measurement runs
  * in a fresh process (this file, run as a script), so its peak RSS is that of opening the store
  * and producing the report, and beside it a process that opens the store and scopes the recall
- * only: the difference is what the report costs.
+ * only: the difference is what the report costs. Then the FSMA 204 spreadsheet (XLSX) of one
+ * typical supplier lot of a plant of `fsmaUnits` units (1,000,000 by default): that lot and every
+ * lot and unit made from it, read in batches.
+ *
+ * The children run the compiled code (dist/) when the bench does, as the CLI does, so that the peak
+ * RSS is not that of the TypeScript loader.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +20,16 @@ import { AuditTrail } from '../domain/audit/trail.ts';
 import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { applyInBatches } from '../ingest/batches.ts';
-import { generatePlant } from '../ingest/seed/plant.ts';
+import { generatePlant, typicalSupplierLots } from '../ingest/seed/plant.ts';
+import { CTES, type FsmaReportData } from '../reports/fsma.ts';
 import { generateReport } from '../reports/generate.ts';
 import type { Lang } from '../reports/i18n.ts';
 
 export interface ReportBenchOptions {
   units: number;
   runs: number;
+  /** Units of the plant for the FSMA spreadsheet (0: skipped). */
+  fsmaUnits?: number;
 }
 
 interface ChildResult {
@@ -29,6 +38,9 @@ interface ChildResult {
   pages: number | null;
   bytes: number | null;
   units: number;
+  /** FSMA: lots and units in the sheet, and rows per CTE. */
+  items?: number;
+  rows?: string;
 }
 
 const MATERIAL = 'RESIN';
@@ -38,8 +50,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-function child(dataDir: string, mode: 'scope' | Lang, out: string): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), dataDir, mode, out], {
+function child(dataDir: string, mode: 'scope' | 'fsma' | Lang, out: string, lot = ''): ChildResult {
+  const self = fileURLToPath(import.meta.url);
+  const args = self.endsWith('.js') ? [self] : ['--import', 'tsx', self];
+  const r = spawnSync(process.execPath, [...args, dataDir, mode, out, lot], {
     encoding: 'utf8',
     timeout: 30 * 60_000,
   });
@@ -47,17 +61,22 @@ function child(dataDir: string, mode: 'scope' | Lang, out: string): ChildResult 
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
 }
 
+async function seed(dataDir: string, units: number): Promise<KuzuStore> {
+  const store = await KuzuStore.open({ dataDir });
+  await applyInBatches(
+    store,
+    (function* () {
+      for (const e of generatePlant({ units })) yield CanonicalEvent.parse(e);
+    })(),
+  );
+  return store;
+}
+
 export async function runReportBench(opts: ReportBenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracegraph-report-bench-'));
   try {
     const dataDir = join(dir, 'data');
-    const store = await KuzuStore.open({ dataDir });
-    await applyInBatches(
-      store,
-      (function* () {
-        for (const e of generatePlant({ units: opts.units })) yield CanonicalEvent.parse(e);
-      })(),
-    );
+    const store = await seed(dataDir, opts.units);
     const scope = await store.recallScope({ material: MATERIAL });
     await store.saveRecall({
       name: `every unit with ${MATERIAL}`,
@@ -85,17 +104,56 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<void> {
         '',
       ].join('\n'),
     );
+    if (opts.fsmaUnits) {
+      const fsmaDir = join(dir, 'fsma');
+      const started = performance.now();
+      await (await seed(fsmaDir, opts.fsmaUnits)).close();
+      const loadS = (performance.now() - started) / 1000;
+      const lot = typicalSupplierLots({ units: opts.fsmaUnits }, 1)[0]!;
+      const runs = Array.from({ length: opts.runs }, () => child(fsmaDir, 'fsma', join(dir, 'fsma.xlsx'), lot));
+      const last = runs.at(-1)!;
+      process.stdout.write(
+        [
+          '',
+          `## FSMA 204 spreadsheet of supplier lot ${lot}, ${opts.fsmaUnits} units (plant loaded in ${loadS.toFixed(0)} s; median of ${opts.runs} fresh processes)`,
+          '',
+          '| lots and units | rows (receiving / transformation / shipping) | ms | peak RSS MB | KiB |',
+          '|---:|---|---:|---:|---:|',
+          `| ${last.items} | ${last.rows} | ${median(runs.map((r) => r.ms)).toFixed(0)} | ${median(runs.map((r) => r.maxRssMb)).toFixed(0)} | ${((last.bytes ?? 0) / 1024).toFixed(0)} |`,
+          '',
+        ].join('\n'),
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** The child: open the store, then scope the recall or write the report; one JSON line on stdout. */
-async function childMain(dataDir: string, mode: string, out: string): Promise<void> {
+async function childMain(dataDir: string, mode: string, out: string, lot: string): Promise<void> {
   const store = await KuzuStore.open({ dataDir });
-  const recall = (await store.listRecalls())[0]!;
   const started = performance.now();
   let result: Omit<ChildResult, 'ms' | 'maxRssMb'>;
+  if (mode === 'fsma') {
+    const g = await generateReport(
+      { kind: 'fsma', target: { from: [lot] } },
+      { store, audit: new AuditTrail(dataDir), out, lang: 'en', by: 'bench' },
+    );
+    const d = (JSON.parse(await readFile(g.dataFile, 'utf8')) as { data: FsmaReportData }).data;
+    result = {
+      pages: null,
+      bytes: g.bytes,
+      units: 0,
+      items: d.lots,
+      rows: CTES.map((c) => d.rows[c].length).join(' / '),
+    };
+    process.stdout.write(
+      JSON.stringify({ ...result, ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+    );
+    await store.close();
+    process.exit(0);
+  }
+  const recall = (await store.listRecalls())[0]!;
   if (mode === 'scope') {
     const s = await store.recallScope(recall.criteria);
     result = { pages: null, bytes: null, units: s.counts.units };
@@ -113,4 +171,5 @@ async function childMain(dataDir: string, mode: string, out: string): Promise<vo
   process.exit(0);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await childMain(process.argv[2]!, process.argv[3]!, process.argv[4]!);
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  await childMain(process.argv[2]!, process.argv[3]!, process.argv[4]!, process.argv[5] ?? '');

@@ -112,7 +112,7 @@ function* plantEvents(plant: PlantOptions): Generator<CanonicalEvent> {
   for (const raw of generatePlant(plant)) yield CanonicalEvent.parse(raw);
 }
 
-async function loadStore(name: string, store: GraphStore, plant: PlantOptions, expected: number): Promise<number> {
+export async function loadStore(name: string, store: GraphStore, plant: PlantOptions, expected: number): Promise<number> {
   const bar = progressBar(`loading ${name}`, expected, ' events');
   const t0 = performance.now();
   const totals = await applyInBatches(store, plantEvents(plant), {

@@ -73,9 +73,12 @@ program
   .addOption(
     new Option(
       '--drift-after <seconds>',
-      'after this many seconds, drift the oven zone 3 temperature of REFLOW-1 out of spec: an SPC signal, a spec alarm, the boards reflowed meanwhile held, the AOI interlock denied (docs/quality-loop.md)',
-    ).argParser(positiveInt),
+      'when to drift the oven zone 3 temperature of REFLOW-1 out of spec: an SPC signal, a spec alarm, the boards reflowed meanwhile held, the AOI interlock denied (docs/quality-loop.md)',
+    )
+      .default(90)
+      .argParser(positiveInt),
   )
+  .addOption(new Option('--no-drift', 'run the plant in spec throughout (no drift)'))
   .addHelpText('after', '\nThe development API key is TRACEGRAPH_DEV_KEY when set, else a random one printed at start.')
   // The process exits once an action resolves, so long-running ones resolve only after shutdown.
   .action(async (opts: DemoFlags) => (await import('./commands/demo.ts')).demo(opts));
@@ -219,9 +222,21 @@ program
   .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
   .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
   .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)
+  .option(
+    '--report-fsma-units <n>',
+    "units of the plant whose supplier lot the report section's FSMA spreadsheet traces (0: skip)",
+    (v: string) => (v === '0' ? 0 : positiveInt(v)),
+    1_000_000,
+  )
   .option('--loop-alarms <n>', 'alarms timed from MQTT reading to alarm, per figure (section loop)', positiveInt, 200)
   .option('--loop-stations <n>', 'stations asking the interlock at once (section loop)', positiveInt, 100)
   .option('--loop-requests <n>', 'interlock requests per station (section loop)', positiveInt, 20)
+  .option(
+    '--loop-units <n>',
+    'units of the synthetic plant loaded into the store first (section loop; 0: none)',
+    nonNegativeInt,
+    0,
+  )
   .action(async (opts: BenchFlags) => (await import('./commands/bench.ts')).bench(opts));
 
 program

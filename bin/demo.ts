@@ -120,7 +120,8 @@ const STOP_FLUSH_MS = 30_000;
 
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph demo: ${m}\n`));
-  const devKey = o.devKey ?? loadConfig({ dataDir: o.dataDir }).devKey ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
+  const settings = loadConfig({ dataDir: o.dataDir });
+  const devKey = o.devKey ?? settings.devKey ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => warn(`while stopping: ${e.message}`));
@@ -137,6 +138,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     const audit = new AuditTrail(o.dataDir);
     await seedRoutingSpecs(store, routing, audit);
     const loop = loopServices(store, audit, o.dataDir);
+    closers.push(() => loop.interlock.idle());
     await seedQualityConfig({ config: loop.config, audit }, demoQualityConfig(routing), 'demo start: the simulated plant');
     await seedDemoControlLimits(store, routing, audit);
     const config = () => loop.config.current().config;
@@ -175,6 +177,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
         loop,
         // The CLI on this machine asks the demo while it holds the graph (api/local-access.ts).
         publishLocalAccess: true,
+        reportSigning: settings.reportSigning,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -216,6 +216,23 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    reportSigning: z
+      .object({
+        p12: setting(text(), {
+          env: 'TRACEGRAPH_REPORT_SIGNING_P12',
+          default: '(unsigned)',
+          description:
+            'PKCS#12 file (.p12/.pfx: RSA key and certificate) that signs every report PDF (PAdES, ETSI.CAdES.detached).',
+        }),
+        password: setting(z.string({ error: 'must be a string' }).optional(), {
+          env: 'TRACEGRAPH_REPORT_SIGNING_PASSWORD',
+          default: '(none)',
+          description: 'Password of that PKCS#12 file.',
+          secret: true,
+        }),
+      })
+      .strict()
+      .optional(),
     login: z
       .object({
         maxFailuresPerName: setting(wholeNumber(1).optional(), {

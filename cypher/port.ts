@@ -13,6 +13,7 @@ import type { HoldStore } from './port/holds.ts';
 import type { ListingStore } from './port/listing.ts';
 import type { LoopStore } from './port/loop.ts';
 import type { RecallStore } from './port/recall.ts';
+import type { RecordStore } from './port/records.ts';
 import type { SpecAlarmStore } from './port/specs-alarms.ts';
 import type { TraceStore } from './port/trace.ts';
 
@@ -23,6 +24,7 @@ export type * from './port/holds.ts';
 export type * from './port/listing.ts';
 export type * from './port/loop.ts';
 export type * from './port/recall.ts';
+export type * from './port/records.ts';
 export type * from './port/specs-alarms.ts';
 export type * from './port/trace.ts';
 
@@ -32,6 +34,7 @@ export interface GraphStore
     TraceStore,
     RecallStore,
     HistoryStore,
+    RecordStore,
     HoldStore,
     SpecAlarmStore,
     LoopStore,

@@ -8,13 +8,18 @@ import { createInterface } from 'node:readline';
 import { parseEvent, type CanonicalEvent } from '../core/events.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type { GraphStore } from '../cypher/port.ts';
-import { streamEpcisDocument } from './epcis/document.ts';
+import { streamEpcisDocument, type EpcisVocabulary } from './epcis/document.ts';
 import { applyInBatches, type IngestTotals } from './batches.ts';
 
 export type Progress = (bytesRead: number, totals: IngestTotals) => void;
 
 /** Streams a JSON-lines file of canonical events into the store. */
-export async function importEventLines(store: GraphStore, file: string, onProgress?: Progress): Promise<IngestTotals> {
+export async function importEventLines(
+  store: GraphStore,
+  file: string,
+  onProgress?: Progress,
+  opts: { register?: (events: CanonicalEvent[]) => Promise<void> } = {},
+): Promise<IngestTotals> {
   const stream = createReadStream(file);
   stream.on('error', () => undefined);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
@@ -40,9 +45,13 @@ export async function importEventLines(store: GraphStore, file: string, onProgre
         parsed.push(r.event);
       }
       given += parsed.length;
+      held.push(...parsed);
+      if (opts.register && held.length >= REGISTER_BATCH) await opts.register(held.splice(0));
       yield* parsed;
     }
+    if (opts.register && held.length) await opts.register(held.splice(0));
   }
+  const held: CanonicalEvent[] = [];
   try {
     return await applyInBatches(store, events(), { onBatch: (t) => onProgress?.(stream.bytesRead, t) });
   } catch (e) {
@@ -59,6 +68,14 @@ function lineError(file: string, line: number, reason: string, before: number): 
   );
 }
 
+/** Keeps the EPCIS originals of an import (the repository the EPCIS query reads). */
+export type EpcisRegister = (
+  events: Record<string, unknown>[],
+  masterData: EpcisVocabulary[],
+  namespaces: Record<string, string>,
+) => Promise<void>;
+const REGISTER_BATCH = 1000;
+
 /**
  * Imports an EPCIS document (JSON / JSON-LD, or XML 2.0 / 1.x) streamed from disk in two passes:
  * the first validates every event and keeps nothing, the second applies them in batches. So a bad
@@ -68,6 +85,7 @@ export async function importEpcisFile(
   store: GraphStore,
   file: string,
   onProgress?: Progress,
+  opts: { register?: EpcisRegister } = {},
 ): Promise<IngestTotals & { epcisEvents: number }> {
   const open = () => {
     const stream = createReadStream(file);
@@ -77,8 +95,20 @@ export async function importEpcisFile(
     const check = open();
     for await (const e of check.read.events) void e;
     const apply = open();
+    const held: Record<string, unknown>[] = [];
+    const register = async (final: boolean) => {
+      if (!opts.register || (!final && held.length < REGISTER_BATCH)) return;
+      const info = apply.read.info;
+      await opts.register(held.splice(0), final ? info.masterData : [], info.namespaces);
+    };
     async function* canonical(): AsyncGenerator<CanonicalEvent> {
-      for await (const e of apply.read.events) yield* e.events;
+      for await (const e of apply.read.events) {
+        // The originals are registered before their canonical events reach the graph.
+        held.push(e.epcisEvent);
+        await register(false);
+        yield* e.events;
+      }
+      await register(true);
     }
     const totals = await applyInBatches(store, canonical(), { onBatch: (t) => onProgress?.(apply.stream.bytesRead, t) });
     return { ...totals, epcisEvents: apply.read.info.eventCount };

@@ -148,6 +148,15 @@ function productOf(rec: ItemRecord): string {
   return last ? (last.recipe ?? last.step) : '';
 }
 
+/** Records read per query batch: large enough that a trace of 100,000 items is ~100 round trips. */
+const RECORD_BATCH = 1000;
+
+async function recordsInBatches(store: GraphStore, ids: readonly string[]): Promise<ItemRecord[]> {
+  const out: ItemRecord[] = [];
+  for (let i = 0; i < ids.length; i += RECORD_BATCH) out.push(...(await store.itemRecords(ids.slice(i, i + RECORD_BATCH))));
+  return out;
+}
+
 export async function gatherFsma(store: GraphStore, target: FsmaTarget, location: string): Promise<FsmaReportData> {
   let ids: string[];
   let since: number = -Infinity;
@@ -159,21 +168,25 @@ export async function gatherFsma(store: GraphStore, target: FsmaTarget, location
     since = Date.parse(target.since);
     if (Number.isNaN(since))
       throw new TracegraphError('BAD_INPUT', `--since ${JSON.stringify(target.since)} is not an ISO 8601 time`);
-    // Every lot and unit an operation since then took in or put out (the store's coarse bound is a day wide).
+    // Every lot and unit an operation since then took in or put out (the store's coarse bound is a day
+    // wide), and every lot received since then, used or not.
     const q = await store.qualityFacts(new Date(since - 86_400_000).toISOString(), '9999-12-31');
-    ids = [...new Set(q.flows.filter((f) => !f.container).map((f) => f.item))];
+    const received = await store.itemsReceived(new Date(since).toISOString(), '9999-12-31T23:59:59Z');
+    ids = [...new Set([...q.flows.filter((f) => !f.container).map((f) => f.item), ...received])];
   }
   ids.sort();
   const recs = new Map<string, ItemRecord>();
-  for (const id of ids) {
-    const r = await store.itemRecord(id);
-    if (r && !r.item.container) recs.set(id, r);
-  }
+  for (const r of await recordsInBatches(store, ids)) if (!r.item.container) recs.set(r.item.id, r);
+  // Inputs outside the trace (what a traced lot was made from) are described too: read them in one go.
+  const inputs = new Set<string>();
+  for (const r of recs.values())
+    for (const f of r.flows) if (f.direction === 'in' && !f.container && !recs.has(f.item)) inputs.add(f.item);
+  const others = new Map((await recordsInBatches(store, [...inputs])).map((r) => [r.item.id, r]));
   const product = new Map<string, string>();
-  const productOfId = async (id: string): Promise<string> => {
+  const productOfId = (id: string): string => {
     let p = product.get(id);
     if (p === undefined) {
-      const r = recs.get(id) ?? (await store.itemRecord(id));
+      const r = recs.get(id) ?? others.get(id);
       p = r ? productOf(r) : '';
       product.set(id, p);
     }
@@ -189,7 +202,7 @@ export async function gatherFsma(store: GraphStore, target: FsmaTarget, location
         'Traceability Lot Code Source Reference': [it.supplier, it.supplierLot && `lot ${it.supplierLot}`]
           .filter(Boolean)
           .join(', '),
-        'Product Description': await productOfId(id),
+        'Product Description': productOfId(id),
         Quantity: it.qty,
         'Unit of Measure': it.uom,
         'Immediate Previous Source Location Description': it.supplier,
@@ -206,11 +219,11 @@ export async function gatherFsma(store: GraphStore, target: FsmaTarget, location
         rows.Transformation.push({
           'Traceability Lot Code': id,
           'Traceability Lot Code Source Reference': location,
-          'Product Description': await productOfId(id),
+          'Product Description': productOfId(id),
           Quantity: out.qty ?? (it.kind === 'unit' ? 1 : null),
           'Unit of Measure': out.uom ?? (it.kind === 'unit' ? 'ea' : null),
           'Input Traceability Lot Code': input?.item ?? null,
-          'Input Product Description': input ? await productOfId(input.item) : null,
+          'Input Product Description': input ? productOfId(input.item) : null,
           'Input Quantity': input?.qty ?? null,
           'Input Unit of Measure': input?.uom ?? null,
           'Transformation Location Description': [location, o.station, o.equipment].filter(Boolean).join(', '),
@@ -226,7 +239,7 @@ export async function gatherFsma(store: GraphStore, target: FsmaTarget, location
         'Traceability Lot Code Source Reference': it.supplier
           ? [it.supplier, it.supplierLot].filter(Boolean).join(', ')
           : location,
-        'Product Description': await productOfId(id),
+        'Product Description': productOfId(id),
         Quantity: it.kind === 'unit' ? 1 : it.qty,
         'Unit of Measure': it.kind === 'unit' ? 'ea' : it.uom,
         'Immediate Subsequent Recipient Location Description': s.customer,
@@ -259,7 +272,8 @@ export function writeFsmaCsv(path: string, d: FsmaReportData): Promise<void> {
 
 export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: ReportMeta, hash: string): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
+  // Streamed: each row is written to the file as it is committed, not kept in a workbook in memory.
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = meta.generatedBy;
   wb.title = `${meta.title} ${meta.id}`;
   for (const cte of CTES) {
@@ -268,7 +282,8 @@ export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: Repor
     ws.columns = cols.map((name) => ({ header: name, key: name, width: Math.max(14, Math.min(40, name.length + 2)) }));
     ws.getRow(1).font = { bold: true };
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: cols.length } };
-    for (const r of d.rows[cte]) ws.addRow(cols.map((c) => r[c] ?? null));
+    for (const r of d.rows[cte]) ws.addRow(cols.map((c) => r[c] ?? null)).commit();
+    ws.commit();
   }
   const help = wb.addWorksheet('Columns');
   help.columns = [
@@ -278,7 +293,8 @@ export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: Repor
     { header: 'Meaning', key: 'meaning', width: 90 },
   ];
   help.getRow(1).font = { bold: true };
-  for (const c of FSMA_COLUMNS) help.addRow({ name: c.name, ctes: c.ctes.join(', '), cfr: c.cfr, meaning: c.meaning });
+  for (const c of FSMA_COLUMNS) help.addRow({ name: c.name, ctes: c.ctes.join(', '), cfr: c.cfr, meaning: c.meaning }).commit();
+  help.commit();
   const about = wb.addWorksheet('Report');
   about.columns = [
     { header: 'Key', key: 'k', width: 24 },
@@ -295,6 +311,7 @@ export async function writeFsmaXlsx(path: string, d: FsmaReportData, meta: Repor
     ['Location', d.location],
     ['Data SHA-256', hash],
   ])
-    about.addRow([k, v]);
-  await wb.xlsx.writeFile(path);
+    about.addRow([k, v]).commit();
+  about.commit();
+  await wb.commit();
 }

@@ -25,6 +25,7 @@ import { drawAudit, gatherAudit, writeAuditCsv } from './audit.ts';
 import { gatherFsma, writeFsmaCsv, writeFsmaXlsx, type FsmaTarget } from './fsma.ts';
 import { drawRecall, gatherRecall, type RecallTarget } from './recall.ts';
 import { drawUnit, gatherUnit } from './unit.ts';
+import { loadSigner, type ReportSigner, type SigningConfig } from './sign.ts';
 
 export type ReportRequest =
   | { kind: 'recall'; target: RecallTarget }
@@ -48,6 +49,8 @@ export interface GenerateOptions {
   timeZone?: string;
   /** The generation time (default: now). */
   now?: Date;
+  /** Sign PDFs (PAdES) with this PKCS#12 certificate (config `reportSigning`), or a signer already loaded. */
+  signing?: SigningConfig | ReportSigner;
 }
 
 export interface GeneratedReport {
@@ -60,6 +63,8 @@ export interface GeneratedReport {
   bytes: number;
   pages: number | null;
   auditSeq: number;
+  /** The PAdES signer's name (certificate CN) when the PDF was signed. */
+  signedBy: string | null;
 }
 
 const FORMATS: Record<ReportKind, readonly ReportFormat[]> = {
@@ -150,10 +155,12 @@ export async function generateReport(req: ReportRequest, opts: GenerateOptions):
   if (dataFile === opts.out) throw new TracegraphError('BAD_INPUT', `--out ${opts.out}: the report data file would overwrite it`);
   const hash = await writeDataFile(dataFile, meta, prepared.data);
   let pages: number | null = null;
+  let signer: ReportSigner | undefined;
   if (format === 'pdf') {
     const draw = prepared.draw;
     if (!draw) throw new TracegraphError('INTERNAL', `no PDF drawing for a ${req.kind} report`);
-    pages = (await writeReportPdf(opts.out, meta, hash, draw)).pages;
+    signer = opts.signing && ('keyPem' in opts.signing ? opts.signing : loadSigner(opts.signing));
+    pages = (await writeReportPdf(opts.out, meta, hash, draw, signer)).pages;
   } else {
     if (!prepared.write) throw new TracegraphError('INTERNAL', `no ${format} writer for a ${req.kind} report`);
     await prepared.write(format, meta, hash);
@@ -163,7 +170,26 @@ export async function generateReport(req: ReportRequest, opts: GenerateOptions):
     actor: opts.by,
     action: 'report.generate',
     target: meta.target,
-    details: { kind: req.kind, reportId: meta.id, sha256: hash, format, file: basename(opts.out), lang: opts.lang },
+    details: {
+      kind: req.kind,
+      reportId: meta.id,
+      sha256: hash,
+      format,
+      file: basename(opts.out),
+      lang: opts.lang,
+      ...(signer ? { signedBy: signer.name } : {}),
+    },
   });
-  return { id: meta.id, kind: req.kind, out: opts.out, dataFile, sha256: hash, format, bytes, pages, auditSeq: entry.seq };
+  return {
+    id: meta.id,
+    kind: req.kind,
+    out: opts.out,
+    dataFile,
+    sha256: hash,
+    format,
+    bytes,
+    pages,
+    auditSeq: entry.seq,
+    signedBy: signer?.name ?? null,
+  };
 }

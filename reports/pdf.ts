@@ -3,9 +3,11 @@
  * generating user), and on every page a footer with "page N of M" and the SHA-256 of the report
  * data file, so that any one page can be checked against FILE.json on its own.
  *
- * Pages are buffered (pdfkit `bufferPages`) only so the footers can be stamped once the page count
- * is known; the drawing itself is plain text and lines, and the tables here are drawn row by row
- * (pdfkit's doc.table() grows more than linearly with rows: 400 rows took 1.7 s).
+ * Streamed: each page is written to the file when the next one begins, so a report of thousands of
+ * rows holds one page at a time. The footer is stamped when a page starts; the "of M" of "page N
+ * of M" is a form XObject that every footer draws and whose content is written once the page count
+ * is known. Tables are drawn row by row (pdfkit's doc.table() grows more than linearly with rows:
+ * 400 rows took 1.7 s).
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +15,7 @@ import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { ReportMeta } from './document.ts';
 import { labels, type Labels, type Lang } from './i18n.ts';
+import { addSignaturePlaceholder, signPdfFile, type ReportSigner, type SignaturePlaceholder } from './sign.ts';
 import { woffToSfnt } from './woff.ts';
 
 const CJK_FONT = '@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff';
@@ -215,20 +218,35 @@ export interface PdfResult {
   bytes: number;
 }
 
+/** The parts of pdfkit a streamed footer needs that its types do not declare. */
+interface DocInternals {
+  _font: { id: string; ref(): unknown; encode(text: string): [string[], unknown[]]; ascender: number };
+  _fontSize: number;
+  ref(data: object): { write(chunk: string): void; end(): void };
+  page: { xobjects: Record<string, unknown>; fonts: Record<string, unknown> };
+  addContent(data: string): Doc;
+}
+
 /**
  * Writes a report PDF to `path`: the title block, then `draw`, then the footer of every page.
- * `hash` is the SHA-256 of the report data file, printed on every page.
+ * `hash` is the SHA-256 of the report data file, printed on every page. With a `signer`, the PDF
+ * carries a PAdES signature (reports/sign.ts).
+ *
+ * Streamed: each page is written out when the next begins. Its footer is stamped when it starts;
+ * the "of M" of "page N of M" is one form XObject that every footer draws and whose content (the
+ * page count) is written once the last page is done.
  */
 export async function writeReportPdf(
   path: string,
   meta: ReportMeta,
   hash: string,
   draw: (pdf: ReportPdf) => void | Promise<void>,
+  signer?: ReportSigner,
 ): Promise<PdfResult> {
   const doc = new PDFDocument({
     size: 'A4',
     margins: MARGIN,
-    bufferPages: true,
+    autoFirstPage: false,
     info: {
       Title: `${meta.title} ${meta.id}`,
       Author: meta.generatedBy,
@@ -240,6 +258,66 @@ export async function writeReportPdf(
   doc.pipe(out);
   const pdf = new ReportPdf(doc, meta.lang);
   const t = pdf.t;
+  const internals = doc as unknown as DocInternals;
+  const FOOTER_SIZE = 7;
+  const footerFont = internals._font;
+  // The page count: a form XObject in the footer's font, filled in at the end.
+  const total = internals.ref({
+    Type: 'XObject',
+    Subtype: 'Form',
+    BBox: [-1000, -1000, 1000, 1000],
+    Resources: { Font: { [footerFont.id]: footerFont.ref() } },
+  });
+  // Room for the count: as wide as the widest it can be (up to 99,999 pages).
+  doc.font(pdf.regular).fontSize(FOOTER_SIZE);
+  const totalWidth = doc.widthOfString(t.pageTotal(99999));
+  let pages = 0;
+
+  const stampFooter = () => {
+    pages++;
+    const d = internals;
+    const font = d._font;
+    const size = d._fontSize;
+    const { x, y: bodyY } = doc;
+    const { left, right, bottom, top } = doc.page.margins;
+    const width = doc.page.width - left - right;
+    // Writing inside the bottom margin would start a new page: lift it while stamping.
+    doc.page.margins.bottom = 0;
+    doc.page.margins.top = 0;
+    doc.save();
+    const y = doc.page.height - bottom + 14;
+    doc
+      .moveTo(left, y - 4)
+      .lineTo(left + width, y - 4)
+      .lineWidth(0.5)
+      .strokeColor(RULE)
+      .stroke();
+    doc.font(pdf.regular).fontSize(FOOTER_SIZE).fillColor(GREY);
+    doc.text(`${meta.title} · ${t.reportId} ${meta.id}`, left, top - 24, { width, lineBreak: false });
+    doc.text(`${t.generatedAt} ${meta.generatedAt} (${meta.timeZone}) · ${t.generatedBy} ${meta.generatedBy}`, left, y, {
+      width: width * 0.72,
+      lineBreak: false,
+    });
+    const of = t.pageOf(pages);
+    const ofX = left + width - totalWidth - doc.widthOfString(of);
+    doc.text(of, ofX, y, { lineBreak: false });
+    // The count's baseline where the text's would be (pdfkit places text by its top).
+    const baseline = y + (footerFont.ascender / 1000) * FOOTER_SIZE;
+    d.page.xobjects.TGPageTotal = total;
+    d.page.fonts[footerFont.id] = footerFont.ref();
+    d.addContent(`q 1 0 0 1 ${(left + width - totalWidth).toFixed(2)} ${baseline.toFixed(2)} cm /TGPageTotal Do Q`);
+    doc.text(`${t.dataHash}: ${hash}`, left, y + 10, { width, lineBreak: false });
+    doc.restore();
+    doc.page.margins.bottom = bottom;
+    doc.page.margins.top = top;
+    d._font = font;
+    d._fontSize = size;
+    doc.x = x;
+    doc.y = bodyY;
+  };
+  doc.on('pageAdded', stampFooter);
+  doc.addPage();
+
   pdf.title(meta.title);
   pdf.fields([
     [t.reportId, meta.id],
@@ -249,37 +327,18 @@ export async function writeReportPdf(
   ]);
   await draw(pdf);
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const { left, right, bottom, top } = doc.page.margins;
-    const width = doc.page.width - left - right;
-    // Writing inside the bottom margin would start a new page: lift it while stamping.
-    doc.page.margins.bottom = 0;
-    doc.page.margins.top = 0;
-    const y = doc.page.height - bottom + 14;
-    doc
-      .moveTo(left, y - 4)
-      .lineTo(left + width, y - 4)
-      .lineWidth(0.5)
-      .strokeColor(RULE)
-      .stroke();
-    doc.font(pdf.regular).fontSize(7).fillColor(GREY);
-    doc.text(`${meta.title} · ${t.reportId} ${meta.id}`, left, top - 24, { width, lineBreak: false });
-    doc.text(`${t.generatedAt} ${meta.generatedAt} (${meta.timeZone}) · ${t.generatedBy} ${meta.generatedBy}`, left, y, {
-      width: width * 0.75,
-      lineBreak: false,
+  // The count, in the footer's colour and font; the page's flipped y axis flipped back for the glyphs.
+  const [glyphs] = footerFont.encode(t.pageTotal(pages));
+  total.write(`0.333 0.333 0.333 rg BT 1 0 0 -1 0 0 Tm /${footerFont.id} ${FOOTER_SIZE} Tf <${glyphs.join('')}> Tj ET`);
+  total.end();
+  let placeholder: SignaturePlaceholder | undefined;
+  if (signer)
+    placeholder = addSignaturePlaceholder(doc, signer, {
+      reason: `${meta.title} ${meta.id}; data SHA-256 ${hash}`,
+      signedAt: new Date(),
     });
-    doc.text(t.page(i + 1 - range.start, range.count), left + width * 0.75, y, {
-      width: width * 0.25,
-      align: 'right',
-      lineBreak: false,
-    });
-    doc.text(`${t.dataHash}: ${hash}`, left, y + 10, { width, lineBreak: false });
-    doc.page.margins.bottom = bottom;
-    doc.page.margins.top = top;
-  }
   doc.end();
   await finished(out);
-  return { pages: range.count, bytes: out.bytesWritten };
+  if (signer && placeholder) await signPdfFile(path, placeholder, signer);
+  return { pages, bytes: out.bytesWritten };
 }

@@ -15,6 +15,7 @@ import type {
   RecallScopeResult,
   ScopeProduction,
 } from '../cypher/port.ts';
+import { drawGenealogyFigure, figureHeight, genealogyFigure, type GenealogyFigure } from './genealogy-figure.ts';
 import type { ReportPdf } from './pdf.ts';
 
 /** Rows a PDF table shows before it refers to the data file for the rest. */
@@ -70,6 +71,8 @@ export interface RecallReportData {
   };
   shipments: ShipmentRow[];
   consignees: ConsigneeRow[];
+  /** The path from the suspect material to the customers, grouped (genealogy-figure.ts). */
+  figure: GenealogyFigure;
   naive: RecallScopeResult['naive'];
   precision: number;
   spared: number;
@@ -106,19 +109,22 @@ export async function gatherRecall(store: GraphStore, audit: AuditTrail, target:
   const scope = await store.recallScope(criteria);
   const production = scope.production ?? { from: null, to: null, products: [] };
   const shipments = await shipmentRows(store, scope);
+  const suspect = await suspectLots(store, criteria, scope);
+  const figureRoots = suspect.length ? suspect.map((l) => l.id) : await roots(store, [...scope.lots, ...scope.units]);
   return {
     recall,
     criteria,
     counts: scope.counts,
     production,
     evidence: {
-      suspectLots: await suspectLots(store, criteria, scope),
+      suspectLots: suspect,
       outOfSpecReadings: await outOfSpecReadings(store, criteria),
       failedInspections: await failedInspections(store, criteria, scope),
       alarms: await namedAlarms(store, criteria),
     },
     shipments,
     consignees: consignees(shipments),
+    figure: await genealogyFigure(store, scope, figureRoots),
     naive: scope.naive,
     precision: scope.precision,
     spared: scope.spared,
@@ -412,6 +418,11 @@ export function drawRecall(pdf: ReportPdf, d: RecallReportData): void {
     ],
     d.consignees.map((c) => [c.customer, n(c.shipments), n(c.units), c.firstShipped ?? '-', c.lastShipped ?? '-']),
   );
+
+  pdf.ensureSpace(figureHeight(d.figure) + 80);
+  pdf.heading(t.genealogyFigure);
+  pdf.paragraph(t.figureNote, { size: 7.5, color: '#555555' });
+  drawGenealogyFigure(pdf, d.figure);
 
   pdf.heading(t.precision);
   pdf.fields([

@@ -1,7 +1,8 @@
 /**
  * `report verify FILE`: recompute the SHA-256 of FILE.json and compare it with the hash the
  * report carries: printed on every page of a PDF (read back with poppler's pdftotext), or in the
- * "Report" sheet of an XLSX. Every page must carry the same, matching hash.
+ * "Report" sheet of an XLSX. Every page must carry the same, matching hash. A signed PDF's PAdES
+ * signature must also verify over the file as it is (reports/sign.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { TracegraphError } from '../core/errors.ts';
 import { dataFileOf, sha256 } from './document.ts';
+import { verifyPdfSignature, type SignatureCheck } from './sign.ts';
 
 export interface VerifyReport {
   ok: boolean;
@@ -18,6 +20,8 @@ export interface VerifyReport {
   computed: string;
   /** The hashes the report carries: one per PDF page, one for an XLSX. */
   printed: string[];
+  /** The PDF's PAdES signature checked (null: the report is not signed). */
+  signature: SignatureCheck | null;
   reason: string | null;
 }
 
@@ -63,7 +67,9 @@ export async function verifyReport(file: string): Promise<VerifyReport> {
   const computed = sha256(await readFile(dataFile));
   let printed: string[];
   let missing = 0;
+  let signature: SignatureCheck | null = null;
   if (ext === '.pdf') {
+    signature = await verifyPdfSignature(file);
     const pages = pdfPageHashes(file);
     missing = pages.filter((h) => h === null).length;
     printed = pages.filter((h): h is string => h !== null);
@@ -73,7 +79,7 @@ export async function verifyReport(file: string): Promise<VerifyReport> {
       'BAD_INPUT',
       `${file}: a ${ext || 'file without extension'} carries no printed hash; verify the PDF or XLSX, or compare FILE.json's SHA-256 with its report.generate audit entry`,
     );
-  const base = { file, dataFile, computed, printed };
+  const base = { file, dataFile, computed, printed, signature };
   if (printed.length === 0) return { ...base, ok: false, reason: 'the report carries no data hash' };
   if (missing > 0) return { ...base, ok: false, reason: `${missing} page(s) carry no data hash` };
   const wrong = printed.filter((h) => h !== computed).length;
@@ -83,5 +89,6 @@ export async function verifyReport(file: string): Promise<VerifyReport> {
       ok: false,
       reason: `the data file's SHA-256 is ${computed}, the report prints ${printed.find((h) => h !== computed)} (${wrong} of ${printed.length})`,
     };
+  if (signature && !signature.ok) return { ...base, ok: false, reason: `the PAdES signature is broken: ${signature.reason}` };
   return { ...base, ok: true, reason: null };
 }

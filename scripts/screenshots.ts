@@ -123,6 +123,7 @@ try {
   );
 
   const page = await context.newPage();
+  page.setDefaultTimeout(120_000); // the build machine is often loaded
   const shot = async (name: string) => {
     await page.waitForTimeout(1200);
     await page.screenshot({ path: join(OUT, `${name}.png`) });
@@ -152,6 +153,9 @@ try {
   await page.goto(`${base}/board`);
   await page.locator('[data-alarm]').first().waitFor({ timeout: 60_000 });
   await page.waitForTimeout(8000); // a few readings for the trends
+  // The acknowledge form, opened and filled in (not sent: the alarm stays open on the picture).
+  await page.locator('[data-alarm]').first().getByRole('button', { name: 'Acknowledge…' }).click();
+  await page.getByLabel('Comment').fill('Oven zone 3 checked: thermocouple reseated');
   await shot('line-board');
   await page.goto(`${base}/analytics`);
   await page.locator('.chart svg').first().waitFor();

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { normaliseId } from '../../core/ids.ts';
+import { CBV_BIZ_STEPS } from '../../ingest/epcis/cbv.ts';
+import { eventUri, plantUri, type UriKind } from '../../ingest/epcis/from-canonical.ts';
 import { cbvWord, type EventView, type VocabularyElement } from '../../ingest/epcis/repository.ts';
 
 export type EpcisExceptionName =
@@ -34,19 +36,27 @@ const bad = (message: string): never => {
   throw new EpcisQueryError('QueryParameterException', 400, message);
 };
 
-/** What the query needs from the repository: the events, a few indexes, and master data. */
+/**
+ * What the query needs from the event store: events by position (seq, 0 .. count - 1, in the
+ * order the store took them), postings of a few indexes (seqs, ascending), and master data.
+ */
 export interface QuerySource {
-  all(): readonly EventView[];
-  withEpc(epc: string): readonly EventView[];
-  withBizStep(bizStep: string): readonly EventView[];
+  count(): number;
+  view(seq: number): EventView;
+  seqsWithEpc(epc: string): readonly number[];
+  seqsWithClass(epcClass: string): readonly number[];
+  seqsWithBizStep(bizStep: string): readonly number[];
+  /** Every EPC / class the events name (the keys of those postings). */
+  epcs(): Iterable<string>;
+  classes(): Iterable<string>;
   vocabularyElement(id: string): VocabularyElement | undefined;
   withDescendants(id: string): Set<string>;
 }
 
 export interface ParsedQuery {
   matches(view: EventView): boolean;
-  /** Events that may match, from an index, when a parameter allows it (a superset of the answer). */
-  candidates(source: QuerySource): readonly EventView[];
+  /** Seqs of events that may match, ascending, from an index when a parameter allows it (a superset of the answer). */
+  candidates(source: QuerySource): Iterable<number>;
   orderBy: ((v: EventView) => number | string | undefined) | undefined;
   descending: boolean;
   eventCountLimit: number | undefined;
@@ -116,8 +126,17 @@ export function epcMatcher(value: string): (id: string) => boolean {
   };
 }
 
+/**
+ * The spellings an id given to a query may be stored under: as given (normalised), and for a plant
+ * id (no URI scheme) also as the URI shop-floor events render it with (`urn:tracegraph:<kind>:<id>`).
+ */
+function spellings(value: string, ...kinds: UriKind[]): string[] {
+  const id = normaliseId(value);
+  return [...new Set([id, ...kinds.map((k) => plantUri(k, id))])];
+}
+
 function anyOf(values: string[]): (ids: readonly (string | undefined)[]) => boolean {
-  const matchers = values.map(epcMatcher);
+  const matchers = values.flatMap((v) => spellings(v, 'item')).map(epcMatcher);
   return (ids) => ids.some((id) => id !== undefined && matchers.some((m) => m(id)));
 }
 
@@ -210,8 +229,10 @@ const MD_FIELDS: Record<string, (v: EventView) => string | undefined> = {
  * repeated parameter or a value of the wrong kind.
  */
 export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventType?: string): ParsedQuery {
+  // Predicates on the fields the store indexes run first; the others read the whole event.
   const preds: Pred[] = [];
-  const indexes: ((s: QuerySource) => (readonly EventView[])[])[] = [];
+  const heavy: Pred[] = [];
+  const indexes: ((s: QuerySource) => (readonly number[])[])[] = [];
   const q: Omit<ParsedQuery, 'matches' | 'candidates'> = {
     orderBy: undefined,
     descending: true,
@@ -262,9 +283,10 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
           continue;
         }
         case 'EQ_bizStep': {
-          const set = words();
+          // A plant step without a CBV word is rendered as urn:tracegraph:bizstep:<step>.
+          const set = new Set([...words()].flatMap((w) => (CBV_BIZ_STEPS.has(w) ? [w] : spellings(w, 'bizstep'))));
           preds.push((v) => v.bizStep !== undefined && set.has(v.bizStep));
-          indexes.push((s) => [...set].map((w) => s.withBizStep(w)));
+          indexes.push((s) => [...set].map((w) => s.seqsWithBizStep(w)));
           continue;
         }
         case 'EQ_disposition': {
@@ -277,7 +299,8 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
         case 'WD_readPoint':
         case 'WD_bizLocation': {
           const field = name.endsWith('readPoint') ? MD_FIELDS.readPoint! : MD_FIELDS.bizLocation!;
-          const set = name.startsWith('WD_') ? new Set([...idSet()].flatMap((id) => [...md.withDescendants(id)])) : idSet();
+          const given = new Set(values.flatMap((x) => spellings(x, 'station', 'equipment')));
+          const set = name.startsWith('WD_') ? new Set([...given].flatMap((id) => [...md.withDescendants(id)])) : given;
           preds.push((v) => {
             const x = field(v);
             return x !== undefined && set.has(x);
@@ -286,11 +309,12 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
         }
         case 'EQ_transformationID': {
           const set = new Set(values);
-          preds.push((v) => v.transformationID !== undefined && set.has(v.transformationID));
+          heavy.push((v) => v.transformationID !== undefined && set.has(v.transformationID));
           continue;
         }
         case 'EQ_eventID': {
-          const set = new Set(values);
+          // A shop-floor event's eventID is its eventId as urn:tracegraph:event:<eventId>.
+          const set = new Set(values.flatMap((x) => [x, eventUri(x)]));
           preds.push((v) => set.has(v.eventID));
           continue;
         }
@@ -308,8 +332,11 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
             MATCH_anyEPC: (v) => [...v.epcList, ...v.childEPCs, v.parentID, ...v.inputEPCs, ...v.outputEPCs],
           };
           const get = pick[name]!;
-          preds.push((v) => m(get(v)));
-          if (!values.some((x) => x.includes('*'))) indexes.push((s) => values.map((x) => s.withEpc(normaliseId(x))));
+          heavy.push((v) => m(get(v)));
+          // Patterns are matched against the EPCs the store knows, not against every event.
+          if (!values.some((x) => x.includes('*')))
+            indexes.push((s) => values.flatMap((x) => spellings(x, 'item')).map((x) => s.seqsWithEpc(x)));
+          else indexes.push((s) => [...s.epcs()].filter((id) => m([id])).map((id) => s.seqsWithEpc(id)));
           continue;
         }
         case 'MATCH_epcClass':
@@ -324,7 +351,8 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
             MATCH_anyEPCClass: ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'],
           };
           const allowed = lists[name]!;
-          preds.push((v) => m(v.quantities.filter((x) => allowed.includes(x.list)).map((x) => x.epcClass)));
+          heavy.push((v) => m(v.quantities.filter((x) => allowed.includes(x.list)).map((x) => x.epcClass)));
+          indexes.push((s) => [...s.classes()].filter((c) => m([c])).map((c) => s.seqsWithClass(c)));
           continue;
         }
         case 'EQ_quantity':
@@ -335,17 +363,17 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
           // EPCIS 1.x declares these parameters as integers (Fosstrak SE71 rejects 3.1459).
           const n = parse(Integer, name, value);
           const rel = RELATIONS[name.slice(0, 2)]!;
-          preds.push((v) => v.quantities.some((x) => x.quantity !== undefined && rel(x.quantity - n)));
+          heavy.push((v) => v.quantities.some((x) => x.quantity !== undefined && rel(x.quantity - n)));
           continue;
         }
         case 'EXISTS_errorDeclaration':
-          preds.push((v) => v.errorDeclaration !== undefined);
+          heavy.push((v) => v.errorDeclaration !== undefined);
           continue;
         case 'GE_errorDeclarationTime':
         case 'LT_errorDeclarationTime': {
           const t = parse(Time, name, value);
           const ge = name.startsWith('GE_');
-          preds.push((v) => {
+          heavy.push((v) => {
             const x = v.errorDeclaration?.declarationTime;
             return x !== undefined && (ge ? x >= t : x < t);
           });
@@ -353,12 +381,12 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
         }
         case 'EQ_errorReason': {
           const set = words();
-          preds.push((v) => v.errorDeclaration?.reason !== undefined && set.has(v.errorDeclaration.reason));
+          heavy.push((v) => v.errorDeclaration?.reason !== undefined && set.has(v.errorDeclaration.reason));
           continue;
         }
         case 'EQ_correctiveEventID': {
           const set = new Set(values);
-          preds.push((v) => v.errorDeclaration?.correctiveEventIDs.some((id) => set.has(id)) ?? false);
+          heavy.push((v) => v.errorDeclaration?.correctiveEventIDs.some((id) => set.has(id)) ?? false);
           continue;
         }
         case 'orderBy':
@@ -397,7 +425,7 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
       const type = cbvWord(m[2]!);
       const set = idSet();
       const key = m[1] === 'bizTransaction' ? 'bizTransactions' : m[1] === 'source' ? 'sources' : 'destinations';
-      preds.push((v) => v[key].some((x) => x.type === type && set.has(x.id)));
+      heavy.push((v) => v[key].some((x) => x.type === type && set.has(x.id)));
     } else if ((m = EQATTR.exec(name))) {
       const field = MD_FIELDS[m[1]!]!;
       const attr = m[2]!;
@@ -421,14 +449,14 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
       const inIlmd = m[2] !== undefined;
       const field = m[3]!;
       const get = (v: EventView) => (inIlmd ? v.ilmd : v.fields).get(field);
-      if (op === 'EXISTS') preds.push((v) => get(v) !== undefined);
-      else if (op === 'EQ') preds.push((v) => (get(v) ?? []).some((x) => values.some((want) => compare(x, want) === 0)));
+      if (op === 'EXISTS') heavy.push((v) => get(v) !== undefined);
+      else if (op === 'EQ') heavy.push((v) => (get(v) ?? []).some((x) => values.some((want) => compare(x, want) === 0)));
       else {
         const n = value;
         if (Number.isNaN(Number(n)) && Number.isNaN(Date.parse(n)))
           bad(`the value ${JSON.stringify(value)} of ${name} must be a number or a time`);
         const rel = RELATIONS[op]!;
-        preds.push((v) =>
+        heavy.push((v) =>
           (get(v) ?? []).some((x) => {
             const d = compare(x, n);
             return d !== undefined && rel(d);
@@ -455,20 +483,23 @@ export function parseQuery(params: URLSearchParams, md: QuerySource, fixedEventT
   q.descending = (direction ?? 'DESC') === 'DESC';
   if (orderByName === undefined && direction === undefined) q.descending = false;
 
+  const all = [...preds, ...heavy];
   return {
     ...q,
-    matches: (v) => preds.every((p) => p(v)),
+    matches: (v) => all.every((p) => p(v)),
     candidates: (s) => {
-      if (!indexes.length) return s.all();
+      if (!indexes.length) return allSeqs(s.count());
       // The first indexed parameter narrows the scan; the predicate still checks everything.
-      // Index lists are in capture order; only a union of several needs merging.
+      // Postings are ascending; only a union of several needs merging.
       const lists = indexes[0]!(s);
       if (lists.length === 1) return lists[0]!;
-      const found = new Map<number, EventView>();
-      for (const list of lists) for (const v of list) found.set(v.seq, v);
-      return [...found.values()].sort((a, b) => a.seq - b.seq);
+      return [...new Set(lists.flat())].sort((a, b) => a - b);
     },
   };
+}
+
+function* allSeqs(count: number): Generator<number> {
+  for (let seq = 0; seq < count; seq++) yield seq;
 }
 
 /**
@@ -494,19 +525,17 @@ export interface QueryAnswer {
 
 /** Filters, sorts, limits and pages. Throws QueryTooLargeException beyond maxEventCount. */
 export function runQuery(source: QuerySource, q: ParsedQuery): QueryAnswer {
-  const highWater = q.page?.highWater ?? source.all().length;
+  const highWater = q.page?.highWater ?? source.count();
   const offset = q.page?.offset ?? 0;
-  const matching = (v: EventView) => v.seq < highWater && q.matches(v);
-  let hits: EventView[];
-  if (q.orderBy || q.maxEventCount !== undefined) hits = q.candidates(source).filter(matching);
-  else {
-    // In capture order nothing past this page (and one more event, to know there is a next page) is needed.
-    const enough = Math.min(offset + q.perPage + 1, q.eventCountLimit ?? Infinity);
-    hits = [];
-    for (const v of q.candidates(source)) {
-      if (hits.length >= enough) break;
-      if (matching(v)) hits.push(v);
-    }
+  // Without an order nothing past this page (and one more event, to know there is a next page) is needed.
+  const enough =
+    q.orderBy || q.maxEventCount !== undefined ? Infinity : Math.min(offset + q.perPage + 1, q.eventCountLimit ?? Infinity);
+  let hits: EventView[] = [];
+  for (const seq of q.candidates(source)) {
+    // Candidates ascend: events stored after the first page are not part of the answer.
+    if (seq >= highWater || hits.length >= enough) break;
+    const v = source.view(seq);
+    if (q.matches(v)) hits.push(v);
   }
   if (q.orderBy) {
     const key = q.orderBy;

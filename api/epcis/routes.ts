@@ -78,6 +78,8 @@ function formatOf(contentType: string | undefined): 'json' | 'xml' | undefined {
 
 export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
   const repo = new EpcisRepository(opts.dataDir);
+  // Index the data directory's events now, so the first query does not wait for a large event log.
+  const warm = repo.refresh().catch((e: unknown) => console.error('tracegraph epcis: indexing the events', e));
   const limit = opts.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
   const running = new Set<Promise<void>>();
 
@@ -224,7 +226,7 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
       }
     },
     async close() {
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...running, warm]);
     },
   };
 }

@@ -137,6 +137,7 @@ builder.mutationFields((t) => ({
         lang: args.lang ?? 'en',
         by: ctx.principal!.name,
         timeZone: args.timeZone ?? undefined,
+        signing: ctx.reportSigner,
       });
       return { ...r, url: `${REPORTS_PATH}${name}.${format}`, dataUrl: `${REPORTS_PATH}${name}.json` };
     },

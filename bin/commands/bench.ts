@@ -15,9 +15,11 @@ export interface BenchFlags {
   recallRequests: number;
   auditEntries: number;
   reportUnits: number;
+  reportFsmaUnits: number;
   loopAlarms: number;
   loopStations: number;
   loopRequests: number;
+  loopUnits: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -53,6 +55,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       backgroundPerSecond: 200,
       stations: opts.loopStations,
       requestsPerStation: opts.loopRequests,
+      units: opts.loopUnits,
     });
   }
   if (sections.includes('audit')) {
@@ -61,6 +64,6 @@ export async function bench(opts: BenchFlags): Promise<void> {
   }
   if (sections.includes('report')) {
     const { runReportBench } = await import('../../bench/report.ts');
-    await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3) });
+    await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3), fsmaUnits: opts.reportFsmaUnits });
   }
 }

@@ -8,7 +8,10 @@ export interface DemoFlags {
   mqttPort?: number;
   data: string;
   speed: number;
+  /** Seconds after the start to drift the oven (default 90 in the CLI). */
   driftAfter?: number;
+  /** false with --no-drift: the plant stays in spec. */
+  drift?: boolean;
 }
 
 /** "0.67" for speed 3, "2" for speed 1: the banner is read by people, not parsed. */
@@ -53,6 +56,9 @@ export async function demo(opts: DemoFlags): Promise<void> {
       `  curl -s ${graphiql} -H 'authorization: Bearer ${demo.devKey}' -H 'content-type: application/json' \\`,
       `    -d '{"query":"{ traceBackward(from: [\\"<unit>\\"]) { lots { id } units { id } } }"}'`,
       '  npx tracegraph deadletters --data ' + opts.data,
+      opts.drift === false || opts.driftAfter === undefined
+        ? 'The plant stays in spec (--no-drift).'
+        : `In ${opts.driftAfter} s the reflow oven's zone 3 starts drifting: alarms, holds and a denied interlock follow (--no-drift: none).`,
       'Ctrl-C stops the plant, writes what was received to the graph and closes it.',
       '',
     ].join('\n'),
@@ -75,7 +81,7 @@ export async function demo(opts: DemoFlags): Promise<void> {
     })().catch(() => undefined);
   }, 15_000);
   const drift =
-    opts.driftAfter === undefined
+    opts.drift === false || opts.driftAfter === undefined
       ? undefined
       : setTimeout(() => {
           demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift' });

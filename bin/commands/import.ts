@@ -3,12 +3,29 @@ import { importEpcisFile, importEventLines, type Progress } from '../../ingest/f
 import type { IngestTotals } from '../../ingest/batches.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { withStore } from '../common.ts';
+import { registerEpcisEvents } from '../../ingest/epcis/repository.ts';
+import { canonicalToEpcis, TG_NAMESPACES } from '../../ingest/epcis/from-canonical.ts';
 import { printJson } from '../output.ts';
 import { progressBar } from '../../core/progress.ts';
 
-type Importer = (store: GraphStore, file: string, onProgress?: Progress) => Promise<IngestTotals>;
+type Importer = (store: GraphStore, file: string, dataDir: string, onProgress?: Progress) => Promise<IngestTotals>;
 
-const importers: Record<'epcis' | 'events', Importer> = { epcis: importEpcisFile, events: importEventLines };
+const importers: Record<'epcis' | 'events', Importer> = {
+  // The EPCIS originals go to the data directory's repository too, so the EPCIS query answers them as they came in.
+  epcis: (store, file, dataDir, onProgress) =>
+    importEpcisFile(store, file, onProgress, { register: (events, md, ns) => registerEpcisEvents(dataDir, events, md, ns) }),
+  // Shop-floor events are registered rendered as EPCIS (the event log belongs to the running pipeline).
+  events: (store, file, dataDir, onProgress) =>
+    importEventLines(store, file, onProgress, {
+      register: (events) =>
+        registerEpcisEvents(
+          dataDir,
+          events.map((e) => canonicalToEpcis(e).event),
+          [],
+          TG_NAMESPACES,
+        ),
+    }),
+};
 
 function summary(file: string, t: IngestTotals): string {
   return `${file}: ${t.seen} events, ${t.applied} new, ${t.duplicates} already present, ${t.voided} declared in error`;
@@ -29,12 +46,14 @@ export async function importFiles(
   opts: { data?: string; json?: boolean },
 ): Promise<void> {
   const importer = importers[kind];
-  await withStore(opts, async (store) => {
+  await withStore(opts, async (store, config) => {
     const results = [];
     for (const file of files) {
       const bar = progressBar(`importing ${file}`, fileSize(file), ' bytes');
       try {
-        const t = await importer(store, file, (bytes, tot) => bar.update(bytes, { events: tot.seen, new: tot.applied }));
+        const t = await importer(store, file, config.dataDir, (bytes, tot) =>
+          bar.update(bytes, { events: tot.seen, new: tot.applied }),
+        );
         bar.stop();
         results.push({ file, ...t });
         if (!opts.json) process.stderr.write(summary(file, t) + '\n');

@@ -55,7 +55,10 @@ export async function ingest(opts: IngestFlags): Promise<void> {
     const loop = loopServices(store, audit, config.dataDir);
     const quality = () => loop.config.current().config;
     const live = createLiveBus();
-    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), config: quality, audit });
+    // Workers sharing the topics (a group) see different readings of one excursion: announcing only
+    // what the store took keeps one alarm across them; alone, an alarm is announced as it is judged.
+    const announce = (opts.group ?? mqtt?.group) ? 'stored' : 'judged';
+    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), config: quality, audit, announce });
     const pipeline = new Pipeline({
       dataDir: config.dataDir,
       store,
@@ -122,6 +125,7 @@ export async function ingest(opts: IngestFlags): Promise<void> {
         loopClosers.push(
           () => alarms.close(),
           () => responder.close(),
+          () => loop.interlock.idle(),
         );
       }
     }

@@ -3,6 +3,7 @@
  * store) load only when a subcommand runs, so the rest of the CLI starts without them.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Config } from '../../core/config.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { normaliseId } from '../../core/ids.ts';
@@ -44,25 +45,27 @@ async function run(req: ReportRequest, opts: CommonOpts): Promise<void> {
     import('../common.ts'),
     import('./user.ts'),
   ]);
-  const generate = (store: GraphStore | undefined, dataDir: string) =>
+  const generate = (store: GraphStore | undefined, config: Config) =>
     generateReport(req, {
       store,
-      audit: new AuditTrail(dataDir),
+      audit: new AuditTrail(config.dataDir),
       out: opts.out,
       lang: opts.lang,
       by: cliActor(),
       timeZone: opts.tz,
+      signing: config.reportSigning,
     });
   // The audit trail is a file beside the graph: its extract does not open the graph (a server may hold it).
   const r: GeneratedReport =
     req.kind === 'audit'
-      ? await generate(undefined, loadConfig({ dataDir: opts.data }).dataDir)
-      : await withStore(opts, (store, config) => generate(store, config.dataDir));
+      ? await generate(undefined, loadConfig({ dataDir: opts.data }))
+      : await withStore(opts, (store, config) => generate(store, config));
   if (opts.json) await printJson(r);
   else
     await out(
       `${r.out}: ${r.kind} report ${r.id}${r.pages === null ? '' : `, ${r.pages} pages`}, ${r.bytes} bytes\n` +
-        `${r.dataFile}: data, SHA-256 ${r.sha256} (audit entry ${r.auditSeq})\n`,
+        `${r.dataFile}: data, SHA-256 ${r.sha256} (audit entry ${r.auditSeq})\n` +
+        (r.signedBy ? `signed (PAdES) by ${r.signedBy}\n` : ''),
     );
 }
 
@@ -142,7 +145,9 @@ export function reportCommand(): Command {
 
   report.addCommand(
     new Command('verify')
-      .description('recompute the SHA-256 of FILE.json and check it against the hash printed on every page of FILE')
+      .description(
+        "recompute the SHA-256 of FILE.json and check it against the hash printed on every page of FILE, and a PDF's PAdES signature",
+      )
       .argument('<file>', 'the report (.pdf or .xlsx); its data file FILE.json must lie beside it')
       .addOption(jsonOption())
       .addHelpText('after', '\nPrints "ok" (exit 0) or "mismatch" with the reason (exit 1).')
@@ -152,7 +157,10 @@ export function reportCommand(): Command {
         if (opts.json) await printJson(r);
         else
           await out(
-            r.ok ? `ok: ${file} carries the SHA-256 of ${r.dataFile} (${r.computed})\n` : `mismatch: ${file}: ${r.reason}\n`,
+            r.ok
+              ? `ok: ${file} carries the SHA-256 of ${r.dataFile} (${r.computed})` +
+                  (r.signature ? `; its PAdES signature by ${r.signature.signer} is intact\n` : '\n')
+              : `mismatch: ${file}: ${r.reason}\n`,
           );
         if (!r.ok) process.exitCode = 1;
       }),

@@ -29,6 +29,7 @@ export async function serve(opts: { port: number; host: string; data?: string })
         corsOrigins: config.corsOrigins,
         // `tracegraph trace`, `stats`, `ls` ... on this machine ask this server while it holds the graph.
         publishLocalAccess: !config.neo4j,
+        reportSigning: config.reportSigning,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

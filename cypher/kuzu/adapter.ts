@@ -128,7 +128,7 @@ export class KuzuStore implements GraphStore {
     this.history = new KuzuHistory(db, memory);
     this.holdStore = new KuzuHolds(db, memory, this.traces);
     this.specsAlarms = new KuzuSpecsAlarms(db, memory);
-    this.loop = new KuzuLoop(db);
+    this.loop = new KuzuLoop(db, memory);
     this.listing = new KuzuListing(db);
     this.admin = new KuzuAdmin(db);
   }
@@ -272,6 +272,10 @@ export class KuzuStore implements GraphStore {
   itemProgress(id: string): Promise<ItemProgress> {
     return this.loop.itemProgress(id);
   }
+  /** itemProgress as Cypher queries on the connection's queue (the cross-check of the in-memory answer). */
+  itemProgressInCypher(id: string): Promise<ItemProgress> {
+    return this.loop.itemProgressInCypher(id);
+  }
   setAlarmHold(req: { id: string; holdId: string }): Promise<void> {
     return this.specsAlarms.setAlarmHold(req);
   }
@@ -291,6 +295,12 @@ export class KuzuStore implements GraphStore {
   // Serial history, genealogy and quality analytics (history.ts).
   itemRecord(id: string): Promise<ItemRecord | null> {
     return this.history.itemRecord(id);
+  }
+  itemRecords(ids: readonly string[]): Promise<ItemRecord[]> {
+    return this.history.itemRecords(ids);
+  }
+  itemsReceived(from: string, to: string): Promise<string[]> {
+    return this.history.itemsReceived(from, to);
   }
   neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
     return this.history.neighbours(ids, direction);

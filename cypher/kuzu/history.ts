@@ -20,8 +20,10 @@ import {
 } from '../history-rows.ts';
 import type { HistoryStore, ItemRecord, ItemStatusFacts, NeighbourFacts, QualityFacts, ReadingFacts } from '../port.ts';
 import { statements } from '../queries.ts';
+import { assembleRecords, containersByLevel, receiveBounds, RECORD_QUERIES } from '../records.ts';
 import type { KuzuConnection, Params } from './connection.ts';
 import type { MemoryIndexes } from './memory/indexes.ts';
+import type { CachedOp } from './memory/operations.ts';
 
 export class KuzuHistory implements HistoryStore {
   constructor(
@@ -56,40 +58,84 @@ export class KuzuHistory implements HistoryStore {
     });
   }
 
-  neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
+  /** itemRecord for a batch: each records-*.cypher statement once for the whole batch. */
+  itemRecords(ids: readonly string[]): Promise<ItemRecord[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return Promise.resolve([]);
     return this.db.exclusive(async () => {
-      const ops = await this.memory.operations.load(this.db);
-      const ix = this.memory.index;
-      return [...new Set(ids)].map((id) => ({
-        from: id,
-        flows: ix.flowStep(id, direction).map((f) => {
-          const op = ops.get(f.op);
-          return { ...f, step: op?.step ?? '', result: op?.result ?? null };
-        }),
-        packed: ix.packedStep(id, direction),
-        shipments: direction === 'down' ? ix.directShipments(id) : [],
-      }));
+      const rows: RawRow[][] = [];
+      for (const name of RECORD_QUERIES.slice(0, 4)) rows.push((await this.rowsOf(name, { ids: unique })).flat());
+      const up = await containersByLevel(
+        unique,
+        async (ids) => (await this.rowsOf('records-containers', { ids })).flat(),
+        async (ids) => (await this.rowsOf('records-shipments', { ids })).flat(),
+      );
+      rows.push(up.containers, up.shipments);
+      return assembleRecords(unique, rows);
     });
   }
 
+  itemsReceived(from: string, to: string): Promise<string[]> {
+    return this.db.exclusive(async () =>
+      (await this.rowsOf('items-received', receiveBounds(from, to)))[0]!.map((r) => String(r.id)),
+    );
+  }
+
+  /**
+   * The operation cache and the inspection index once read (the first call reads them in the
+   * connection's queue). From then on neighbours and itemStatus read memory only and take no turn
+   * in the queue: a genealogy asks once per level, and behind a busy ingest every turn waited for
+   * a write batch (seconds per level on a loaded machine). Memory learns a batch in one synchronous
+   * step after its commit (write.ts), so a read sees a batch whole or not at all.
+   */
+  private ops: Map<string, CachedOp> | undefined;
+  private inspectionsRead = false;
+
+  neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
+    if (this.ops) return Promise.resolve(this.neighboursIn(this.ops, ids, direction));
+    return this.db.exclusive(async () => {
+      this.ops = await this.memory.operations.load(this.db);
+      return this.neighboursIn(this.ops, ids, direction);
+    });
+  }
+
+  private neighboursIn(ops: Map<string, CachedOp>, ids: readonly string[], direction: 'up' | 'down'): NeighbourFacts[] {
+    const ix = this.memory.index;
+    return [...new Set(ids)].map((id) => ({
+      from: id,
+      flows: ix.flowStep(id, direction).map((f) => {
+        const op = ops.get(f.op);
+        return { ...f, step: op?.step ?? '', result: op?.result ?? null };
+      }),
+      packed: ix.packedStep(id, direction),
+      shipments: direction === 'down' ? ix.directShipments(id) : [],
+    }));
+  }
+
   itemStatus(ids: readonly string[]): Promise<ItemStatusFacts[]> {
+    if (this.inspectionsRead) return Promise.resolve(this.itemStatusIn(ids));
     return this.db.exclusive(async () => {
       await this.memory.inspections.load(this.db);
-      const ix = this.memory.index;
-      const out: ItemStatusFacts[] = [];
-      for (const id of new Set(ids)) {
-        const state = ix.itemState(id);
-        if (!state) continue;
-        out.push({
-          id,
-          kind: state.rank % 2 === 0 ? 'unit' : 'lot',
-          container: state.container,
-          inspections: this.memory.inspections.of(id),
-          shipped: ix.neighbours('item', id, 'out', 'shipment').length > 0,
-        });
-      }
-      return out;
+      this.inspectionsRead = true;
+      return this.itemStatusIn(ids);
     });
+  }
+
+  private itemStatusIn(ids: readonly string[]): ItemStatusFacts[] {
+    const ix = this.memory.index;
+    const out: ItemStatusFacts[] = [];
+    for (const id of new Set(ids)) {
+      const state = ix.itemState(id);
+      if (!state) continue;
+      out.push({
+        id,
+        kind: state.rank % 2 === 0 ? 'unit' : 'lot',
+        container: state.container,
+        inspections: this.memory.inspections.of(id),
+        shipped: ix.neighbours('item', id, 'out', 'shipment').length > 0,
+      });
+    }
+    return out;
   }
 
   /** neighbours as one Cypher query per id (the cross-check of the in-memory answer, and the bench's baseline). */

@@ -30,6 +30,7 @@ export class KuzuHolds implements HoldStore {
         );
       }),
     );
+    this.memory.held.place(req.id, req.reason, items);
     return (await this.holds({ id: req.id }))[0]!;
   }
 
@@ -37,6 +38,7 @@ export class KuzuHolds implements HoldStore {
     const rows = await this.db.exclusive(() =>
       this.db.run(query('kuzu', 'hold-release'), { id: req.id, by: req.by, at: req.at, meaning: req.meaning }),
     );
+    if (rows.length) this.memory.held.release(req.id);
     const [found] = await this.holds({ id: req.id });
     if (!rows.length) throw holdNotReleasable(req.id, found);
     return found!;
@@ -55,6 +57,7 @@ export class KuzuHolds implements HoldStore {
           'HOLDS',
           add.map((i) => [id, i]),
         );
+      this.memory.held.add(id, add);
       return add;
     });
   }

@@ -183,6 +183,12 @@ export class Neo4jStore implements GraphStore {
   itemRecord(id: string): Promise<ItemRecord | null> {
     return this.history.itemRecord(id);
   }
+  itemRecords(ids: readonly string[]): Promise<ItemRecord[]> {
+    return this.history.itemRecords(ids);
+  }
+  itemsReceived(from: string, to: string): Promise<string[]> {
+    return this.history.itemsReceived(from, to);
+  }
   neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {
     return this.history.neighbours(ids, direction);
   }

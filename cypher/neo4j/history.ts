@@ -16,6 +16,7 @@ import {
 } from '../history-rows.ts';
 import type { HistoryStore, ItemRecord, ItemStatusFacts, NeighbourFacts, QualityFacts, ReadingFacts } from '../port.ts';
 import { statements } from '../queries.ts';
+import { assembleRecords, receiveBounds, RECORD_QUERIES } from '../records.ts';
 import type { Neo4jConnection, Params } from './connection.ts';
 
 /** Rows of every statement in a query file, as plain objects, in one read transaction. */
@@ -46,6 +47,23 @@ export class Neo4jHistory implements HistoryStore {
         shipments: uniqueBy(shipments!.map(shipmentFacts), (s) => `${s.item}\u0000${s.shipment}`),
       };
     });
+  }
+
+  /** itemRecord for a batch: each records-*.cypher statement once for the whole batch. */
+  itemRecords(ids: readonly string[]): Promise<ItemRecord[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return Promise.resolve([]);
+    return this.conn.tx('READ', async (tx) => {
+      const rows: RawRow[][] = [];
+      for (const name of RECORD_QUERIES) rows.push((await rowsOf(tx, name, { ids: unique })).flat());
+      return assembleRecords(unique, rows);
+    });
+  }
+
+  itemsReceived(from: string, to: string): Promise<string[]> {
+    return this.conn.tx('READ', async (tx) =>
+      (await rowsOf(tx, 'items-received', receiveBounds(from, to)))[0]!.map((r) => String(r.id)),
+    );
   }
 
   neighbours(ids: readonly string[], direction: 'up' | 'down'): Promise<NeighbourFacts[]> {

@@ -104,9 +104,13 @@ function parse(text: string): Omit<State, 'signature'> {
   return { active, byKeyHash, all: [...all.values()].flat() };
 }
 
+/** How long a key lookup trusts the user file it last checked (API keys come with every request). */
+export const KEY_CACHE_MS = 1_000;
+
 export class UserStore {
   readonly path: string;
   private state: State | undefined;
+  private checkedAt = 0;
 
   constructor(
     dataDir: string,
@@ -115,8 +119,13 @@ export class UserStore {
     this.path = join(dataDir, 'auth', 'users.jsonl');
   }
 
-  /** Re-reads the file when it changed since the last read (another process added or revoked a user). */
-  private async current(): Promise<State> {
+  /**
+   * Re-reads the file when it changed since the last read (another process added or revoked a
+   * user). With `maxAgeMs`, a state checked that recently is trusted without even a stat.
+   */
+  private async current(maxAgeMs = 0): Promise<State> {
+    if (this.state && maxAgeMs > 0 && Date.now() - this.checkedAt < maxAgeMs) return this.state;
+    this.checkedAt = Date.now();
     let signature = 'absent';
     try {
       const s = await stat(this.path);
@@ -132,7 +141,9 @@ export class UserStore {
 
   async principalForKey(key: string): Promise<Principal | undefined> {
     // A lookup by the hash of a 256-bit secret: timing tells an attacker nothing they could use.
-    const u = (await this.current()).byKeyHash.get(secretHash(key));
+    // A key is sent with every request: the file is checked for changes at most every KEY_CACHE_MS
+    // (a revoke by this process counts at once, one by another process within that time).
+    const u = (await this.current(KEY_CACHE_MS)).byKeyHash.get(secretHash(key));
     return u && { name: u.name, role: u.role };
   }
 
@@ -181,6 +192,7 @@ export class UserStore {
       };
       return { lines: [JSON.stringify(rec)], result: undefined };
     });
+    this.state = undefined;
     await this.audit.append({
       actor: opts.by,
       action: 'user.add',
@@ -201,6 +213,7 @@ export class UserStore {
         result: undefined,
       };
     });
+    this.state = undefined;
     await this.audit.append({ actor: opts.by, action: 'user.revoke', target: opts.name });
   }
 }

@@ -3,7 +3,13 @@
  * the graph (holds, the item's operations and inspections, the equipment's calibrations) and the
  * quality configuration (routings, recipe releases, stations, intervals, qualifications). Every
  * reason to refuse is listed, not just the first, so the person at the station sees them all.
- * Every refusal is written to the audit trail.
+ * Every refusal is written to the audit trail: right after it is answered (the station is not kept
+ * waiting for a disk sync; a refusal errs on the safe side), in order, refusals answered meanwhile
+ * sharing one write (group commit), so a burst of them costs about one sync. `idle()` waits for them.
+ *
+ * It is asked by stations at line speed, so nothing in it waits for the store's write batch: the
+ * item's progress comes from `itemProgress` (on the embedded store answered from its in-memory
+ * indexes), and the maintenance records are kept in memory, refreshed in the background.
  */
 import { z } from 'zod';
 import { TracegraphError } from '../../core/errors.ts';
@@ -64,28 +70,72 @@ export const MAINTENANCE_CACHE_MS = 5_000;
 
 export interface InterlockDeps {
   store: Pick<GraphStore, 'itemProgress' | 'qualityFacts'>;
-  audit: Pick<AuditTrail, 'append'>;
+  audit: Pick<AuditTrail, 'appendAll'>;
   config: () => QualityConfig;
   now?: () => number;
+  warn?: (message: string) => void;
 }
 
+type AuditInput = Parameters<AuditTrail['appendAll']>[0][number];
+
 export class Interlock {
-  private maintenance: { at: number; records: Promise<MaintenanceFacts[]> } | undefined;
+  /** The last maintenance list read, and when; a refresh in flight. */
+  private maintenance: { at: number; records: MaintenanceFacts[] } | undefined;
+  private refreshing: Promise<MaintenanceFacts[]> | undefined;
+  /** Refusals waiting for the next audit write, and the write in flight. */
+  private pending: { entry: AuditInput; done: () => void; failed: (e: unknown) => void }[] = [];
+  private writing: Promise<void> | undefined;
   private readonly now: () => number;
+  private readonly warn: (message: string) => void;
 
   constructor(private readonly d: InterlockDeps) {
     this.now = d.now ?? Date.now;
+    this.warn = d.warn ?? ((m) => process.stderr.write(`tracegraph interlock: ${m}\n`));
   }
 
-  private maintenanceRecords(): Promise<MaintenanceFacts[]> {
+  /**
+   * The maintenance records, at most MAINTENANCE_CACHE_MS old when asked often: a stale list is
+   * answered at once while a fresh one is read (only the very first check waits for the read).
+   */
+  private maintenanceRecords(): Promise<MaintenanceFacts[]> | MaintenanceFacts[] {
     const t = this.now();
-    if (!this.maintenance || t - this.maintenance.at > MAINTENANCE_CACHE_MS) {
-      // An empty operation window: only the (complete) maintenance list comes back.
-      const records = this.d.store.qualityFacts('\uffff', '\uffff').then((f) => f.maintenance);
-      this.maintenance = { at: t, records };
-      records.catch(() => (this.maintenance = undefined));
+    const m = this.maintenance;
+    if (m && t - m.at <= MAINTENANCE_CACHE_MS) return m.records;
+    // An empty operation window: only the (complete) maintenance list comes back.
+    this.refreshing ??= this.d.store
+      .qualityFacts('\uffff', '\uffff')
+      .then((f) => {
+        this.maintenance = { at: t, records: f.maintenance };
+        return f.maintenance;
+      })
+      .finally(() => (this.refreshing = undefined));
+    if (m) {
+      this.refreshing.catch(() => undefined);
+      return m.records;
     }
-    return this.maintenance.records;
+    return this.refreshing;
+  }
+
+  /** Writes a refusal to the audit trail with whatever other refusals are waiting (one sync for all). */
+  private record(entry: AuditInput): Promise<void> {
+    const written = new Promise<void>((done, failed) => this.pending.push({ entry, done, failed }));
+    this.writing ??= this.flushPending();
+    return written;
+  }
+
+  private async flushPending(): Promise<void> {
+    // Whatever arrives while a group is written forms the next group.
+    while (this.pending.length) {
+      const group = this.pending;
+      this.pending = [];
+      try {
+        await this.d.audit.appendAll(group.map((g) => g.entry));
+        for (const g of group) g.done();
+      } catch (e) {
+        for (const g of group) g.failed(e);
+      }
+    }
+    this.writing = undefined;
   }
 
   async check(raw: unknown): Promise<InterlockAnswer> {
@@ -176,13 +226,20 @@ export class Interlock {
     }
 
     const answer: InterlockAnswer = { allow: reasons.length === 0, reasons, checkedAt: new Date(this.now()).toISOString() };
-    if (!answer.allow)
-      await this.d.audit.append({
+    if (!answer.allow) {
+      // The station has its answer at once; the record follows in the next group write.
+      this.record({
         actor: req.operator ?? req.station,
         action: 'interlock.deny',
         target: item,
         details: { step: req.step, station: req.station, reasons: reasons.map((r) => r.code) },
-      });
+      }).catch((e: Error) => this.warn(`could not record the refusal of ${item} at ${req.station}: ${e.message}`));
+    }
     return answer;
+  }
+
+  /** Resolves once every refusal answered so far is in the audit trail. */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 }

@@ -11,7 +11,7 @@ export interface LoopServices {
 
 export function loopServices(
   store: Pick<GraphStore, 'itemProgress' | 'qualityFacts'>,
-  audit: Pick<AuditTrail, 'append'>,
+  audit: Pick<AuditTrail, 'append' | 'appendAll'>,
   dataDir: string,
 ): LoopServices {
   const config = new QualityConfigStore(dataDir);

@@ -1,16 +1,21 @@
 /**
- * The EPCIS repository: every captured EPCIS event with all its fields (the graph keeps only
- * what traces need), capture jobs and master data, in one append-only JSON-lines file
- * `<dataDir>/epcis/repository.jsonl`. It is loaded into memory with a few indexes and read again
- * from where it left off whenever the file has grown, so several processes (an API and an
- * ingest worker, say) may capture into the same data directory. Events are deduplicated by
- * eventID: the first capture of an id wins, a later one changes nothing.
+ * The EPCIS repository: every EPCIS event as it came in (REST capture, `tracegraph import epcis`,
+ * the MQTT EPCIS topic) with all its fields (the graph keeps only what traces need), capture jobs
+ * and master data, in one append-only JSON-lines file `<dataDir>/epcis/repository.jsonl`; and,
+ * for the query, every other event of the data directory's event log rendered as EPCIS
+ * (from-canonical.ts). Both files are indexed compactly in memory and read again from where they
+ * left off whenever they have grown, so several processes (an API and an ingest worker, say) may
+ * write into the same data directory. Events are deduplicated by eventID: the first of an id wins.
  */
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../../core/private-files.ts';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { appendFile, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normaliseId } from '../../core/ids.ts';
+import type { CanonicalEvent } from '../../core/events.ts';
+import { readLog, segmentFile, type LogPosition } from '../pipeline/event-log.ts';
 import { shortCbv } from './cbv.ts';
+import { canonicalHead, canonicalToEpcis, type EventHead } from './from-canonical.ts';
 
 export type EpcisEventJson = Record<string, unknown>;
 
@@ -93,15 +98,57 @@ type Line =
   | { k: 'vocab'; type: string; element: VocabularyElement };
 
 const READ_CHUNK = 8 * 1024 * 1024;
+/** Events whose whole view is kept after a query read it (the pages a client is walking). */
+const VIEW_CACHE = 2_000;
 
+/** Where an event's line is: the repository file or a segment of the event log. */
+const REPOSITORY_FILE = -1;
+
+export interface RepositoryOptions {
+  /** How much of the file is read at once (tests make it small). */
+  readChunkBytes?: number;
+  /**
+   * Also answer every event of the data directory's event log (`<dataDir>/log`, what MQTT, OPC UA,
+   * the simulator and the pipeline's other sources wrote), rendered as EPCIS (default true).
+   */
+  eventLog?: boolean;
+}
+
+/**
+ * The EPCIS event store every query reads: the events captured as EPCIS (repository.jsonl) and
+ * every other event the pipeline logged, in one sequence. Memory holds a compact index (per event
+ * its id, type, times, action, bizStep, disposition, locations and where its line is, plus
+ * postings by EPC, class and bizStep); the whole event is read back from its line and rendered when
+ * a query needs more than that, and a page's events are rendered on demand.
+ */
 export class EpcisRepository {
   readonly file: string;
   private offset = 0;
-  private readonly views: EventView[] = [];
-  private readonly byId = new Map<string, EventView>();
-  private readonly byEpc = new Map<string, EventView[]>();
-  private readonly byClass = new Map<string, EventView[]>();
-  private readonly byBizStep = new Map<string, EventView[]>();
+  private readonly dataDir: string;
+  private readonly withLog: boolean;
+  private logFrom: LogPosition = { segment: 0, offset: 0 };
+  // The index, one entry per event, by seq.
+  private readonly ids: string[] = [];
+  private readonly files = new Column(Int32Array);
+  private readonly starts = new Column(Float64Array);
+  private readonly lengths = new Column(Uint32Array);
+  private readonly eventTimes = new Column(Float64Array);
+  private readonly recordTimes = new Column(Float64Array);
+  // Strings that repeat, as codes into `wordList` (0: none).
+  private readonly types = new Column(Uint32Array);
+  private readonly actions = new Column(Uint32Array);
+  private readonly bizSteps = new Column(Uint32Array);
+  private readonly dispositions = new Column(Uint32Array);
+  private readonly readPoints = new Column(Uint32Array);
+  private readonly bizLocations = new Column(Uint32Array);
+  private readonly wordList: (string | undefined)[] = [undefined];
+  private readonly byId = new Map<string, number>();
+  private readonly byEpc = new Map<string, number[]>();
+  private readonly byClass = new Map<string, number[]>();
+  private readonly byBizStep = new Map<string, number[]>();
+  /** Distinct values of the string columns -> their code. */
+  private readonly words = new Map<string, number>();
+  private readonly cache = new Map<number, EventView>();
   private readonly jobs = new Map<string, CaptureJob>();
   /** Vocabulary element id -> element, across vocabularies (ids are URIs, unique by design). */
   private readonly elements = new Map<string, VocabularyElement & { type: string }>();
@@ -110,17 +157,21 @@ export class EpcisRepository {
 
   private readonly readChunk: number;
 
-  /** `readChunkBytes`: how much of the file is read at once (tests make it small). */
-  constructor(dataDir: string, opts: { readChunkBytes?: number } = {}) {
+  constructor(dataDir: string, opts: RepositoryOptions = {}) {
     this.readChunk = opts.readChunkBytes ?? READ_CHUNK;
+    this.dataDir = dataDir;
+    this.withLog = opts.eventLog ?? true;
     const dir = join(dataDir, 'epcis');
     makePrivateDir(dir);
     this.file = join(dir, 'repository.jsonl');
   }
 
-  /** Reads what other processes (or this one) appended since the last look. */
+  /** Reads what other processes (or this one) appended since the last look, to both files. */
   refresh(): Promise<void> {
-    return this.serial(() => this.readNew());
+    return this.serial(async () => {
+      await this.readNew();
+      if (this.withLog) await this.readLogNew();
+    });
   }
 
   /**
@@ -134,18 +185,7 @@ export class EpcisRepository {
   ): Promise<{ newEvents: number }> {
     return this.serial(async () => {
       await this.readNew();
-      const recordTime = new Date().toISOString();
-      const seen = new Set<string>();
-      const lines: Line[] = [];
-      for (const e of events) {
-        const id = typeof e.eventID === 'string' ? e.eventID : undefined;
-        if (id === undefined || this.byId.has(id) || seen.has(id)) continue;
-        seen.add(id);
-        const ns = usedNamespaces(e, namespaces);
-        const stored = e.recordTime === undefined ? { ...e, recordTime } : e;
-        lines.push(Object.keys(ns).length ? { k: 'event', e: stored, ns } : { k: 'event', e: stored });
-      }
-      for (const v of masterData) for (const element of v.elements) lines.push({ k: 'vocab', type: v.type, element });
+      const lines = repositoryLines(events, masterData, namespaces, (id) => this.byId.has(id));
       await this.append(lines);
       return { newEvents: lines.filter((l) => l.k === 'event').length };
     });
@@ -163,20 +203,39 @@ export class EpcisRepository {
     return [...this.jobs.values()];
   }
 
-  /** Every event, in capture order. */
-  all(): readonly EventView[] {
-    return this.views;
+  /** How many events the store holds (seqs run from 0 to count - 1). */
+  count(): number {
+    return this.ids.length;
   }
 
-  /** Candidate sets for the query engine: events naming an EPC / a class / with a bizStep (exact, normalised). */
-  withEpc(epc: string): readonly EventView[] {
+  /** The event at `seq`: its indexed fields at once, the rest read from its line when asked for. */
+  view(seq: number): EventView {
+    return new StoredView(this, seq);
+  }
+
+  /** Every event, in the order the store took them (materialised: for small stores and tests). */
+  all(): EventView[] {
+    return this.ids.map((_, seq) => this.view(seq));
+  }
+
+  /** Postings for the query engine: seqs of events naming an EPC / a class / with a bizStep (exact, normalised). */
+  seqsWithEpc(epc: string): readonly number[] {
     return this.byEpc.get(epc) ?? [];
   }
-  withClass(epcClass: string): readonly EventView[] {
+  seqsWithClass(epcClass: string): readonly number[] {
     return this.byClass.get(epcClass) ?? [];
   }
-  withBizStep(bizStep: string): readonly EventView[] {
+  seqsWithBizStep(bizStep: string): readonly number[] {
     return this.byBizStep.get(bizStep) ?? [];
+  }
+  epcs(): Iterable<string> {
+    return this.byEpc.keys();
+  }
+  classes(): Iterable<string> {
+    return this.byClass.keys();
+  }
+  withEpc(epc: string): EventView[] {
+    return this.seqsWithEpc(epc).map((seq) => this.view(seq));
   }
 
   vocabularyElement(id: string): (VocabularyElement & { type: string }) | undefined {
@@ -198,6 +257,53 @@ export class EpcisRepository {
     return out;
   }
 
+  // The indexed fields of `seq` (what StoredView answers without reading the event's line).
+  /** @internal */ idAt = (seq: number): string => this.ids[seq]!;
+  /** @internal */ typeAt = (seq: number): string => this.wordList[this.types.at(seq)] ?? '';
+  /** @internal */ eventTimeAt = (seq: number): number => this.eventTimes.at(seq);
+  /** @internal */ recordTimeAt = (seq: number): number | undefined => {
+    const t = this.recordTimes.at(seq);
+    return Number.isNaN(t) ? undefined : t;
+  };
+  /** @internal */ actionAt = (seq: number) => this.wordList[this.actions.at(seq)];
+  /** @internal */ bizStepAt = (seq: number) => this.wordList[this.bizSteps.at(seq)];
+  /** @internal */ dispositionAt = (seq: number) => this.wordList[this.dispositions.at(seq)];
+  /** @internal */ readPointAt = (seq: number) => this.wordList[this.readPoints.at(seq)];
+  /** @internal */ bizLocationAt = (seq: number) => this.wordList[this.bizLocations.at(seq)];
+
+  /** @internal the whole view of `seq`, read back from its line (a few recent ones are kept). */
+  load(seq: number): EventView {
+    const cached = this.cache.get(seq);
+    if (cached) return cached;
+    const file = this.files.at(seq);
+    const path = file === REPOSITORY_FILE ? this.file : segmentFile(this.dataDir, file);
+    const length = this.lengths.at(seq);
+    const start = this.starts.at(seq);
+    const buffer = Buffer.alloc(length);
+    const fd = openSync(path, 'r');
+    try {
+      for (let done = 0; done < length;) {
+        const n = readSync(fd, buffer, done, length - done, start + done);
+        if (n === 0) throw new Error(`${path}: the event at byte ${start} is cut short`);
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const text = buffer.toString('utf8');
+    let view: EventView;
+    if (file === REPOSITORY_FILE) {
+      const line = JSON.parse(text) as Extract<Line, { k: 'event' }>;
+      view = viewOf(line.e, line.ns ?? NO_NAMESPACES, seq);
+    } else {
+      const rendered = canonicalToEpcis(JSON.parse(text) as CanonicalEvent);
+      view = viewOf(rendered.event, rendered.namespaces, seq);
+    }
+    if (this.cache.size >= VIEW_CACHE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(seq, view);
+    return view;
+  }
+
   private serial<T>(job: () => Promise<T>): Promise<T> {
     const run = this.chain.then(job);
     this.chain = run.catch(() => undefined);
@@ -206,8 +312,7 @@ export class EpcisRepository {
 
   private async append(lines: Line[]): Promise<void> {
     if (!lines.length) return;
-    // One write per call: O_APPEND keeps concurrent writers' lines whole.
-    await appendFile(this.file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
+    await appendRepositoryLines(this.file, lines);
     await this.readNew();
   }
 
@@ -234,15 +339,44 @@ export class EpcisRepository {
           chunk *= 2; // a line longer than the chunk
           continue;
         }
+        const base = this.offset;
         this.offset += end + 1;
-        for (const raw of buffer.subarray(0, end).toString('utf8').split('\n')) this.takeRaw(raw);
+        for (let from = 0; from < end;) {
+          let nl = buffer.indexOf(0x0a, from);
+          if (nl < 0 || nl > end) nl = end;
+          this.takeRaw(buffer.subarray(from, nl).toString('utf8'), base + from, base + nl);
+          from = nl + 1;
+        }
       }
     } finally {
       await handle.close();
     }
   }
 
-  private takeRaw(raw: string): void {
+  /** Indexes the event log from where it stopped; events that came in as EPCIS are the repository's. */
+  private async readLogNew(): Promise<void> {
+    const warn = (m: string) => {
+      // The last line of a live log is often still being written: it is read next time.
+      if (!m.includes('incomplete last line')) process.stderr.write(`tracegraph epcis: ${m}\n`);
+    };
+    for await (const { event, start, end } of readLog(this.dataDir, { from: this.logFrom, warn })) {
+      this.logFrom = end;
+      const epcisId = event.context?.epcisEventId;
+      // An EPCIS original is written to the repository before its canonical events reach the log.
+      if (epcisId !== undefined && !this.byId.has(epcisId)) await this.readNew();
+      if (epcisId !== undefined && this.byId.has(epcisId)) continue; // answered from its original
+      const head = canonicalHead(event) ?? headOf(this.renderedView(event));
+      if (this.byId.has(head.eventID)) continue;
+      this.index(head, eventTimeOf(event.eventTime), eventTimeOf(event.recordTime), start.segment, start.offset, end.offset);
+    }
+  }
+
+  private renderedView(event: CanonicalEvent): EventView {
+    const rendered = canonicalToEpcis(event);
+    return viewOf(rendered.event, rendered.namespaces, this.ids.length);
+  }
+
+  private takeRaw(raw: string, start: number, end: number): void {
     if (raw.trim() === '') return;
     let line: Line;
     try {
@@ -250,24 +384,51 @@ export class EpcisRepository {
     } catch {
       return; // a line torn by a crash was never acknowledged to anyone
     }
-    this.take(line);
-  }
-
-  private take(line: Line): void {
     if (line.k === 'job') this.jobs.set(line.job.captureID, line.job);
     else if (line.k === 'vocab') this.mergeElement(line.type, line.element);
     else if (line.k === 'event') {
       const id = line.e.eventID;
       if (typeof id !== 'string' || this.byId.has(id)) return;
-      const view = viewOf(line.e, line.ns ?? NO_NAMESPACES, this.views.length);
-      this.views.push(view);
-      this.byId.set(id, view);
-      const epcs = new Set([...view.epcList, ...view.childEPCs, ...view.inputEPCs, ...view.outputEPCs]);
-      if (view.parentID) epcs.add(view.parentID);
-      for (const epc of epcs) push(this.byEpc, epc, view);
-      for (const c of new Set(view.quantities.map((q) => q.epcClass))) push(this.byClass, c, view);
-      if (view.bizStep !== undefined) push(this.byBizStep, view.bizStep, view);
+      const view = viewOf(line.e, line.ns ?? NO_NAMESPACES, this.ids.length);
+      this.index(headOf(view), view.eventTime, view.recordTime, REPOSITORY_FILE, start, end);
     }
+  }
+
+  private word(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let code = this.words.get(s);
+    if (code === undefined) {
+      code = this.wordList.push(s) - 1;
+      this.words.set(s, code);
+    }
+    return code;
+  }
+
+  private index(
+    head: EventHead,
+    eventTime: number,
+    recordTime: number | undefined,
+    file: number,
+    start: number,
+    end: number,
+  ): void {
+    const seq = this.ids.length;
+    this.ids.push(head.eventID);
+    this.byId.set(head.eventID, seq);
+    this.files.push(file);
+    this.starts.push(start);
+    this.lengths.push(end - start);
+    this.types.push(this.word(head.type));
+    this.eventTimes.push(eventTime);
+    this.recordTimes.push(recordTime ?? NaN);
+    this.actions.push(this.word(head.action));
+    this.bizSteps.push(this.word(head.bizStep));
+    this.dispositions.push(this.word(head.disposition));
+    this.readPoints.push(this.word(head.readPoint));
+    this.bizLocations.push(this.word(head.bizLocation));
+    for (const epc of new Set(head.epcs)) push(this.byEpc, epc, seq);
+    for (const c of new Set(head.classes)) push(this.byClass, c, seq);
+    if (head.bizStep !== undefined) push(this.byBizStep, this.wordList[this.word(head.bizStep)]!, seq);
   }
 
   private mergeElement(type: string, element: VocabularyElement): void {
@@ -279,6 +440,178 @@ export class EpcisRepository {
       attributes: { ...old?.attributes, ...element.attributes },
       children: [...new Set([...(old?.children ?? []), ...element.children.map((c) => c.trim())])],
     });
+  }
+}
+
+/** The indexed fields of a whole view. */
+export function headOf(view: EventView): EventHead {
+  const epcs = [...view.epcList, ...view.childEPCs, ...view.inputEPCs, ...view.outputEPCs];
+  if (view.parentID) epcs.push(view.parentID);
+  return {
+    eventID: view.eventID,
+    type: view.type,
+    action: view.action,
+    bizStep: view.bizStep,
+    disposition: view.disposition,
+    readPoint: view.readPoint,
+    bizLocation: view.bizLocation,
+    epcs,
+    classes: view.quantities.map((q) => q.epcClass),
+  };
+}
+
+const eventTimeOf = (s: string | undefined): number => (s === undefined ? NaN : Date.parse(s));
+
+/** An event of the store: the indexed fields at once, the others from its line on first use. */
+class StoredView implements EventView {
+  private whole: EventView | undefined;
+  constructor(
+    private readonly repo: EpcisRepository,
+    readonly seq: number,
+  ) {}
+  private get full(): EventView {
+    return (this.whole ??= this.repo.load(this.seq));
+  }
+  get eventID() {
+    return this.repo.idAt(this.seq);
+  }
+  get type() {
+    return this.repo.typeAt(this.seq);
+  }
+  get eventTime() {
+    return this.repo.eventTimeAt(this.seq);
+  }
+  get recordTime() {
+    return this.repo.recordTimeAt(this.seq);
+  }
+  get action() {
+    return this.repo.actionAt(this.seq);
+  }
+  get bizStep() {
+    return this.repo.bizStepAt(this.seq);
+  }
+  get disposition() {
+    return this.repo.dispositionAt(this.seq);
+  }
+  get readPoint() {
+    return this.repo.readPointAt(this.seq);
+  }
+  get bizLocation() {
+    return this.repo.bizLocationAt(this.seq);
+  }
+  get event() {
+    return this.full.event;
+  }
+  get namespaces() {
+    return this.full.namespaces;
+  }
+  get transformationID() {
+    return this.full.transformationID;
+  }
+  get bizTransactions() {
+    return this.full.bizTransactions;
+  }
+  get sources() {
+    return this.full.sources;
+  }
+  get destinations() {
+    return this.full.destinations;
+  }
+  get epcList() {
+    return this.full.epcList;
+  }
+  get parentID() {
+    return this.full.parentID;
+  }
+  get childEPCs() {
+    return this.full.childEPCs;
+  }
+  get inputEPCs() {
+    return this.full.inputEPCs;
+  }
+  get outputEPCs() {
+    return this.full.outputEPCs;
+  }
+  get quantities() {
+    return this.full.quantities;
+  }
+  get fields() {
+    return this.full.fields;
+  }
+  get ilmd() {
+    return this.full.ilmd;
+  }
+  get errorDeclaration() {
+    return this.full.errorDeclaration;
+  }
+}
+
+/** The repository lines for a document: events not held yet (`has`), once each, and the master data. */
+function repositoryLines(
+  events: readonly EpcisEventJson[],
+  masterData: readonly Vocabulary[],
+  namespaces: Record<string, string>,
+  has: (id: string) => boolean,
+): Line[] {
+  const recordTime = new Date().toISOString();
+  const seen = new Set<string>();
+  const lines: Line[] = [];
+  for (const e of events) {
+    const id = typeof e.eventID === 'string' ? e.eventID : undefined;
+    if (id === undefined || has(id) || seen.has(id)) continue;
+    seen.add(id);
+    const ns = usedNamespaces(e, namespaces);
+    const stored = e.recordTime === undefined ? { ...e, recordTime } : e;
+    lines.push(Object.keys(ns).length ? { k: 'event', e: stored, ns } : { k: 'event', e: stored });
+  }
+  for (const v of masterData) for (const element of v.elements) lines.push({ k: 'vocab', type: v.type, element });
+  return lines;
+}
+
+async function appendRepositoryLines(file: string, lines: readonly Line[]): Promise<void> {
+  if (!lines.length) return;
+  // One write per call: O_APPEND keeps concurrent writers' lines whole.
+  await appendFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
+}
+
+/**
+ * Registers EPCIS events read elsewhere (a file import, the MQTT EPCIS topic) in the data
+ * directory's repository without loading it: an event already held is skipped when the
+ * repository is read (the first line of an eventID wins), so appending twice stores it once.
+ */
+export async function registerEpcisEvents(
+  dataDir: string,
+  events: readonly EpcisEventJson[],
+  masterData: readonly Vocabulary[],
+  namespaces: Record<string, string>,
+): Promise<void> {
+  const dir = join(dataDir, 'epcis');
+  makePrivateDir(dir);
+  await appendRepositoryLines(
+    join(dir, 'repository.jsonl'),
+    repositoryLines(events, masterData, namespaces, () => false),
+  );
+}
+
+type TypedArray = Int32Array | Uint32Array | Float64Array;
+
+/** A growable typed array: a column of the index (8 or 4 bytes an event, no per-element objects). */
+class Column<A extends TypedArray> {
+  private data: A;
+  private size = 0;
+  constructor(private readonly make: new (n: number) => A) {
+    this.data = new make(1024);
+  }
+  push(value: number): void {
+    if (this.size === this.data.length) {
+      const bigger = new this.make(this.data.length * 2);
+      bigger.set(this.data as never);
+      this.data = bigger;
+    }
+    this.data[this.size++] = value;
+  }
+  at(i: number): number {
+    return this.data[i]!;
   }
 }
 

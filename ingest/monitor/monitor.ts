@@ -8,14 +8,20 @@
  * alarm when configured calibration or maintenance falls overdue.
  *
  * Readings are judged as soon as they are durable in the event log (`onDurable`), before the graph
- * batch; the alarm is written to the graph at once (the store refuses a second open alarm of the
- * same key, so two workers sharing topics store one). Operations are handled once committed
+ * batch, against the monitor's in-memory table of open alarms. By default (`announce: 'judged'`) an
+ * alarm is announced (subscriptions, MQTT) the moment it is judged and written to the graph right
+ * after, off the announcement's path: the graph has one writer, and its write waits for the batch
+ * in progress. With `announce: 'stored'` it is written first and announced only if the store took
+ * it: the store refuses a second open alarm of the same key, so workers that share topics (an MQTT
+ * shared subscription) store and announce one. Operations are handled once committed
  * (`onCommitted`): those that ran on equipment under an open hold-policy alarm have their material
  * held (with everything made from it), and material made from held material is born held (added to
  * the hold of its held input, so releasing that hold releases it too).
  *
- * Checks run in order on a queue of their own, off the ingest path. Announcements go through the
- * hooks it is given (the demo and the API pass the live bus's, `liveMonitorHooks`).
+ * Two queues, both off the ingest path: judging (memory only, but for reloading specs and limits
+ * after a change) and recording (graph writes, holds, escalations, due dates), in order each.
+ * Announcements go through the hooks it is given (the demo and the API pass the live bus's,
+ * `liveMonitorHooks`).
  */
 import { randomBytes } from 'node:crypto';
 import type { CanonicalEvent } from '../../core/events.ts';
@@ -74,6 +80,11 @@ export type MonitorStore = Pick<
 
 export interface MonitorOptions extends MonitorHooks {
   store: MonitorStore;
+  /**
+   * When an alarm is announced: `judged` (default) at once, then written to the graph; `stored`
+   * once the graph has it (slower, but one alarm across workers sharing the topics).
+   */
+  announce?: 'judged' | 'stored';
   /** The quality configuration in force (alarm policies, equipment intervals); default: none. */
   config?: () => QualityConfig;
   /** Where automatic holds are recorded; without it they are not audited. */
@@ -126,12 +137,14 @@ export class Monitor {
   /** Items under active holds -> those holds; loaded lazily, dropped on a hold change. */
   private held: Map<string, Set<string>> | undefined;
   private readonly escalationTried = new Set<string>();
-  private queue: Promise<void> = Promise.resolve();
+  private judging: Promise<void> = Promise.resolve();
+  private recording: Promise<void> = Promise.resolve();
   private stopWatching: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly warn: (message: string) => void;
   private readonly now: () => number;
   private readonly config: () => QualityConfig;
+  private readonly announceJudged: boolean;
   private judgeOnDurable = false;
 
   private constructor(private readonly o: MonitorOptions) {
@@ -139,6 +152,7 @@ export class Monitor {
     this.warn = o.warn ?? ((m) => process.stderr.write(`tracegraph monitor: ${m}\n`));
     this.now = o.now ?? Date.now;
     this.config = o.config ?? (() => EMPTY_CONFIG);
+    this.announceJudged = (o.announce ?? 'judged') === 'judged';
   }
 
   /** Loads the open alarms, starts watching changes and the escalation / due-date clock. */
@@ -158,14 +172,20 @@ export class Monitor {
     await m.specs.all();
     const tickMs = o.tickMs ?? 5_000;
     if (tickMs > 0) {
-      m.timer = setInterval(() => m.enqueue(() => m.tick()), tickMs);
+      m.timer = setInterval(() => void m.record(() => m.tick()), tickMs);
       m.timer.unref();
     }
     return m;
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(work).catch((e: Error) => this.warn(`a check failed (${e.message})`));
+    this.judging = this.judging.then(work).catch((e: Error) => this.warn(`a check failed (${e.message})`));
+  }
+
+  /** Queues graph work in order; resolves when it is done (a failure is warned, not thrown). */
+  private record(work: () => Promise<void>): Promise<void> {
+    this.recording = this.recording.then(work).catch((e: Error) => this.warn(`a check failed (${e.message})`));
+    return this.recording;
   }
 
   /**
@@ -185,13 +205,20 @@ export class Monitor {
     if (!judge && !ops) return;
     this.enqueue(async () => {
       if (judge) await this.judge(events);
-      if (ops) await this.holdCommitted(events);
+      // After the judging of everything before it, so an alarm it raised is recorded first.
+      if (ops) void this.record(() => this.holdCommitted(events));
     });
   };
 
-  /** Resolves once every batch handed over so far has been checked. */
-  idle(): Promise<void> {
-    return this.queue;
+  /** Resolves once every batch handed over so far has been checked and recorded. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const j = this.judging;
+      const r = this.recording;
+      await j;
+      await r;
+      if (j === this.judging && r === this.recording) return;
+    }
   }
 
   /** Open alarms held in memory (one per equipment, parameter and family). */
@@ -202,7 +229,7 @@ export class Monitor {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.stopWatching?.();
-    await this.queue;
+    await this.idle();
   }
 
   private holdingOf(equipmentId: string): Holding[] {
@@ -322,14 +349,54 @@ export class Monitor {
     }
   }
 
+  /** A judged alarm: announced now and recorded after (`judged`), or recorded, then announced. */
   private async raise(candidate: NewAlarm): Promise<void> {
-    const config = this.config();
-    const policy = policyFor(config, candidate);
+    if (!this.announceJudged) return this.record(() => this.storeRaised(candidate, false));
+    const alarm: AlarmRecord = {
+      ...candidate,
+      severity: policyFor(this.config(), candidate).severity,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      ackComment: null,
+      escalatedAt: null,
+      holdId: null,
+    };
+    this.open.set(openAlarmKey(alarm), alarm);
+    this.o.onAlarmRaised?.(alarm);
+    void this.record(() => this.storeRaised(alarm, true));
+  }
+
+  /** Whether this alarm is still the open one of its key in memory (not cleared or replaced meanwhile). */
+  private isOpen(a: AlarmRecord): boolean {
+    return this.open.get(openAlarmKey(a))?.id === a.id;
+  }
+
+  /** Writes a new alarm to the graph; announces it unless that was done when it was judged; holds by policy. */
+  private async storeRaised(candidate: NewAlarm, announced: boolean): Promise<void> {
+    const policy = policyFor(this.config(), candidate);
     const stored = await this.o.store.openAlarm({ ...candidate, severity: policy.severity });
-    this.open.set(openAlarmKey(stored), stored);
-    // Another worker stored it first: it announces and holds; this one only knows it is open.
-    if (stored.id !== candidate.id) return;
-    this.o.onAlarmRaised?.(stored);
+    const k = openAlarmKey(stored);
+    if (stored.id !== candidate.id) {
+      // Another worker stored one first: it announces and holds; this one only knows it is open.
+      if (!announced) {
+        this.open.set(k, stored);
+        return;
+      }
+      // Announced already (workers sharing topics should use `announce: 'stored'`): take it back.
+      if (this.open.get(k)?.id === candidate.id) this.open.set(k, stored);
+      this.warn(`alarm ${candidate.id} withdrawn: ${stored.id} of another worker is open for the same key`);
+      this.o.onAlarmCleared?.({
+        ...(candidate as AlarmRecord),
+        status: 'cleared',
+        clearedAt: candidate.raisedAt,
+        message: `${candidate.message} (withdrawn: alarm ${stored.id} of another worker is open for it)`,
+      });
+      return;
+    }
+    if (!announced) {
+      this.open.set(k, stored);
+      this.o.onAlarmRaised?.(stored);
+    } else if (this.isOpen(stored)) this.open.set(k, stored);
     if (policy.action === 'hold') {
       const h: Holding = { alarm: stored, holdId: null };
       this.holdingOf(stored.equipmentId).push(h);
@@ -338,11 +405,19 @@ export class Monitor {
     }
   }
 
+  /** A judged clearing: announced now and recorded after (`judged`), or recorded, then announced. */
   private async clear(k: string, open: AlarmRecord, at: string, value: number): Promise<void> {
     this.open.delete(k);
     this.escalationTried.delete(open.id);
+    if (!this.announceJudged) return this.record(() => this.storeCleared(open, at, value, false));
+    this.o.onAlarmCleared?.({ ...open, status: 'cleared', clearedAt: at, clearValue: value });
+    void this.record(() => this.storeCleared(open, at, value, true));
+  }
+
+  /** Writes a clearing to the graph, announces it unless done already, and holds the alarm's whole window. */
+  private async storeCleared(open: AlarmRecord, at: string, value: number, announced: boolean): Promise<void> {
     const cleared = await this.o.store.clearAlarm({ id: open.id, at, value });
-    if (cleared) this.o.onAlarmCleared?.(cleared);
+    if (cleared && !announced) this.o.onAlarmCleared?.(cleared);
     const list = this.holding.get(open.equipmentId);
     const h = list?.find((x) => x.alarm.id === open.id);
     if (h && list) {
@@ -390,7 +465,7 @@ export class Monitor {
       h.holdId = hold.id;
       await this.o.store.setAlarmHold({ id: h.alarm.id, holdId: hold.id });
       h.alarm = { ...h.alarm, holdId: hold.id };
-      this.open.set(openAlarmKey(h.alarm), h.alarm);
+      if (this.isOpen(h.alarm)) this.open.set(openAlarmKey(h.alarm), h.alarm);
       this.noteHeld(hold.id, hold.items);
       this.o.onAlarmChanged?.(h.alarm);
       this.o.onHoldChanged?.(hold);
@@ -474,14 +549,14 @@ export class Monitor {
   async tick(): Promise<void> {
     const config = this.config();
     const now = this.now();
-    for (const a of this.open.values()) {
+    for (const a of [...this.open.values()]) {
       if (this.escalationTried.has(a.id)) continue;
       const after = policyFor(config, a).escalateAfterSeconds;
       if (after === undefined || now - ms(a.raisedAt) < after * 1000) continue;
       this.escalationTried.add(a.id);
       const esc = await this.o.store.escalateAlarm({ id: a.id, at: new Date(now).toISOString() });
       if (esc) {
-        this.open.set(openAlarmKey(esc), esc);
+        if (this.isOpen(esc)) this.open.set(openAlarmKey(esc), esc);
         this.o.onAlarmChanged?.(esc);
       }
     }
@@ -493,29 +568,35 @@ export class Monitor {
       const at = new Date(now).toISOString();
       const overdueDays = d.dueAt ? (now - ms(d.dueAt)) / DAY : d.intervalDays;
       if (d.overdue && !open) {
-        await this.raise({
-          id: newAlarmId(new Date(now)),
-          rule: d.kind,
-          status: 'open',
-          equipmentId: d.equipmentId,
-          parameter: d.kind,
-          value: Math.round(overdueDays * 100) / 100,
-          limit: d.intervalDays,
-          lsl: null,
-          usl: d.intervalDays,
-          uom: 'd',
-          recipeId: null,
-          specVersion: null,
-          raisedAt: at,
-          readingEventId: '',
-          clearedAt: null,
-          clearValue: null,
-          message: d.dueAt
-            ? `${d.equipmentId} ${d.kind} overdue since ${d.dueAt} (every ${d.intervalDays} days, last ${d.lastAt})`
-            : `${d.equipmentId} has no ${d.kind} on record (due every ${d.intervalDays} days)`,
-        });
+        // On the recording queue already; due dates are not in a hurry: stored, then announced.
+        await this.storeRaised(
+          {
+            id: newAlarmId(new Date(now)),
+            rule: d.kind,
+            status: 'open',
+            equipmentId: d.equipmentId,
+            parameter: d.kind,
+            value: Math.round(overdueDays * 100) / 100,
+            limit: d.intervalDays,
+            lsl: null,
+            usl: d.intervalDays,
+            uom: 'd',
+            recipeId: null,
+            specVersion: null,
+            raisedAt: at,
+            readingEventId: '',
+            clearedAt: null,
+            clearValue: null,
+            message: d.dueAt
+              ? `${d.equipmentId} ${d.kind} overdue since ${d.dueAt} (every ${d.intervalDays} days, last ${d.lastAt})`
+              : `${d.equipmentId} has no ${d.kind} on record (due every ${d.intervalDays} days)`,
+          },
+          false,
+        );
       } else if (!d.overdue && open) {
-        await this.clear(k, open, at, 0);
+        this.open.delete(k);
+        this.escalationTried.delete(open.id);
+        await this.storeCleared(open, at, 0, false);
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 import { isTracegraphError } from '../../core/errors.ts';
 import { readEpcisDocument } from '../epcis/document.ts';
+import { registerEpcisEvents } from '../epcis/repository.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { topicKind } from './topics.ts';
 
@@ -49,15 +50,17 @@ export async function handleMessage(
  * whole, like an imported file: half a document would be a wrong graph.
  */
 async function submitEpcis(pipeline: Pipeline, source: string, topic: string, text: string): Promise<Handled> {
-  let events;
+  let doc;
   try {
-    events = (await readEpcisDocument(text, { file: topic })).events;
+    doc = await readEpcisDocument(text, { file: topic });
   } catch (e) {
     // A bug in the mapper must not stop the worker either: it becomes a dead letter with its message.
     const reason = isTracegraphError(e) ? e.message : `EPCIS document could not be read: ${(e as Error).message}`;
     await pipeline.reject(source, reason, text);
     return { accepted: 0, rejected: 1 };
   }
-  if (!events.length) return { accepted: 0, rejected: 0 };
-  return pipeline.submit(source, events);
+  // The originals first, so that the EPCIS query answers them as they came in (repository.ts).
+  await registerEpcisEvents(pipeline.dataDir, doc.epcisEvents, doc.masterData, doc.namespaces);
+  if (!doc.events.length) return { accepted: 0, rejected: 0 };
+  return pipeline.submit(source, doc.events);
 }

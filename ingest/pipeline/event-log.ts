@@ -23,6 +23,8 @@ export interface LogEntry {
   event: CanonicalEvent;
   /** Position just after this event's line: a checkpoint here means "this one is applied". */
   end: LogPosition;
+  /** Where this event's line starts (with `end`, the bytes to read it again). */
+  start: LogPosition;
 }
 
 export type Warn = (message: string) => void;
@@ -30,6 +32,8 @@ const stderrWarn: Warn = (m) => process.stderr.write(`tracegraph: ${m}\n`);
 
 export const logDir = (dataDir: string) => join(dataDir, 'log');
 const segmentName = (seq: number) => `events-${String(seq).padStart(6, '0')}.jsonl`;
+/** The file of segment `seq`. */
+export const segmentFile = (dataDir: string, seq: number) => join(logDir(dataDir), segmentName(seq));
 
 /** The log's segments in order, with their sizes. */
 export function listSegments(dataDir: string): { seq: number; file: string; size: number }[] {
@@ -59,6 +63,7 @@ export async function* readLog(dataDir: string, opts: { from?: LogPosition; warn
         pending.push(chunk.subarray(start, nl));
         const line = Buffer.concat(pending);
         pending = [];
+        const lineStart = offset;
         offset += line.length + 1;
         start = nl + 1;
         if (line.length === 0) continue;
@@ -70,7 +75,7 @@ export async function* readLog(dataDir: string, opts: { from?: LogPosition; warn
           warn(`event log ${seg.file}: skipping a corrupt line ending at byte ${offset}`);
           continue;
         }
-        yield { event, end: { segment: seg.seq, offset } };
+        yield { event, end: { segment: seg.seq, offset }, start: { segment: seg.seq, offset: lineStart } };
       }
       if (start < chunk.length) pending.push(chunk.subarray(start));
     }

@@ -161,6 +161,11 @@ export class Pipeline {
   private spaceWaiters: Waiter[] = [];
   private rebuilds = 0;
 
+  /** The data directory the pipeline logs into (EPCIS originals are registered beside the log). */
+  get dataDir(): string {
+    return this.opts.dataDir;
+  }
+
   constructor(private readonly opts: PipelineOptions) {
     const batchSize = opts.batchSize ?? DEFAULT_BATCH;
     this.o = {

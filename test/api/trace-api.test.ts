@@ -194,6 +194,8 @@ function failingStore(error: Error): GraphStore {
     alarms: fail,
     close: async () => {},
     itemRecord: fail,
+    itemRecords: fail,
+    itemsReceived: fail,
     neighbours: fail,
     itemStatus: fail,
     readings: fail,

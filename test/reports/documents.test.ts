@@ -9,9 +9,10 @@ import { loadHistory } from '../../domain/analytics/history.ts';
 import type { GraphStore } from '../../cypher/port.ts';
 import { typicalSupplierLots, typicalUnits } from '../../ingest/seed/plant.ts';
 import { AUDIT_CSV_HEADER } from '../../reports/audit.ts';
-import { cteColumns, FSMA_CSV_HEADER } from '../../reports/fsma.ts';
+import { cteColumns, FSMA_CSV_HEADER, type FsmaReportData } from '../../reports/fsma.ts';
 import { generateReport } from '../../reports/generate.ts';
 import { verifyReport } from '../../reports/verify.ts';
+import { receive } from '../helpers/events.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { darkPixelsOfFirstPage, pdfPages, seededStore } from './helpers.ts';
 
@@ -192,6 +193,35 @@ describe('unit, audit and FSMA reports', () => {
     const total = Object.values(data.data.rows).reduce((a, r) => a + r.length, 0);
     expect(lines.length - 1).toBe(total);
     expect(lines.filter((l) => l.startsWith('Receiving,'))).toHaveLength(1);
+  });
+
+  it('FSMA --since: lots received since then but not used yet have their Receiving row; older events are left out', async () => {
+    // Two lots received after the plant's last event (one written with an offset), neither used.
+    await store.applyEvents([
+      { ...receive('rcv-new-1', 'LOT-NEW-1', 'Borealis'), eventTime: '2031-03-01T08:00:00Z' },
+      { ...receive('rcv-new-2', 'LOT-NEW-2'), eventTime: '2031-03-02T10:00:00+02:00' },
+    ]);
+    const r = await generateReport(
+      { kind: 'fsma', target: { since: '2031-03-01T00:00:00Z' } },
+      { store, audit, out: join(out, 'fsma-since.csv'), lang: 'en', by },
+    );
+    const d = (JSON.parse(readFileSync(r.dataFile, 'utf8')) as { data: FsmaReportData }).data;
+    expect(d.rows.Receiving.map((x) => [x['Traceability Lot Code'], x['Date Received'], x['Reference Document Number']])).toEqual(
+      [
+        ['LOT-NEW-1', '2031-03-01T08:00:00.000Z', 'rcv-new-1'],
+        ['LOT-NEW-2', '2031-03-02T08:00:00.000Z', 'rcv-new-2'],
+      ],
+    );
+    expect(d.rows.Receiving[0]).toMatchObject({ 'Immediate Previous Source Location Description': 'Borealis', Quantity: 100 });
+    expect(d.rows.Transformation).toEqual([]);
+    expect(d.rows.Shipping).toEqual([]);
+    // A later --since leaves the first out.
+    const later = await generateReport(
+      { kind: 'fsma', target: { since: '2031-03-02T07:59:59Z' } },
+      { store, audit, out: join(out, 'fsma-later.csv'), lang: 'en', by },
+    );
+    const d2 = (JSON.parse(readFileSync(later.dataFile, 'utf8')) as { data: FsmaReportData }).data;
+    expect(d2.rows.Receiving.map((x) => x['Traceability Lot Code'])).toEqual(['LOT-NEW-2']);
   });
 
   it('the CLI writes an audit extract and report verify answers ok, then mismatch with exit status 1', () => {

@@ -7,6 +7,7 @@ import type { GraphStore, RecallRecord, RecallScopeResult } from '../../cypher/p
 import { typicalSupplierLots } from '../../ingest/seed/plant.ts';
 import { sha256 } from '../../reports/document.ts';
 import { generateReport, type GeneratedReport } from '../../reports/generate.ts';
+import type { FigureBox, GenealogyFigure } from '../../reports/genealogy-figure.ts';
 import { verifyReport } from '../../reports/verify.ts';
 import { tempDir } from '../helpers/stores.ts';
 import { darkPixelsOfFirstPage, pdfPages, seededStore } from './helpers.ts';
@@ -99,6 +100,31 @@ describe('recall report', () => {
     expect(text).toMatch(/qa\.bob\s+quality\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z\s+approved/);
     expect(scope.production?.from).toMatch(/^2026-/);
     expect(text).toMatch(new RegExp(`Produced from\\s+${scope.production!.from!.replace(/\./g, '\\.')}\\n`));
+  });
+
+  it("draws the genealogy figure: suspect lot -> lots -> units by lot -> shipments -> customers, with the scope's numbers", () => {
+    const doc = JSON.parse(readFileSync(en.dataFile, 'utf8')) as { data: { figure: GenealogyFigure } };
+    const fig = doc.data.figure;
+    expect(fig.columns.suspect.map((b) => b.label)).toEqual([lot]);
+    const sum = (boxes: FigureBox[]) => boxes.reduce((a, b) => a + (b.units ?? 0), 0);
+    // Every unit of the scope is in exactly one unit group; shipments and customers carry the shipped units.
+    expect(sum(fig.columns.units)).toBe(scope.counts.units);
+    expect(fig.columns.units.reduce((a, b) => a + b.members, 0)).toBe(scope.counts.units);
+    expect(sum(fig.columns.customers)).toBe(scope.shipments.reduce((a, s) => a + s.units, 0));
+    expect(fig.columns.customers.map((b) => b.label).sort()).toEqual(scope.customers);
+    expect(fig.columns.suspect[0]!.units).toBe(scope.counts.units);
+    for (const col of Object.values(fig.columns)) expect(col.length).toBeLessThanOrEqual(8);
+    // Each column links to the next, and the links into the customers carry their units.
+    const ids = (c: FigureBox[]) => new Set(c.map((b) => b.id));
+    const into = (c: FigureBox[]) => fig.links.filter((l) => ids(c).has(l.to));
+    expect(into(fig.columns.units).length).toBeGreaterThan(0);
+    expect(into(fig.columns.shipments).reduce((a, l) => a + l.units, 0)).toBe(sum(fig.columns.customers));
+    expect(into(fig.columns.customers).reduce((a, l) => a + l.units, 0)).toBe(sum(fig.columns.customers));
+    // On the page: its heading, column titles and box labels as text.
+    const page = enPages.find((p) => p.includes('Genealogy: from the suspect material to the customers'))!;
+    for (const title of ['Suspect lots', 'Lots made from them', 'Units by lot', 'Shipments', 'Customers'])
+      expect(page).toContain(title);
+    for (const b of [...fig.columns.suspect, ...fig.columns.customers]) expect(page).toContain(b.label);
   });
 
   it('carries the report id, generation time with zone, user, page N of M and the data hash on every page', () => {

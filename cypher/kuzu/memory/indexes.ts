@@ -10,6 +10,7 @@ import type { KuzuConnection } from '../connection.ts';
 import { exportRows } from '../load.ts';
 import { BloomFilter } from './bloom.ts';
 import { FlowIndex } from './flow-index.ts';
+import { HeldIndex } from './held.ts';
 import { InspectionIndex } from './inspections.ts';
 import { MentionIndex, grow } from './mention-index.ts';
 import { OperationCache } from './operations.ts';
@@ -33,6 +34,8 @@ export class MemoryIndexes {
   readonly inspections = new InspectionIndex();
   /** Recent recall scopes; emptied by every write batch (write.ts). */
   readonly recalls = new RecallCache();
+  /** Active holds per item, read on the first interlock check. */
+  readonly held = new HeldIndex();
 
   /** Reads the trace index, the mention index and the name sets from Kuzu. */
   async load(db: KuzuConnection, onProgress?: LoadProgress): Promise<void> {

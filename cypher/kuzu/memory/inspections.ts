@@ -15,11 +15,24 @@ export interface InspectionOf {
   eventTime: string;
 }
 
+function defectList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v !== 'string' || !v) return [];
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
 export class InspectionIndex {
   /** Per item id: [ms, code, ms, code, ...]; code 0 pass, 1 fail, 2 another result (in `texts`). */
   private byItem: Map<string, number[]> | undefined;
   /** `<item>\u0000<position>` -> [result, eventTime] where the compact form cannot say it. */
   private readonly texts = new Map<string, [string | null, string | null]>();
+  /** `<item>\u0000<eventTime as stored>` -> the defects named (only inspections that name some). */
+  private readonly defects = new Map<string, string[]>();
 
   /** Read from Kuzu the first time. Call inside the connection's queue. */
   async load(db: KuzuConnection): Promise<void> {
@@ -28,7 +41,15 @@ export class InspectionIndex {
     await exportRows(db, query('kuzu', 'load-inspections'), 3, ([result, eventTime, item]) =>
       this.add(byItem, item!, result!, eventTime!),
     );
+    for (const r of await db.run(query('kuzu', 'load-inspection-defects')))
+      this.noteDefects(r.id as string, r.eventTime as string, defectList(r.defects));
     this.byItem = byItem;
+  }
+
+  private noteDefects(item: string, eventTime: string, defects: string[]): void {
+    if (!defects.length) return;
+    const k = `${item}\u0000${eventTime}`;
+    this.defects.set(k, [...(this.defects.get(k) ?? []), ...defects]);
   }
 
   private add(byItem: Map<string, number[]>, item: string, result: string, eventTime: string): void {
@@ -56,9 +77,17 @@ export class InspectionIndex {
     return out;
   }
 
+  /** The defects an inspection of the item at that time (as `of` gives it) named. */
+  defectsOf(item: string, eventTime: string): string[] {
+    return this.defects.get(`${item}\u0000${eventTime}`) ?? [];
+  }
+
   /** After commit: the inspections a batch wrote (nothing to do before the first use loaded it). */
   learn(p: Projection): void {
     if (!this.byItem) return;
-    for (const i of p.inspections) this.add(this.byItem, i.item, i.result, i.eventTime);
+    for (const i of p.inspections) {
+      this.add(this.byItem, i.item, i.result, i.eventTime);
+      this.noteDefects(i.item, i.eventTime, i.defects);
+    }
   }
 }

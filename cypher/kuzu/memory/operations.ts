@@ -24,6 +24,11 @@ export class OperationCache {
     return (this.opsByStation = m);
   }
 
+  /** The cache once loaded (no query), else undefined. */
+  get loaded(): Map<string, CachedOp> | undefined {
+    return this.ops;
+  }
+
   /** The cache, read from Kuzu the first time. Call inside the connection's queue. */
   async load(db: KuzuConnection): Promise<Map<string, CachedOp>> {
     if (this.ops) return this.ops;

@@ -113,6 +113,13 @@ export const en = {
     approveTitle: 'Approve recall',
     approveWhat: 'You approve the recall "{{name}}".',
     approvedMeaning: 'approved',
+    reports: 'Reports',
+  },
+  report: {
+    recall: 'Recall report (PDF)',
+    unit: 'Unit record (PDF)',
+    none: 'The API wrote no report.',
+    langName: { en: 'English', zh: '中文' },
   },
   sign: {
     printedName: 'Printed name',
@@ -192,6 +199,10 @@ export const en = {
     pareto: 'Defects today',
     noDefects: 'No defects today.',
     noAlarms: 'No open alarms.',
+    ack: 'Acknowledge…',
+    ackComment: 'Comment',
+    ackSubmit: 'Acknowledge',
+    acked: 'Acknowledged by {{by}}, {{time}}',
   },
   analytics: {
     title: 'Quality and equipment analytics',
@@ -227,6 +238,11 @@ export const en = {
     releaseTitle: 'Release hold',
     releaseWhat: 'You release hold {{id}}: its items may move on.',
     releaseMeaning: 'released: retested, conforms',
+    placeTitle: 'Place a hold',
+    itemsInput: 'Lots and units (one per line)',
+    downstream: 'Also everything made from them',
+    place: 'Place hold',
+    tooMany: '{{n}} items: one hold takes at most {{max}}.',
   },
   audit: {
     chainOk: 'Hash chain verified: all {{n}} entries follow from the one before.',

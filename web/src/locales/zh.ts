@@ -115,6 +115,13 @@ export const zh: Messages = {
     approveTitle: '批准召回',
     approveWhat: '您将批准召回“{{name}}”。',
     approvedMeaning: '已批准',
+    reports: '报告',
+  },
+  report: {
+    recall: '召回报告（PDF）',
+    unit: '单件记录（PDF）',
+    none: 'API 未生成报告。',
+    langName: { en: 'English', zh: '中文' },
   },
   sign: {
     printedName: '签名人姓名',
@@ -194,6 +201,10 @@ export const zh: Messages = {
     pareto: '今日缺陷',
     noDefects: '今日无缺陷。',
     noAlarms: '没有未关闭的报警。',
+    ack: '确认…',
+    ackComment: '备注',
+    ackSubmit: '确认报警',
+    acked: '已由 {{by}} 确认，{{time}}',
   },
   analytics: {
     title: '质量与设备分析',
@@ -222,6 +233,11 @@ export const zh: Messages = {
     releaseTitle: '解除冻结',
     releaseWhat: '您将解除冻结 {{id}}：其物品可以继续流转。',
     releaseMeaning: '已解除：复检合格',
+    placeTitle: '新建冻结',
+    itemsInput: '批次和单件（每行一个）',
+    downstream: '同时冻结由其制成的全部物品',
+    place: '冻结',
+    tooMany: '{{n}} 个物品：一次冻结最多 {{max}} 个。',
   },
   audit: {
     chainOk: '哈希链已验证：全部 {{n}} 条记录均与前一条衔接。',

@@ -4,11 +4,12 @@
  * current shift's first-pass yield and the day's defect Pareto. Series are bounded (the last
  * SERIES readings per parameter, the last ALARMS alarms), so a full shift does not grow memory.
  */
-import { useQuery, useSubscription } from '@apollo/client/react';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graphql } from '../graphql.ts';
 import { fmtNum, fmtPct, fmtTime } from '../i18n.ts';
+import { useCan } from '../scopes.tsx';
 import { ErrorBox, Loading } from '../ui.tsx';
 
 const SERIES = 120;
@@ -38,6 +39,9 @@ const STATE = graphql(`
       uom
       raisedAt
       status
+      acknowledgedAt
+      acknowledgedBy
+      ackComment
     }
     holds(status: active) {
       id
@@ -70,6 +74,9 @@ const ALARM_RAISED = graphql(`
       uom
       raisedAt
       status
+      acknowledgedAt
+      acknowledgedBy
+      ackComment
     }
   }
 `);
@@ -78,6 +85,28 @@ const ALARM_CLEARED = graphql(`
   subscription AlarmCleared {
     alarmCleared {
       id
+    }
+  }
+`);
+
+const ALARM_CHANGED = graphql(`
+  subscription AlarmChanged {
+    alarmChanged {
+      id
+      acknowledgedAt
+      acknowledgedBy
+      ackComment
+    }
+  }
+`);
+
+const ACKNOWLEDGE = graphql(`
+  mutation AcknowledgeAlarm($id: ID!, $comment: String!) {
+    acknowledgeAlarm(id: $id, comment: $comment) {
+      id
+      acknowledgedAt
+      acknowledgedBy
+      ackComment
     }
   }
 `);
@@ -119,6 +148,15 @@ interface Alarm {
   limit: number;
   uom: string | null;
   raisedAt: string;
+  acknowledgedAt?: string | null;
+  acknowledgedBy?: string | null;
+  ackComment?: string | null;
+}
+
+interface Ack {
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  ackComment: string | null;
 }
 
 export default function Board() {
@@ -145,6 +183,17 @@ export default function Board() {
       if (a) setCleared((s) => new Set([...s, a.id].slice(-ALARMS * 4)));
     },
   });
+  // Acknowledgements, from this board or any other, as they happen (bounded like the alarms).
+  const [acks, setAcks] = useState<ReadonlyMap<string, Ack>>(new Map());
+  const noteAck = (a: { id: string } & Ack) => {
+    if (a.acknowledgedAt) setAcks((m) => new Map([...m, [a.id, a] as const].slice(-ALARMS * 4)));
+  };
+  useSubscription(ALARM_CHANGED, {
+    onData: ({ data }) => {
+      const a = data.data?.alarmChanged;
+      if (a) noteAck(a);
+    },
+  });
   useSubscription(HOLD_CHANGED, { onData: () => void state.refetch() });
   const alarms = useMemo(() => {
     const all = [...live, ...(state.data?.alarms ?? [])];
@@ -160,6 +209,7 @@ export default function Board() {
     return [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
   }, [specs.data]);
   const shift = state.data?.shift;
+  const paretoMax = Math.max(1, ...(state.data?.day.defectPareto ?? []).map((d) => d.count));
   return (
     <div className="board">
       <h1>{t('board.title')}</h1>
@@ -175,9 +225,13 @@ export default function Board() {
           <ul className="pareto">
             {(state.data?.day.defectPareto ?? []).slice(0, 6).map((d) => (
               <li key={d.code}>
-                <span>{d.code}</span>
-                <span className="bar" style={{ width: `${Math.round(d.share * 100)}%` }} aria-hidden="true" />
-                <span>{fmtNum(d.count)}</span>
+                <span className="code" title={d.code}>
+                  {d.code}
+                </span>
+                <span className="count">{fmtNum(d.count)}</span>
+                <span className="track" aria-hidden="true">
+                  <span className="bar" style={{ width: `${Math.max(1, Math.round((d.count / paretoMax) * 100))}%` }} />
+                </span>
               </li>
             ))}
           </ul>
@@ -193,10 +247,7 @@ export default function Board() {
         {alarms.length === 0 ? <p className="muted">{t('board.noAlarms')}</p> : null}
         <ul data-testid="alarms">
           {alarms.map((a) => (
-            <li key={a.id} className="alarm" data-alarm={a.id}>
-              <strong>{a.equipmentId}</strong> {a.parameter} {fmtNum(a.value, 2)} {a.uom ?? ''} · {t('home.limit')}{' '}
-              {fmtNum(a.limit, 2)} · {fmtTime(a.raisedAt)}
-            </li>
+            <AlarmRow key={a.id} alarm={{ ...a, ...acks.get(a.id) }} onAck={noteAck} />
           ))}
         </ul>
       </section>
@@ -207,6 +258,62 @@ export default function Board() {
         ))}
       </div>
     </div>
+  );
+}
+
+/** One alarm; where the role allows, acknowledged here with a comment (kept in the audit trail). */
+function AlarmRow({ alarm: a, onAck }: { alarm: Alarm; onAck(a: { id: string } & Ack): void }) {
+  const { t } = useTranslation();
+  const canAck = useCan('readMonitor');
+  const [open, setOpen] = useState(false);
+  const [comment, setComment] = useState('');
+  const [ack, acking] = useMutation(ACKNOWLEDGE);
+  const acked = !!a.acknowledgedAt;
+  return (
+    <li className={acked ? 'alarm acked' : 'alarm'} data-alarm={a.id}>
+      <div className="alarm-line">
+        <span>
+          <strong>{a.equipmentId}</strong> {a.parameter} {fmtNum(a.value, 2)} {a.uom ?? ''} · {t('home.limit')}{' '}
+          {fmtNum(a.limit, 2)} · {fmtTime(a.raisedAt)}
+        </span>
+        {acked ? (
+          <span className="ack-note" data-testid="acked">
+            {t('board.acked', { by: a.acknowledgedBy ?? '–', time: fmtTime(a.acknowledgedAt) })}
+            {a.ackComment ? ` · ${a.ackComment}` : ''}
+          </span>
+        ) : canAck && !open ? (
+          <button type="button" onClick={() => setOpen(true)}>
+            {t('board.ack')}
+          </button>
+        ) : null}
+      </div>
+      {!acked && canAck && open && (
+        <form
+          className="inline ack-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void ack({ variables: { id: a.id, comment: comment.trim() } })
+              .then((r) => {
+                if (r.data) onAck(r.data.acknowledgeAlarm);
+                setOpen(false);
+              })
+              .catch(() => undefined);
+          }}
+        >
+          <label>
+            {t('board.ackComment')}
+            <input value={comment} onChange={(e) => setComment(e.target.value)} required name="ackComment" autoFocus />
+          </label>
+          <button type="submit" className="primary" disabled={acking.loading || !comment.trim()}>
+            {t('board.ackSubmit')}
+          </button>
+          <button type="button" onClick={() => setOpen(false)}>
+            {t('common.cancel')}
+          </button>
+          <ErrorBox error={acking.error} />
+        </form>
+      )}
+    </li>
   );
 }
 

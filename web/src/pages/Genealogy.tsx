@@ -1,13 +1,12 @@
 /**
  * Genealogy explorer: forward, backward or both from any lot, unit, container or shipment, drawn
- * by Cytoscape with a layered left-to-right (dagre) layout; quantities on edges; colours and a
- * legend for held, failed and shipped; grouped compound nodes that expand on demand; a side panel
- * with the item's history; search inside the graph; PNG and SVG export. This page (and its
- * libraries) is loaded only when opened.
+ * by Cytoscape with a layered left-to-right (dagre) layout computed in a Web Worker; quantities on
+ * edges; colours and a legend for held, failed and shipped; grouped compound nodes that expand on
+ * demand; a side panel with the item's history; search inside the graph; PNG and SVG export. This
+ * page (and its libraries) is loaded only when opened.
  */
 import { useQuery } from '@apollo/client/react';
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import dagre from 'cytoscape-dagre';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graphql } from '../graphql.ts';
@@ -15,8 +14,8 @@ import { fmtNum, fmtTime } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
 import { download, ErrorBox, Loading, StatusBadges } from '../ui.tsx';
 import { draw, groupGraph, type GEdge, type GNode } from './graph-groups.ts';
-
-cytoscape.use(dagre);
+import { layout, prewarm } from './graph-layout-client.ts';
+import { STYLE } from './graph-style.ts';
 
 const GENEALOGY = graphql(`
   query Genealogy($id: ID!, $direction: GenealogyDirection!, $depth: Int!) {
@@ -72,72 +71,6 @@ const ITEM = graphql(`
 
 type Direction = 'UP' | 'DOWN' | 'BOTH';
 const DIRECTIONS: Direction[] = ['DOWN', 'UP', 'BOTH'];
-
-const STYLE: cytoscape.StylesheetJson = [
-  {
-    selector: 'node',
-    style: {
-      label: 'data(label)',
-      'font-size': 10,
-      'text-valign': 'bottom',
-      'text-margin-y': 3,
-      'background-color': '#6b7a90',
-      width: 22,
-      height: 22,
-      'border-width': 0,
-    },
-  },
-  { selector: 'node.lot', style: { shape: 'round-rectangle', 'background-color': '#8a6d3b' } },
-  { selector: 'node.unit', style: { 'background-color': '#2d6cdf' } },
-  { selector: 'node.container', style: { shape: 'rectangle', 'background-color': '#5b4a9e' } },
-  { selector: 'node.operation', style: { shape: 'diamond', width: 14, height: 14, 'background-color': '#999' } },
-  { selector: 'node.shipment', style: { shape: 'tag', 'background-color': '#1f7a4a' } },
-  { selector: 'node.customer', style: { shape: 'star', 'background-color': '#0e5c36' } },
-  { selector: 'node.shipped', style: { 'border-width': 3, 'border-color': '#1f9d55' } },
-  { selector: 'node.failed', style: { 'background-color': '#c62828' } },
-  { selector: 'node.held', style: { 'border-width': 4, 'border-color': '#e08a00', 'border-style': 'double' } },
-  {
-    selector: 'node.group.closed',
-    style: {
-      shape: 'round-rectangle',
-      width: 46,
-      height: 30,
-      'background-color': '#d7ddea',
-      'border-width': 2,
-      'border-color': '#5b4a9e',
-      'text-valign': 'center',
-      'text-margin-y': 0,
-    },
-  },
-  {
-    selector: 'node.group.open',
-    style: {
-      'background-color': '#f1f3f8',
-      'background-opacity': 0.6,
-      'border-width': 1,
-      'border-color': '#5b4a9e',
-      'text-valign': 'top',
-      'text-margin-y': -2,
-    },
-  },
-  { selector: 'node.match', style: { 'overlay-color': '#ffd400', 'overlay-opacity': 0.45, 'overlay-padding': 6 } },
-  { selector: 'node:selected', style: { 'overlay-color': '#2d6cdf', 'overlay-opacity': 0.3 } },
-  {
-    selector: 'edge',
-    style: {
-      width: 1.2,
-      'curve-style': 'bezier',
-      'target-arrow-shape': 'triangle',
-      'arrow-scale': 0.7,
-      'line-color': '#9aa5b1',
-      'target-arrow-color': '#9aa5b1',
-      label: 'data(label)',
-      'font-size': 8,
-      'text-background-color': '#fff',
-      'text-background-opacity': 0.8,
-    },
-  },
-];
 
 export default function Genealogy() {
   const { t } = useTranslation();
@@ -207,62 +140,89 @@ function Graph({
   onRoot(ref: string, dir: Direction): void;
 }) {
   const { t } = useTranslation();
-  const { data, error, loading } = useQuery(GENEALOGY, { variables: { id, direction, depth }, fetchPolicy: 'network-only' });
+  // Not through Apollo's cache: normalising and reading back thousands of nodes and edges took
+  // seconds of the main thread on a large trace, and nothing else reads them.
+  const { data, error, loading } = useQuery(GENEALOGY, { variables: { id, direction, depth }, fetchPolicy: 'no-cache' });
+  useEffect(prewarm, []);
   const box = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const [selected, setSelected] = useState<{ id: string; kind: string; ref?: string; label: string } | null>(null);
   const [search, setSearch] = useState('');
-  const [stats, setStats] = useState<{ nodes: number; edges: number; layoutMs: number } | null>(null);
+  const [stats, setStats] = useState<{ nodes: number; edges: number; layoutMs: number; where: string } | null>(null);
+  const [layoutError, setLayoutError] = useState<unknown>(null);
+  // Where the time goes from opening the graph to a drawn one: the API's answer, grouping, layout.
+  const timing = useRef({ mounted: performance.now(), fetchMs: 0, groupMs: 0 });
   const g = data?.genealogy;
-  const grouped = useMemo(() => (g ? groupGraph(g.nodes as GNode[], g.edges as GEdge[], g.root) : null), [g]);
-  const [expanded, setExpanded] = useState<Set<string>>(new Set());
-  // Small graphs open fully; large ones start with every group closed.
+  const grouped = useMemo(() => {
+    if (!g) return null;
+    const started = performance.now();
+    timing.current.fetchMs = Math.round(started - timing.current.mounted);
+    const r = groupGraph(g.nodes as GNode[], g.edges as GEdge[], g.root);
+    timing.current.groupMs = Math.round(performance.now() - started);
+    return r;
+  }, [g]);
+  // Small graphs open fully; large ones start with every group closed (until the user opens one).
+  const [opened, setExpanded] = useState<Set<string> | null>(null);
+  const expanded = useMemo(
+    () => opened ?? (g && grouped && g.nodes.length <= 60 ? new Set(grouped.groups.keys()) : new Set<string>()),
+    [opened, g, grouped],
+  );
+  const expandedNow = useRef(expanded);
   useEffect(() => {
-    if (g && grouped) setExpanded(g.nodes.length <= 60 ? new Set(grouped.groups.keys()) : new Set());
-  }, [g, grouped]);
+    expandedNow.current = expanded;
+  }, [expanded]);
   const drawn = useMemo(
     () => (g && grouped ? draw(g.nodes as GNode[], g.edges as GEdge[], grouped.groups, grouped.owner, expanded) : null),
     [g, grouped, expanded],
   );
 
+  // Laid out in a worker (graph-layout.ts), then drawn at those positions in one batch: the page
+  // stays responsive however large the graph, and a layout overtaken by a newer drawing is dropped.
   useEffect(() => {
     if (!box.current || !drawn) return;
+    let live = true;
     const started = performance.now();
-    const cy =
-      cyRef.current ??
-      cytoscape({
-        container: box.current,
-        style: STYLE,
-        wheelSensitivity: 0.3,
-        minZoom: 0.05,
-        maxZoom: 4,
-        boxSelectionEnabled: false,
+    const elements = drawn.elements as ElementDefinition[];
+    void layout(elements)
+      .then(({ positions, where }) => {
+        if (!live || !box.current) return;
+        const cy =
+          cyRef.current ??
+          cytoscape({
+            container: box.current,
+            style: STYLE,
+            wheelSensitivity: 0.3,
+            minZoom: 0.05,
+            maxZoom: 4,
+            boxSelectionEnabled: false,
+          });
+        cyRef.current = cy;
+        cy.batch(() => {
+          cy.elements().remove();
+          cy.add(
+            elements.map((e) => (e.group === 'nodes' && positions[e.data.id!] ? { ...e, position: positions[e.data.id!] } : e)),
+          );
+        });
+        cy.fit(undefined, 30);
+        cy.off('tap dbltap');
+        cy.on('tap', 'node', (e) => {
+          const n = e.target as cytoscape.NodeSingular;
+          setSelected({
+            id: n.id(),
+            kind: n.data('kind') as string,
+            ref: n.data('ref') as string | undefined,
+            label: n.data('label') as string,
+          });
+        });
+        cy.on('dbltap', 'node.group', (e) => toggle((e.target as cytoscape.NodeSingular).id()));
+        setStats({ nodes: drawn.nodes, edges: drawn.edges, layoutMs: Math.round(performance.now() - started), where });
+      })
+      .catch((e: unknown) => {
+        if (live) setLayoutError(e);
       });
-    cyRef.current = cy;
-    cy.batch(() => {
-      cy.elements().remove();
-      cy.add(drawn.elements as ElementDefinition[]);
-    });
-    cy.layout({
-      name: 'dagre',
-      rankDir: 'LR',
-      nodeSep: 12,
-      rankSep: 60,
-      animate: false,
-      fit: true,
-    } as cytoscape.LayoutOptions).run();
-    setStats({ nodes: drawn.nodes, edges: drawn.edges, layoutMs: Math.round(performance.now() - started) });
-    cy.off('tap');
-    cy.on('tap', 'node', (e) => {
-      const n = e.target as cytoscape.NodeSingular;
-      setSelected({
-        id: n.id(),
-        kind: n.data('kind') as string,
-        ref: n.data('ref') as string | undefined,
-        label: n.data('label') as string,
-      });
-    });
-    cy.on('dbltap', 'node.group', (e) => toggle((e.target as cytoscape.NodeSingular).id()));
+    return () => {
+      live = false;
+    };
   }, [drawn]);
   useEffect(() => () => cyRef.current?.destroy(), []);
   useEffect(() => {
@@ -278,11 +238,11 @@ function Graph({
     );
     hits.addClass('match');
     if (hits.length) cy.fit(hits, 60);
-  }, [search, drawn]);
+  }, [search, stats]);
 
   const toggle = (gid: string) =>
     setExpanded((s) => {
-      const next = new Set(s);
+      const next = new Set(s ?? expandedNow.current);
       if (next.has(gid)) next.delete(gid);
       else next.add(gid);
       return next;
@@ -298,7 +258,7 @@ function Graph({
     if (cy) download('genealogy.svg', toSvg(cy), 'image/svg+xml');
   };
 
-  if (error) return <ErrorBox error={error} />;
+  if (error || layoutError) return <ErrorBox error={error ?? layoutError} />;
   if (loading && !g) return <Loading />;
   if (!g || !grouped) return null;
   const closed = [...grouped.groups.values()].filter((x) => !expanded.has(x.id) && (!x.parent || expanded.has(x.parent)));
@@ -347,6 +307,9 @@ function Graph({
             data-nodes={stats.nodes}
             data-edges={stats.edges}
             data-layout-ms={stats.layoutMs}
+            data-layout-in={stats.where}
+            data-fetch-ms={timing.current.fetchMs}
+            data-group-ms={timing.current.groupMs}
           >
             {t('genealogy.stats', {
               nodes: fmtNum(stats.nodes),

@@ -1,4 +1,7 @@
-/** Holds: list with a status filter; release an active hold with an electronic signature. */
+/**
+ * Holds: list with a status filter; place a hold on lots and units (with a reason, optionally on
+ * everything made from them); release an active hold with an electronic signature.
+ */
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +28,20 @@ const HOLDS = graphql(`
     }
   }
 `);
+
+const PLACE = graphql(`
+  mutation PlaceHold($items: [ID!]!, $reason: String!, $includeDownstream: Boolean) {
+    placeHold(items: $items, reason: $reason, includeDownstream: $includeDownstream) {
+      id
+      items {
+        id
+      }
+    }
+  }
+`);
+
+/** The API takes 1 to 1000 ids per hold. */
+const MAX_ITEMS = 1000;
 
 const RELEASE = graphql(`
   mutation ReleaseHold($id: ID!, $meaning: String!, $password: String!) {
@@ -53,6 +70,7 @@ export default function Holds() {
           <option value="released">{t('holds.released')}</option>
         </select>
       </label>
+      {canHold && <PlaceHold />}
       <ErrorBox error={error} />
       {loading && !data ? <Loading /> : null}
       <table>
@@ -106,5 +124,68 @@ export default function Holds() {
         />
       )}
     </>
+  );
+}
+
+function PlaceHold() {
+  const { t } = useTranslation();
+  const [items, setItems] = useState('');
+  const [reason, setReason] = useState('');
+  const [downstream, setDownstream] = useState(true);
+  const [place, placed] = useMutation(PLACE, { refetchQueries: ['Holds', 'HomeMonitor'] });
+  const ids = [
+    ...new Set(
+      items
+        .split(/[\s,;]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const tooMany = ids.length > MAX_ITEMS;
+  return (
+    <section aria-labelledby="h-place">
+      <h2 id="h-place">{t('holds.placeTitle')}</h2>
+      <form
+        className="inline place-hold"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void place({ variables: { items: ids, reason: reason.trim(), includeDownstream: downstream } })
+            .then(() => {
+              setItems('');
+              setReason('');
+            })
+            .catch(() => undefined);
+        }}
+      >
+        <label>
+          {t('holds.itemsInput')}
+          <textarea name="holdItems" rows={2} value={items} onChange={(e) => setItems(e.target.value)} required />
+        </label>
+        <label>
+          {t('holds.reason')}
+          <input name="holdReason" value={reason} onChange={(e) => setReason(e.target.value)} required size={30} />
+        </label>
+        <label className="check">
+          <span>
+            <input type="checkbox" checked={downstream} onChange={(e) => setDownstream(e.target.checked)} />{' '}
+            {t('holds.downstream')}
+          </span>
+        </label>
+        <button type="submit" className="primary" disabled={placed.loading || ids.length === 0 || tooMany || !reason.trim()}>
+          {t('holds.place')}
+        </button>
+      </form>
+      {tooMany && (
+        <p role="alert" className="error">
+          {t('holds.tooMany', { n: fmtNum(ids.length), max: fmtNum(MAX_ITEMS) })}
+        </p>
+      )}
+      {placed.data && (
+        <p role="status" data-testid="hold-placed">
+          {t('recall.held', { id: placed.data.placeHold.id, n: fmtNum(placed.data.placeHold.items.length) })}
+        </p>
+      )}
+      <ErrorBox error={placed.error} />
+    </section>
   );
 }

@@ -2,7 +2,8 @@
  * Serial lookup for customer service: one box for a serial, an EPC URI, a Digital Link URL or a raw
  * scanned GS1 element string (a hand scanner types FNC1 as the GS character); the unit's history as
  * a timeline with its operations, parameters against spec, materials, inspections, holds, shipment
- * and customer; a printable view with the unit's Digital Link as a QR code.
+ * and customer; a printable view with the unit's Digital Link as a QR code; the unit record (PDF)
+ * for roles that may read reports.
  */
 import { useLazyQuery, useQuery } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
@@ -10,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { graphql } from '../graphql.ts';
 import { fmtNum, fmtTime } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
+import { ReportLinks } from '../reports.tsx';
 import { useCan } from '../scopes.tsx';
 import { ErrorBox, Loading, StatusBadges } from '../ui.tsx';
 
@@ -174,6 +176,7 @@ function Qr({ path }: { path: string }) {
 function History({ id, digitalLink, read }: { id: string; digitalLink: string | null; read: string }) {
   const { t } = useTranslation();
   const canTrace = useCan('readTrace');
+  const canReport = useCan('reports');
   const { data, error, loading } = useQuery(HISTORY, { variables: { id } });
   if (error) return <ErrorBox error={error} />;
   if (loading && !data) return <Loading />;
@@ -204,6 +207,11 @@ function History({ id, digitalLink, read }: { id: string; digitalLink: string | 
           {canTrace && (
             <p className="noprint">
               <Link to={`/genealogy?id=${encodeURIComponent(h.id)}&dir=BOTH`}>{t('lookup.openGenealogy')}</Link>
+            </p>
+          )}
+          {canReport && (
+            <p className="noprint">
+              <ReportLinks request={{ kind: 'unit', id: h.id }} label={t('report.unit')} />
             </p>
           )}
         </div>

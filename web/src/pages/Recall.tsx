@@ -1,7 +1,8 @@
 /**
  * Recall workbench: criteria on the left, the scope on the right, recomputed as the criteria change
  * (counts, precision against the naive scope, units spared, paged tables, CSV); save the recall,
- * approve a saved one in the signature dialog, place a hold on the scope.
+ * approve a saved one in the signature dialog, place a hold on the scope; a saved recall's report
+ * (PDF, English or Chinese).
  */
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useMemo, useState } from 'react';
@@ -10,6 +11,7 @@ import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { fmtNum, fmtPct, fmtTime } from '../i18n.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useCan } from '../scopes.tsx';
+import { ReportLinks } from '../reports.tsx';
 import { SignatureDialog } from '../SignatureDialog.tsx';
 import { csv, download, ErrorBox, errorText, Loading } from '../ui.tsx';
 
@@ -485,6 +487,7 @@ function ScopeTables({ criteria }: { criteria: Criteria }) {
 function SavedRecalls() {
   const { t } = useTranslation();
   const canRecall = useCan('recall');
+  const canReport = useCan('reports');
   const { query } = useLocation();
   const { data, error, loading } = useQuery(RECALLS);
   const [approve] = useMutation(APPROVE, { refetchQueries: ['Recalls', 'HomeRecalls'], awaitRefetchQueries: true });
@@ -502,6 +505,7 @@ function SavedRecalls() {
             <th scope="col">{t('recall.units')}</th>
             <th scope="col">{t('recall.createdAt')}</th>
             <th scope="col">{t('recall.approvals')}</th>
+            {canReport && <th scope="col">{t('recall.reports')}</th>}
             <th scope="col">
               <span className="sr-only">{t('common.actions')}</span>
             </th>
@@ -522,6 +526,11 @@ function SavedRecalls() {
                   ? r.approvals.map((a) => `${a.signer} (${a.meaning}, ${fmtTime(a.signedAt)})`).join('; ')
                   : t('recall.awaiting')}
               </td>
+              {canReport && (
+                <td data-testid="recall-reports">
+                  <ReportLinks request={{ kind: 'recall', recall: r.id }} label={t('report.recall')} />
+                </td>
+              )}
               <td>
                 {canRecall && (
                   <button type="button" onClick={() => setSigning({ id: r.id, name: r.name })}>
