@@ -36,6 +36,7 @@ import { buildSchema } from './schema/index.ts';
 import { createLiveBus, type LiveBus } from '../domain/live/bus.ts';
 import { attachWebSocket } from './live/websocket.ts';
 import { createWebRoutes } from './web/static.ts';
+import { newLocalKey, publishLocalServer, withdrawLocalServer } from './local-access.ts';
 
 export interface ApiServerOptions {
   store: GraphStore;
@@ -69,6 +70,11 @@ export interface ApiServerOptions {
   live?: LiveBus;
   /** The quality configuration and interlock (default: from the data directory). */
   loop?: LoopServices;
+  /**
+   * Keep `<data>/server.json` while listening, with a local key, so that the CLI on this machine
+   * asks this server rather than opening the graph it holds (api/local-access.ts).
+   */
+  publishLocalAccess?: boolean;
   /** Sign generated PDFs (PAdES) with this PKCS#12 certificate (config `reportSigning`); read once at start. */
   reportSigning?: SigningConfig;
 }
@@ -130,8 +136,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const host = opts.host ?? '127.0.0.1';
   const limit = opts.maxBodyBytes ?? MiB;
   const audit = new AuditTrail(opts.dataDir);
+  const localKey = opts.publishLocalAccess ? newLocalKey() : undefined;
   const auth = new Authenticator(new UserStore(opts.dataDir, audit), audit, {
     devKey: opts.devKey,
+    localKey,
     loginLimits: opts.loginLimits,
     failedAuthLimits: opts.failedAuthLimits,
   });
@@ -281,9 +289,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
 
   const base = await listen(server, opts.port, host);
+  if (localKey) publishLocalServer(opts.dataDir, { url: `${base}/graphql`, token: localKey });
   return {
     url: `${base}/graphql`,
     async close() {
+      if (localKey) withdrawLocalServer(opts.dataDir, localKey);
       await ws.close();
       await closeServer(server);
       await epcis?.close();

@@ -7,13 +7,14 @@
  * (bin/commands/*) when it runs, so `--help`, `--version` and a one-off trace do not pay for
  * node-opcua, the API server or the MQTT client.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { isTracegraphError, TracegraphError } from '../core/errors.ts';
 import { ROLES } from '../domain/auth/roles.ts';
 import type { BenchFlags } from './commands/bench.ts';
 import type { DemoFlags } from './commands/demo.ts';
 import type { IngestFlags } from './commands/ingest.ts';
-import { dataOption, jsonOption, nonNegativeInt, portNumber, positiveInt } from './options.ts';
+import type { LsFlags } from './commands/ls.ts';
+import { dataOption, jsonOption, LIST_KINDS, nonNegativeInt, portNumber, positiveInt, type ListKind } from './options.ts';
 import { exitAfterOutput } from './output.ts';
 import { reportCommand } from './commands/report.ts';
 
@@ -168,6 +169,35 @@ program
   .addOption(dataOption())
   .addOption(jsonOption())
   .action(async (opts: DataFlags) => (await import('./commands/stats.ts')).stats(opts));
+
+program
+  .command('ls')
+  .description('list lots, materials, equipment, operators, customers, shipments or recalls by id prefix, in id order')
+  .addArgument(new Argument('<what>', 'what to list').choices(LIST_KINDS))
+  .option('--prefix <text>', 'only ids (for materials: names) starting with this; case-sensitive')
+  .option('--material <text>', 'lots: whose material contains this (case-insensitive)')
+  .option('--supplier <text>', 'lots: whose supplier contains this (case-insensitive)')
+  .option('--supplier-lot <text>', "lots: whose supplier's own lot number contains this (case-insensitive)")
+  .option('--customer <id>', 'shipments: to this customer only')
+  .addOption(new Option('--status <status>', 'recalls: in this status only').choices(['draft', 'approved', 'closed']))
+  .option('--limit <n>', 'at most this many', positiveInt, 50)
+  .option('--after <key>', 'start after this id (the last one of the list before)')
+  .addOption(dataOption())
+  .addOption(jsonOption())
+  .addHelpText(
+    'after',
+    `
+Prints one line each; when more follow, stderr says how to go on (--after). With --json:
+{"nodes":[...],"endCursor":"<last key>","hasNextPage":true|false}. Works beside a running
+\`tracegraph serve\` or demo on the same data directory (it asks that server).
+
+Examples:
+  tracegraph ls lots --prefix LOT-R-00001
+  tracegraph ls lots --material "solder paste" --supplier-lot SL-46448
+  tracegraph ls shipments --customer CUST-0042 --json
+  tracegraph ls equipment`,
+  )
+  .action(async (what: ListKind, opts: LsFlags) => (await import('./commands/ls.ts')).ls(what, opts));
 
 program
   .command('bench')

@@ -175,6 +175,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
         metrics,
         live,
         loop,
+        // The CLI on this machine asks the demo while it holds the graph (api/local-access.ts).
+        publishLocalAccess: true,
         reportSigning: settings.reportSigning,
       });
     } catch (e) {

@@ -26,3 +26,7 @@ export function portNumber(v: string): number {
     throw new TracegraphError('BAD_INPUT', `a port must be a whole number from 0 to 65535, got ${JSON.stringify(v)}`);
   return n;
 }
+
+/** What `tracegraph ls` lists (bin/commands/ls.ts). */
+export const LIST_KINDS = ['lots', 'materials', 'equipment', 'operators', 'customers', 'shipments', 'recalls'] as const;
+export type ListKind = (typeof LIST_KINDS)[number];

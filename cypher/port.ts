@@ -10,6 +10,7 @@ import type { AdminStore } from './port/admin.ts';
 import type { EventWriteStore } from './port/events.ts';
 import type { HistoryStore } from './port/history.ts';
 import type { HoldStore } from './port/holds.ts';
+import type { ListingStore } from './port/listing.ts';
 import type { LoopStore } from './port/loop.ts';
 import type { RecallStore } from './port/recall.ts';
 import type { RecordStore } from './port/records.ts';
@@ -20,6 +21,7 @@ export type * from './port/admin.ts';
 export type * from './port/events.ts';
 export type * from './port/history.ts';
 export type * from './port/holds.ts';
+export type * from './port/listing.ts';
 export type * from './port/loop.ts';
 export type * from './port/recall.ts';
 export type * from './port/records.ts';
@@ -27,7 +29,17 @@ export type * from './port/specs-alarms.ts';
 export type * from './port/trace.ts';
 
 export interface GraphStore
-  extends EventWriteStore, TraceStore, RecallStore, HistoryStore, RecordStore, HoldStore, SpecAlarmStore, LoopStore, AdminStore {}
+  extends
+    EventWriteStore,
+    TraceStore,
+    RecallStore,
+    HistoryStore,
+    RecordStore,
+    HoldStore,
+    SpecAlarmStore,
+    LoopStore,
+    ListingStore,
+    AdminStore {}
 
 /** The ingest pipeline's view of a store (the name its importers use). */
 export type EventWriter = EventWriteStore;

@@ -11,6 +11,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import type { AuditTrail } from '../../domain/audit/trail.ts';
 import { API_KEY_PREFIX, keyLabel, newSecret, secretHash, TOKEN_PREFIX } from '../../domain/auth/api-keys.ts';
 import { DEV_PRINCIPAL, type Principal } from '../../domain/auth/roles.ts';
+import { isLoopback, LOCAL_KEY_PREFIX, LOCAL_PRINCIPAL } from '../local-access.ts';
 import { FailedAuthentications, type AuthFailure, type FailedAuthLimits } from './failed-auth.ts';
 import { LoginThrottle, TooManyAttempts, type LoginLimits } from '../../domain/auth/throttle.ts';
 import type { UserStore } from '../../domain/auth/users.ts';
@@ -53,6 +54,7 @@ export class Authenticator {
   private readonly tokens = new Map<string, Token>();
   private readonly seenKeys = new Set<string>();
   private readonly devKeyDigest: Buffer | undefined;
+  private readonly localKeyDigest: Buffer | undefined;
   /** Failed-password limits, shared by login and signatures (domain/auth/throttle.ts). */
   readonly throttle: LoginThrottle;
   /** Failed key and token checks per address: aggregated in the audit trail, rate-limited (failed-auth.ts). */
@@ -63,6 +65,8 @@ export class Authenticator {
     private readonly audit: AuditTrail,
     opts: {
       devKey?: string;
+      /** The key of `<data>/server.json` (api/local-access.ts): an admin, from loopback only. */
+      localKey?: string;
       tokenTtlMs?: number;
       loginLimits?: Partial<LoginLimits>;
       failedAuthLimits?: Partial<FailedAuthLimits>;
@@ -71,6 +75,7 @@ export class Authenticator {
     if (opts.devKey !== undefined && opts.devKey.length < MIN_DEV_KEY_LENGTH)
       throw new TracegraphError('CONFIG', `the dev key (TRACEGRAPH_DEV_KEY) needs at least ${MIN_DEV_KEY_LENGTH} characters`);
     this.devKeyDigest = opts.devKey ? digest(opts.devKey) : undefined;
+    this.localKeyDigest = opts.localKey ? digest(opts.localKey) : undefined;
     this.tokenTtlMs = opts.tokenTtlMs ?? TOKEN_TTL_MS;
     this.throttle = new LoginThrottle(opts.loginLimits);
     this.failures = new FailedAuthentications(audit, opts.failedAuthLimits);
@@ -100,6 +105,16 @@ export class Authenticator {
       return failed('malformed', 'the Authorization header must be `Bearer <api key or token>`');
     const secret = m[1];
     if (this.devKeyDigest && timingSafeEqual(digest(secret), this.devKeyDigest)) return { principal: DEV_PRINCIPAL };
+    if (secret.startsWith(LOCAL_KEY_PREFIX)) {
+      if (!this.localKeyDigest || !timingSafeEqual(digest(secret), this.localKeyDigest))
+        return failed(
+          'localKey',
+          "the local key is not this server's: it changes with every start (read <data>/server.json again)",
+        );
+      // The file that holds it is readable by the data directory's owner: that proves something on this machine only.
+      if (!isLoopback(address)) return failed('localKey', 'the local key is accepted from this machine only (loopback)');
+      return { principal: LOCAL_PRINCIPAL };
+    }
     if (secret.startsWith(TOKEN_PREFIX)) {
       const hash = secretHash(secret);
       const t = this.tokens.get(hash);

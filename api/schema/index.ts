@@ -17,6 +17,7 @@ import './reports.ts';
 import './scan.ts';
 import './session.ts';
 import './audit-verify.ts';
+import './listing.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -202,7 +202,7 @@ const RecallScope = builder.objectRef<ScopeRoot>('RecallScope').implement({
   },
 });
 
-const RecallStatusEnum = builder.enumType('RecallStatus', {
+export const RecallStatusEnum = builder.enumType('RecallStatus', {
   description: 'draft when saved; approved once signed (approveRecall); closed when done (closeRecall)',
   values: ['draft', 'approved', 'closed'] as const,
 });

@@ -28,6 +28,8 @@ export async function serve(opts: { port: number; host: string; data?: string })
         capture: { captureWorkers: config.epcisCaptureWorkers },
         loginLimits: config.login,
         corsOrigins: config.corsOrigins,
+        // `tracegraph trace`, `stats`, `ls` ... on this machine ask this server while it holds the graph.
+        publishLocalAccess: !config.neo4j,
         reportSigning: config.reportSigning,
       });
     } catch (e) {

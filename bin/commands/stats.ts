@@ -1,14 +1,18 @@
-import { withStore } from '../common.ts';
+import type { StoreStats } from '../../cypher/port.ts';
+import { withGraph } from '../common.ts';
 import { out, printJson } from '../output.ts';
 
 export async function stats(opts: { data?: string; json?: boolean }): Promise<void> {
-  await withStore(opts, async (store) => {
-    const s = await store.stats();
-    if (opts.json) return printJson(s);
-    const lines = [`backend ${s.backend}, ${s.events} events`, 'nodes:'];
-    for (const [k, v] of Object.entries(s.nodes).sort()) lines.push(`  ${k.padEnd(14)} ${v}`);
-    lines.push('relationships:');
-    for (const [k, v] of Object.entries(s.relationships).sort()) lines.push(`  ${k.padEnd(14)} ${v}`);
-    await out(lines.join('\n') + '\n');
-  });
+  const s = await withGraph(
+    opts,
+    (store) => store.stats(),
+    async (server) =>
+      (await server.query<{ storeStats: StoreStats }>('{ storeStats { backend events nodes relationships } }')).storeStats,
+  );
+  if (opts.json) return printJson(s);
+  const lines = [`backend ${s.backend}, ${s.events} events`, 'nodes:'];
+  for (const [k, v] of Object.entries(s.nodes).sort()) lines.push(`  ${k.padEnd(14)} ${v}`);
+  lines.push('relationships:');
+  for (const [k, v] of Object.entries(s.relationships).sort()) lines.push(`  ${k.padEnd(14)} ${v}`);
+  await out(lines.join('\n') + '\n');
 }

@@ -45,6 +45,17 @@ import type {
   StoreStats,
   TraceQuantities,
   TraceResult,
+  CustomerListing,
+  Listed,
+  ListPage,
+  LotFilter,
+  LotListing,
+  MaterialListing,
+  NamedListing,
+  RecallFilter,
+  RecallListing,
+  ShipmentFilter,
+  ShipmentListing,
 } from '../port.ts';
 import { KuzuAdmin } from './admin.ts';
 import { cypherString, DEFAULT_BUFFER_MB, KuzuConnection } from './connection.ts';
@@ -53,6 +64,7 @@ import { KuzuHolds } from './holds.ts';
 import { MemoryIndexes, type LoadProgress } from './memory/indexes.ts';
 import { KuzuRecalls } from './recall.ts';
 import { KuzuSpecsAlarms } from './specs-alarms.ts';
+import { KuzuListing } from './listing.ts';
 import { KuzuLoop } from './loop.ts';
 import { KuzuTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
@@ -97,6 +109,7 @@ export class KuzuStore implements GraphStore {
   private holdStore!: KuzuHolds;
   private specsAlarms!: KuzuSpecsAlarms;
   private loop!: KuzuLoop;
+  private listing!: KuzuListing;
   private admin!: KuzuAdmin;
 
   private constructor(
@@ -116,6 +129,7 @@ export class KuzuStore implements GraphStore {
     this.holdStore = new KuzuHolds(db, memory, this.traces);
     this.specsAlarms = new KuzuSpecsAlarms(db, memory);
     this.loop = new KuzuLoop(db, memory);
+    this.listing = new KuzuListing(db);
     this.admin = new KuzuAdmin(db);
   }
 
@@ -308,6 +322,29 @@ export class KuzuStore implements GraphStore {
   }
   qualityFacts(from: string, to: string): Promise<QualityFacts> {
     return this.history.qualityFacts(from, to);
+  }
+
+  // Listings (listing.ts).
+  listLots(filter: LotFilter): Promise<Listed<LotListing>> {
+    return this.listing.listLots(filter);
+  }
+  listMaterials(filter: ListPage): Promise<Listed<MaterialListing>> {
+    return this.listing.listMaterials(filter);
+  }
+  listEquipment(filter: ListPage): Promise<Listed<NamedListing>> {
+    return this.listing.listEquipment(filter);
+  }
+  listOperators(filter: ListPage): Promise<Listed<NamedListing>> {
+    return this.listing.listOperators(filter);
+  }
+  listCustomers(filter: ListPage): Promise<Listed<CustomerListing>> {
+    return this.listing.listCustomers(filter);
+  }
+  listShipments(filter: ShipmentFilter): Promise<Listed<ShipmentListing>> {
+    return this.listing.listShipments(filter);
+  }
+  listRecallPage(filter: RecallFilter): Promise<Listed<RecallListing>> {
+    return this.listing.listRecallPage(filter);
   }
 
   // Running the store (admin.ts, connection.ts).

@@ -40,6 +40,17 @@ import type {
   StoreStats,
   TraceQuantities,
   TraceResult,
+  CustomerListing,
+  Listed,
+  ListPage,
+  LotFilter,
+  LotListing,
+  MaterialListing,
+  NamedListing,
+  RecallFilter,
+  RecallListing,
+  ShipmentFilter,
+  ShipmentListing,
 } from '../port.ts';
 import { Neo4jAdmin } from './admin.ts';
 import { Neo4jConnection, type Neo4jOptions } from './connection.ts';
@@ -47,6 +58,7 @@ import { Neo4jHistory } from './history.ts';
 import { Neo4jHolds } from './holds.ts';
 import { Neo4jRecalls } from './recall.ts';
 import { Neo4jSpecsAlarms } from './specs-alarms.ts';
+import { Neo4jListing } from './listing.ts';
 import { Neo4jLoop } from './loop.ts';
 import { Neo4jTraces } from './trace.ts';
 import { applyBatch } from './write.ts';
@@ -61,6 +73,7 @@ export class Neo4jStore implements GraphStore {
   private readonly holdStore: Neo4jHolds;
   private readonly specsAlarms: Neo4jSpecsAlarms;
   private readonly loop: Neo4jLoop;
+  private readonly listing: Neo4jListing;
   private readonly admin: Neo4jAdmin;
 
   private constructor(private readonly conn: Neo4jConnection) {
@@ -70,6 +83,7 @@ export class Neo4jStore implements GraphStore {
     this.holdStore = new Neo4jHolds(conn, this.traces);
     this.specsAlarms = new Neo4jSpecsAlarms(conn);
     this.loop = new Neo4jLoop(conn);
+    this.listing = new Neo4jListing(conn);
     this.admin = new Neo4jAdmin(conn);
   }
 
@@ -189,6 +203,29 @@ export class Neo4jStore implements GraphStore {
   }
   equipmentIds(): Promise<string[]> {
     return this.history.equipmentIds();
+  }
+
+  // Listings (listing.ts).
+  listLots(filter: LotFilter): Promise<Listed<LotListing>> {
+    return this.listing.listLots(filter);
+  }
+  listMaterials(filter: ListPage): Promise<Listed<MaterialListing>> {
+    return this.listing.listMaterials(filter);
+  }
+  listEquipment(filter: ListPage): Promise<Listed<NamedListing>> {
+    return this.listing.listEquipment(filter);
+  }
+  listOperators(filter: ListPage): Promise<Listed<NamedListing>> {
+    return this.listing.listOperators(filter);
+  }
+  listCustomers(filter: ListPage): Promise<Listed<CustomerListing>> {
+    return this.listing.listCustomers(filter);
+  }
+  listShipments(filter: ShipmentFilter): Promise<Listed<ShipmentListing>> {
+    return this.listing.listShipments(filter);
+  }
+  listRecallPage(filter: RecallFilter): Promise<Listed<RecallListing>> {
+    return this.listing.listRecallPage(filter);
   }
 
   // Running the store (admin.ts, connection.ts).

@@ -201,6 +201,13 @@ function failingStore(error: Error): GraphStore {
     readings: fail,
     qualityFacts: fail,
     equipmentIds: fail,
+    listLots: fail,
+    listMaterials: fail,
+    listEquipment: fail,
+    listOperators: fail,
+    listCustomers: fail,
+    listShipments: fail,
+    listRecallPage: fail,
   };
 }
 

@@ -126,6 +126,7 @@ describe('tracegraph --help', () => {
     ['trace', 'backward'],
     ['seed'],
     ['stats'],
+    ['ls'],
     ['bench'],
     ['demo'],
     ['serve'],

@@ -25,7 +25,12 @@ const TAGS: TagSpec[] = [
   { name: 'Print.PasteLot', type: 'String' },
   { name: 'Print.Operator', type: 'String' },
   { name: 'AOI.Code', type: 'String' },
+  { name: 'Reflow.Count', type: 'UInt32', initial: 0 },
+  { name: 'Reflow.Serial', type: 'String' },
 ];
+
+/** The reflow oven's dwell: a board counted out now went in this long ago. */
+const REFLOW_CYCLE_MS = 45_000;
 
 const PASTE = 'urn:epc:class:lgtin:4012345.012345.P-77';
 const serial = (n: number) => `urn:epc:id:sgtin:4012345.077889.${n}`;
@@ -58,6 +63,16 @@ function mapping(url: string, pkiDir: string, extra: Partial<OpcuaMappingInput['
             station: 'PRINT-1',
             equipmentId: 'PRINTER-1',
             inputs: [{ nodeId: tagNodeId('Print.PasteLot'), qty: 0.02, uom: 'kg' }, { id: 'PCB-BLANK-LOT-9' }],
+          },
+          {
+            // A station the board passes through: it is the operation's input, processed in place.
+            counterNodeId: tagNodeId('Reflow.Count'),
+            serialNodeId: tagNodeId('Reflow.Serial'),
+            serialRole: 'input',
+            step: 'reflow',
+            station: 'REFLOW-1',
+            equipmentId: 'REFLOW-1',
+            cycleTimeMs: REFLOW_CYCLE_MS,
           },
         ],
         scans: [{ nodeId: tagNodeId('AOI.Code'), station: 'AOI-1', step: 'aoi' }],
@@ -133,6 +148,28 @@ describe('OPC UA worker with a node-opcua server and the embedded store', () => 
     const s = await store.stats();
     expect(s.nodes.Operator).toBe(1);
     expect(s.relationships.ON).toBeGreaterThanOrEqual(1);
+  });
+
+  it('dates an operation from its cycle time: start = the counter change minus cycleTimeMs', async () => {
+    const before = Date.now();
+    server.set('Reflow.Serial', serial(1001));
+    server.set('Reflow.Count', 1);
+    const reflowOf = async () => {
+      await pipeline.flush();
+      return (await store.itemRecord(serial(1001)))?.operations.find((o) => o.step === 'reflow');
+    };
+    await waitFor('the reflow operation', async () => (await reflowOf()) !== undefined);
+    const reflow = (await reflowOf())!;
+    expect(reflow).toMatchObject({ station: 'REFLOW-1', equipment: 'REFLOW-1' });
+    const start = Date.parse(reflow.startTime!);
+    const end = Date.parse(reflow.endTime);
+    expect(end - start).toBe(REFLOW_CYCLE_MS);
+    // The end is when the counter moved (the tag's source time), not when the worker read it.
+    expect(end).toBeGreaterThanOrEqual(before - 1000);
+    expect(end).toBeLessThanOrEqual(Date.now() + 1000);
+    // Without a cycle time an operation has no start of its own.
+    const print = (await store.itemRecord(serial(1001)))!.operations.find((o) => o.step === 'print')!;
+    expect(print.startTime === null || print.startTime === print.endTime).toBe(true);
   });
 
   it('records a scan for each new code on a scan tag', async () => {

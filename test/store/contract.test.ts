@@ -233,6 +233,93 @@ for (const backend of backends()) {
       });
     });
 
+    describe('listings: prefix, filters and keyset pages', () => {
+      let s: GraphStore;
+      const lot = (id: string, lot: string, material: string, supplier: string, supplierLot?: string) =>
+        ev({ kind: 'receive', eventId: id, lot, material, qty: 5, uom: 'kg', supplier, ...(supplierLot ? { supplierLot } : {}) });
+      beforeAll(async () => {
+        s = await backend.open();
+        await s.applyEvents([
+          ...plantA(),
+          lot('rx1', 'LOT-P-01', 'solder paste SAC305', 'Indium', 'SL-4644841001'),
+          lot('rx2', 'LOT-P-02', 'solder paste SAC305', 'Indium', 'SL-4644841002'),
+          lot('rx3', 'LOT-P-03', 'Solder Paste SN100C', 'Kester', 'K-77'),
+          lot('rx4', 'LOT-C-01', 'capacitor 10uF', 'Murata'),
+          op('asm9', ['LOT-C-01'], ['U9'], 'unit', { equipmentId: 'ASM-2', operatorId: 'OP-9' }),
+          ship('s3', 'SHP3', ['U9'], 'CUST-A'),
+        ]);
+        await s.saveRecall({
+          name: 'paste',
+          criteria: { supplierLots: ['LOT-P-01'] },
+          counts: (await s.recallScope({ supplierLots: ['LOT-P-01'] })).counts,
+          createdBy: null,
+        });
+      });
+      const ids = (p: { nodes: { id: string }[] }) => p.nodes.map((n) => n.id);
+
+      it('lots by prefix, in id order, a page at a time; units never listed', async () => {
+        const all = await s.listLots({ first: 100 });
+        expect(ids(all)).toEqual(['G1', 'L1', 'L2', 'L3', 'LOT-C-01', 'LOT-P-01', 'LOT-P-02', 'LOT-P-03', 'M1', 'S1', 'S2']);
+        expect(all.hasNextPage).toBe(false);
+        const p1 = await s.listLots({ prefix: 'LOT-P', first: 2 });
+        expect(ids(p1)).toEqual(['LOT-P-01', 'LOT-P-02']);
+        expect(p1.hasNextPage).toBe(true);
+        expect(p1.nodes[0]).toEqual({
+          id: 'LOT-P-01',
+          material: 'solder paste SAC305',
+          qty: 5,
+          uom: 'kg',
+          supplier: 'Indium',
+          supplierLot: 'SL-4644841001',
+        });
+        const p2 = await s.listLots({ prefix: 'LOT-P', first: 2, after: 'LOT-P-02' });
+        expect(ids(p2)).toEqual(['LOT-P-03']);
+        expect(p2.hasNextPage).toBe(false);
+        expect(ids(await s.listLots({ prefix: 'lot-p', first: 10 }))).toEqual([]); // ids are case-sensitive
+      });
+
+      it('lots by a part of their material, supplier or supplier lot number, case-insensitive', async () => {
+        expect(ids(await s.listLots({ material: 'solder paste', first: 10 }))).toEqual(['LOT-P-01', 'LOT-P-02', 'LOT-P-03']);
+        expect(ids(await s.listLots({ material: 'sac305', supplier: 'indium', first: 10 }))).toEqual(['LOT-P-01', 'LOT-P-02']);
+        expect(ids(await s.listLots({ supplierLot: '4644841002', first: 10 }))).toEqual(['LOT-P-02']);
+        expect(ids(await s.listLots({ supplier: 'Borealis', first: 10 }))).toEqual(['L2']);
+        expect(ids(await s.listLots({ material: 'nothing like it', first: 10 }))).toEqual([]);
+      });
+
+      it('materials with their lot counts; equipment, operators, customers, shipments, recalls', async () => {
+        expect((await s.listMaterials({ first: 10 })).nodes).toEqual([
+          { material: 'Solder Paste SN100C', lots: 1 },
+          { material: 'capacitor 10uF', lots: 1 },
+          { material: 'resin', lots: 3 },
+          { material: 'solder paste SAC305', lots: 2 },
+        ]);
+        const m = await s.listMaterials({ prefix: 's', first: 1 });
+        expect(m).toEqual({ nodes: [{ material: 'solder paste SAC305', lots: 2 }], hasNextPage: false });
+        expect(ids(await s.listEquipment({ first: 10 }))).toEqual(['ASM-2', 'EQ-1']);
+        expect(await s.listEquipment({ first: 1 })).toEqual({ nodes: [{ id: 'ASM-2' }], hasNextPage: true });
+        expect(ids(await s.listOperators({ prefix: 'OP-', first: 10, after: 'OP-7' }))).toEqual(['OP-9']);
+        expect((await s.listCustomers({ first: 10 })).nodes).toEqual([
+          { id: 'CUST-A', shipments: 2 },
+          { id: 'CUST-B', shipments: 1 },
+        ]);
+        const shipments = await s.listShipments({ first: 10 });
+        expect(shipments.nodes.map((x) => [x.id, x.customer])).toEqual([
+          ['SHP1', 'CUST-A'],
+          ['SHP2', 'CUST-B'],
+          ['SHP3', 'CUST-A'],
+        ]);
+        expect(shipments.nodes[0]!.eventTime).toMatch(/^2026-/);
+        expect(ids(await s.listShipments({ customer: 'CUST-A', first: 1 }))).toEqual(['SHP1']);
+        expect(ids(await s.listShipments({ customer: 'CUST-A', first: 1, after: 'SHP1' }))).toEqual(['SHP3']);
+        const recalls = await s.listRecallPage({ first: 10 });
+        expect(recalls.nodes).toEqual([
+          { id: expect.stringMatching(/^RCL-/), name: 'paste', status: 'draft', createdAt: expect.any(String) },
+        ]);
+        expect((await s.listRecallPage({ status: 'approved', first: 10 })).nodes).toEqual([]);
+        expect((await s.listRecallPage({ prefix: 'RCL-', first: 10 })).nodes).toHaveLength(1);
+      });
+    });
+
     it('readings, inspections and maintenance are stored beside the flow', async () => {
       const s = await backend.open();
       await s.applyEvents([

@@ -1,0 +1,6 @@
+// Materials of lots by name (prefix, keyset paging), with how many lots each.
+MATCH (i:Item)
+WHERE i.kind = 'lot' AND i.material IS NOT NULL AND i.material > $after AND i.material STARTS WITH $prefix
+RETURN i.material AS material, count(*) AS lots
+ORDER BY material
+LIMIT $limit

@@ -1,0 +1,7 @@
+// Saved recalls by id (prefix, keyset paging); $status = '' for every status (null is a draft).
+MATCH (r:Recall)
+WHERE r.id > $after AND r.id STARTS WITH $prefix
+  AND ($status = '' OR coalesce(r.status, 'draft') = $status)
+RETURN r.id AS id, r.name AS name, r.status AS status, r.createdAt AS createdAt
+ORDER BY id
+LIMIT $limit
