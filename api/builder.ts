@@ -7,6 +7,7 @@
  * by default, so a field added without `authScopes` is still closed to anonymous callers (the
  * server also turns those away with 401 before parsing; this is the second line).
  */
+import type { PendingAlarmWrites } from '../domain/loop/alarms.ts';
 import type { ReportSigner } from '../reports/sign.ts';
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin, { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
@@ -37,6 +38,8 @@ export interface ApiContext {
   live?: LiveBus;
   /** The quality loop: its versioned configuration and the interlock (the server always sets them). */
   loop?: LoopServices;
+  /** Alarms this process announced before storing them (the demo's monitor); acknowledgements wait for their write. */
+  alarmWrites?: PendingAlarmWrites;
   /** Signs the PDFs generateReport writes, when the server was given a certificate. */
   reportSigner?: ReportSigner;
 }

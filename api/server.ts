@@ -20,6 +20,7 @@ import { epcisGuard } from './epcis/guard.ts';
 import { createEpcisRoutes, type EpcisRoutesOptions } from './epcis/routes.ts';
 import { reportDownloads } from './report-downloads.ts';
 import { loadSigner, type SigningConfig } from '../reports/sign.ts';
+import type { PendingAlarmWrites } from '../domain/loop/alarms.ts';
 import { REPORTS_PATH } from './schema/reports.ts';
 import { useTracegraphErrors } from './errors.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
@@ -75,6 +76,8 @@ export interface ApiServerOptions {
    * asks this server rather than opening the graph it holds (api/local-access.ts).
    */
   publishLocalAccess?: boolean;
+  /** The monitor of this process, when it announces alarms before storing them (acknowledgements wait for the write). */
+  alarmWrites?: PendingAlarmWrites;
   /** Sign generated PDFs (PAdES) with this PKCS#12 certificate (config `reportSigning`); read once at start. */
   reportSigning?: SigningConfig;
 }
@@ -165,6 +168,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       live,
       loop,
       reportSigner,
+      alarmWrites: opts.alarmWrites,
     }),
     // Only configured origins get CORS headers; yoga's default reflects any origin, with credentials.
     cors: (request) => {
@@ -285,6 +289,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       live,
       loop,
       reportSigner,
+      alarmWrites: opts.alarmWrites,
     }),
   });
 

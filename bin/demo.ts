@@ -178,6 +178,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
         // The CLI on this machine asks the demo while it holds the graph (api/local-access.ts).
         publishLocalAccess: true,
         reportSigning: settings.reportSigning,
+        alarmWrites: monitor,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

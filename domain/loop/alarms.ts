@@ -6,8 +6,18 @@ import { publishAlarmChanged, type LiveBus } from '../live/bus.ts';
 
 export const MAX_COMMENT_LENGTH = 500;
 
+/** Alarms announced before they were stored (the monitor in this process): their pending graph writes. */
+export interface PendingAlarmWrites {
+  whenStored(id: string): Promise<void> | undefined;
+}
+
 export async function acknowledgeAlarm(
-  s: { store: Pick<GraphStore, 'acknowledgeAlarm' | 'alarms'>; audit: Pick<AuditTrail, 'append'>; live?: LiveBus },
+  s: {
+    store: Pick<GraphStore, 'acknowledgeAlarm' | 'alarms'>;
+    audit: Pick<AuditTrail, 'append'>;
+    live?: LiveBus;
+    alarmWrites?: PendingAlarmWrites;
+  },
   input: { id: string; comment: string; by: string },
 ): Promise<AlarmRecord> {
   const id = input.id.trim();
@@ -15,6 +25,8 @@ export async function acknowledgeAlarm(
   if (!comment) throw new TracegraphError('BAD_INPUT', 'an acknowledgement needs a comment (e.g. "checking the oven profile")');
   if (comment.length > MAX_COMMENT_LENGTH)
     throw new TracegraphError('BAD_INPUT', `the comment has ${comment.length} characters; at most ${MAX_COMMENT_LENGTH}`);
+  // Announced the moment it was judged, the alarm may still be on its way to the graph.
+  await s.alarmWrites?.whenStored(id);
   const at = new Date().toISOString();
   const acked = await s.store.acknowledgeAlarm({ id, by: input.by, at, comment });
   if (!acked) {

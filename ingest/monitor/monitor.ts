@@ -139,6 +139,8 @@ export class Monitor {
   private readonly escalationTried = new Set<string>();
   private judging: Promise<void> = Promise.resolve();
   private recording: Promise<void> = Promise.resolve();
+  /** Alarms announced but not yet in the graph, with their write. */
+  private readonly unstored = new Map<string, Promise<void>>();
   private stopWatching: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly warn: (message: string) => void;
@@ -363,7 +365,16 @@ export class Monitor {
     };
     this.open.set(openAlarmKey(alarm), alarm);
     this.o.onAlarmRaised?.(alarm);
-    void this.record(() => this.storeRaised(alarm, true));
+    const write = this.record(() => this.storeRaised(alarm, true)).finally(() => this.unstored.delete(alarm.id));
+    this.unstored.set(alarm.id, write);
+  }
+
+  /**
+   * The graph write of an alarm announced before it was stored, while it is pending: someone who
+   * saw it announced (an acknowledgement from the board) waits for it rather than finding no alarm.
+   */
+  whenStored(id: string): Promise<void> | undefined {
+    return this.unstored.get(id);
   }
 
   /** Whether this alarm is still the open one of its key in memory (not cleared or replaced meanwhile). */

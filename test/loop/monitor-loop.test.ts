@@ -9,6 +9,7 @@ import type { AlarmRecord, GraphStore, HoldRecord } from '../../cypher/port.ts';
 import { AuditTrail } from '../../domain/audit/trail.ts';
 import type { Signer } from '../../domain/auth/signatures.ts';
 import { placeHold, releaseHold } from '../../domain/holds.ts';
+import { acknowledgeAlarm } from '../../domain/loop/alarms.ts';
 import { parseQualityConfig, type QualityConfig, type QualityConfigInput } from '../../domain/loop/config.ts';
 import { setControlLimits } from '../../domain/loop/control-limits.ts';
 import { Interlock } from '../../domain/loop/interlock.ts';
@@ -474,6 +475,42 @@ function loopSuites(): void {
       expect(await r.store.alarms({})).toEqual([
         expect.objectContaining({ id: r.raised[0]!.id, status: 'cleared', severity: 'major', clearedAt: t(2) }),
       ]);
+    });
+
+    it('an acknowledgement of an alarm announced but not yet written waits for the write, then takes', async () => {
+      let openGate!: () => void;
+      const gate = new Promise<void>((r) => (openGate = r));
+      const slow = (s: GraphStore): GraphStore =>
+        Object.assign(Object.create(s) as GraphStore, {
+          openAlarm: async (x: Parameters<GraphStore['openAlarm']>[0]) => (await gate, s.openAlarm(x)),
+        });
+      const r = await rig({ alarmPolicies: [{ rule: 'spec', severity: 'major', action: 'alarm' }] }, undefined, { store: slow });
+      await r.store.saveSpec({
+        parameter: 'p',
+        equipmentId: 'E1',
+        recipeId: null,
+        lsl: null,
+        usl: 10,
+        target: null,
+        uom: null,
+        changedBy: 'eng',
+        changedAt: t(0),
+        reason: 'r',
+      });
+      r.monitor.onDurable([ev(reading(1, 11, 'E1', 'p'))]);
+      await vi.waitFor(() => expect(r.raised).toHaveLength(1), { timeout: 30_000 });
+      const id = r.raised[0]!.id;
+      const ack = acknowledgeAlarm(
+        { store: r.store, audit: r.audit, alarmWrites: r.monitor },
+        { id, comment: 'checking the oven', by: 'qe' },
+      );
+      // Without waiting for the write it would find no alarm (NOT_FOUND).
+      await expect(acknowledgeAlarm({ store: r.store, audit: r.audit }, { id, comment: 'too early', by: 'qe' })).rejects.toThrow(
+        /no alarm/,
+      );
+      openGate();
+      await expect(ack).resolves.toMatchObject({ id, acknowledgedBy: 'qe', ackComment: 'checking the oven' });
+      await r.monitor.idle();
     });
 
     it('escalates an alarm left unacknowledged past its policy time, and not an acknowledged one', async () => {
