@@ -187,6 +187,9 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       throw e;
     }
     closers.push(() => api.close());
+    // The first genealogy should not wait while the store reads its memory.
+    const warming = store.warmUp().catch((e: Error) => warn(`reading the store into memory failed: ${e.message}`));
+    closers.push(() => warming);
     let broker: EmbeddedBroker;
     try {
       broker = await startEmbeddedBroker({ port: o.mqttPort, fallback: o.mqttFallback });

@@ -42,6 +42,10 @@ export async function serve(opts: { port: number; host: string; data?: string })
       throw e;
     }
     process.stderr.write(`tracegraph: serving ${describeStore(config)}\n`);
+    // The first genealogy should not wait while the store reads its memory (seconds at 1,000,000 units).
+    const warming = store
+      .warmUp()
+      .catch((e: Error) => process.stderr.write(`tracegraph: reading the store into memory failed: ${e.message}\n`));
     if (!config.devKey && !(await hasUsers(config.dataDir)))
       process.stderr.write(
         'tracegraph: no users yet: every request needs an API key; create one with `tracegraph user add --name NAME --role admin`\n',
@@ -50,5 +54,6 @@ export async function serve(opts: { port: number; host: string; data?: string })
     const signal = await stop;
     process.stderr.write(`tracegraph: ${signal}, shutting down\n`);
     await server.close();
+    await warming;
   });
 }

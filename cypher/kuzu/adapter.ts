@@ -351,6 +351,9 @@ export class KuzuStore implements GraphStore {
   ping(): Promise<void> {
     return this.admin.ping();
   }
+  warmUp(): Promise<void> {
+    return this.history.warmUp();
+  }
   stats(): Promise<StoreStats> {
     return this.admin.stats();
   }

@@ -99,6 +99,12 @@ export class KuzuHistory implements HistoryStore {
     });
   }
 
+  /** Reads the operation cache and the inspection index now (see AdminStore.warmUp). */
+  async warmUp(): Promise<void> {
+    await this.neighbours([], 'down');
+    await this.itemStatus([]);
+  }
+
   private neighboursIn(ops: Map<string, CachedOp>, ids: readonly string[], direction: 'up' | 'down'): NeighbourFacts[] {
     const ix = this.memory.index;
     return [...new Set(ids)].map((id) => ({

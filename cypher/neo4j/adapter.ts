@@ -232,6 +232,9 @@ export class Neo4jStore implements GraphStore {
   ping(): Promise<void> {
     return this.admin.ping();
   }
+  warmUp(): Promise<void> {
+    return Promise.resolve(); // the server keeps its own caches
+  }
   stats(): Promise<StoreStats> {
     return this.admin.stats();
   }

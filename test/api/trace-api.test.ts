@@ -168,6 +168,7 @@ function failingStore(error: Error): GraphStore {
     traceBackward: fail,
     stats: fail,
     ping: fail,
+    warmUp: fail,
     traceQuantities: fail,
     traceEvents: fail,
     recallScope: fail,

@@ -81,4 +81,30 @@ describe('genealogy while the store is writing', () => {
     await write;
     expect(await refs()).toEqual(expect.arrayContaining(['OP-QUEUE-TEST', 'U1-BURNED']));
   }, 60_000);
+
+  it('a store warmed up at start answers its first genealogy while a write holds the queue', async () => {
+    const dir = tempDir();
+    const seed = await KuzuStore.open({ dataDir: dir });
+    await seed.applyEvents(historyPlant());
+    await seed.close();
+    // Reopened: nothing read into memory yet, as when a server starts.
+    const fresh = await KuzuStore.open({ dataDir: dir });
+    try {
+      await fresh.warmUp();
+      const db = (fresh as unknown as { db: KuzuConnection }).db;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      // The queue is first in, first out: any turn the genealogy took would come after this one.
+      const held = db.exclusive(() => gate);
+      try {
+        const first = await unlessItWaits(buildGenealogy(fresh, 'L1', 'DOWN', 10, 500));
+        expect(first === 'still waiting' ? first : first.nodes.length).toBeGreaterThan(3);
+      } finally {
+        release();
+        await held;
+      }
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
 });
