@@ -12,7 +12,7 @@ import { createApiServer, type ApiServer } from '../api/server.ts';
 import { loadConfig } from '../core/config.ts';
 import { TracegraphError } from '../core/errors.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
-import type { GraphStore, StoreStats } from '../cypher/port.ts';
+import type { GraphStore, HoldRecord, StoreStats } from '../cypher/port.ts';
 import { startMqttWorker, type MqttWorker } from '../ingest/mqtt/worker.ts';
 import { startOpcuaWorker, type OpcuaWorker } from '../ingest/opcua/worker.ts';
 import { Monitor } from '../ingest/monitor/monitor.ts';
@@ -83,6 +83,27 @@ async function narrateLoop(live: LiveBus, url: string, site: string, say: (line:
     live.subscribe('alarmCleared'),
     live.subscribe('holdChanged'),
   ] as const;
+  // A hold grows with every board made from held material: one line per hold and status, then at
+  // most one every HOLD_LINE_MS with its latest size, so the console stays readable.
+  const holdLines = new Map<string, { status: string; at: number; timer?: NodeJS.Timeout }>();
+  const sayHold = (h: HoldRecord) => {
+    const line = () => say(`HOLD ${h.id} ${h.status}: ${h.items.length} item(s), ${h.reason}`);
+    const last = holdLines.get(h.id);
+    const now = Date.now();
+    clearTimeout(last?.timer);
+    if (!last || last.status !== h.status || now - last.at >= HOLD_LINE_MS) {
+      line();
+      holdLines.set(h.id, { status: h.status, at: now });
+    } else {
+      last.timer = setTimeout(
+        () => {
+          line();
+          holdLines.set(h.id, { status: h.status, at: Date.now() });
+        },
+        HOLD_LINE_MS - (now - last.at),
+      ).unref();
+    }
+  };
   const loops = [
     (async () => {
       for await (const a of subs[0]) say(`ALARM ${a.severity} ${a.rule} ${a.id}: ${a.message}`);
@@ -95,7 +116,7 @@ async function narrateLoop(live: LiveBus, url: string, site: string, say: (line:
     })(),
     (async () => {
       for await (const h of subs[3]) {
-        say(`HOLD ${h.id} ${h.status}: ${h.items.length} item(s), ${h.reason}`);
+        sayHold(h);
         const board = h.items.find((i) => i.includes('.022222.'));
         if (h.status === 'active' && board && !asked.has(h.id)) {
           asked.add(h.id);
@@ -109,11 +130,15 @@ async function narrateLoop(live: LiveBus, url: string, site: string, say: (line:
     })(),
   ];
   return async () => {
+    for (const { timer } of holdLines.values()) clearTimeout(timer);
     for (const s of subs) await s.return?.();
     await Promise.allSettled(loops);
     await station.endAsync();
   };
 }
+
+/** The demo's console shows a growing hold at most this often. */
+const HOLD_LINE_MS = 10_000;
 
 /** How long a stop waits for logged events to reach the graph (the rest is applied on the next start). */
 const STOP_FLUSH_MS = 30_000;
