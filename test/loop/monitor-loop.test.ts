@@ -29,6 +29,33 @@ const signerFor =
 const T0 = Date.UTC(2026, 5, 1, 8);
 const t = (s: number) => new Date(T0 + s * 1000).toISOString();
 
+/** A spec on parameter p of E1 with an upper limit of 10. */
+const upperSpecOnE1 = (store: GraphStore) =>
+  store.saveSpec({
+    parameter: 'p',
+    equipmentId: 'E1',
+    recipeId: null,
+    lsl: null,
+    usl: 10,
+    target: null,
+    uom: null,
+    changedBy: 'eng',
+    changedAt: t(0),
+    reason: 'r',
+  });
+
+/** The real store with its alarm writes held back (as a busy write batch holds them) until `openGate`. */
+function alarmWritesHeld(): { slow: (s: GraphStore) => GraphStore; openGate: () => void } {
+  let openGate!: () => void;
+  const gate = new Promise<void>((r) => (openGate = r));
+  const slow = (s: GraphStore): GraphStore =>
+    Object.assign(Object.create(s) as GraphStore, {
+      openAlarm: async (x: Parameters<GraphStore['openAlarm']>[0]) => (await gate, s.openAlarm(x)),
+      clearAlarm: async (x: Parameters<GraphStore['clearAlarm']>[0]) => (await gate, s.clearAlarm(x)),
+    });
+  return { slow, openGate };
+}
+
 interface Rig {
   dir: string;
   store: GraphStore;
@@ -391,18 +418,7 @@ function loopSuites(): void {
   describe('one alarm across workers, escalation, due dates', () => {
     it('two workers judging the same excursion store and announce one alarm (announce: stored)', async () => {
       const a = await rig({}, undefined, { announce: 'stored' });
-      await a.store.saveSpec({
-        parameter: 'p',
-        equipmentId: 'E1',
-        recipeId: null,
-        lsl: null,
-        usl: 10,
-        target: null,
-        uom: null,
-        changedBy: 'eng',
-        changedAt: t(0),
-        reason: 'r',
-      });
+      await upperSpecOnE1(a.store);
       const b = await rig({}, { dir: a.dir, store: a.store }, { announce: 'stored' });
       // Each worker got a different reading of the same excursion (shared subscription).
       a.monitor.onDurable([ev(reading(1, 11, 'E1', 'p'))]);
@@ -415,18 +431,7 @@ function loopSuites(): void {
 
     it('announced when judged (the default), two workers store one alarm and the second takes its announcement back', async () => {
       const a = await rig();
-      await a.store.saveSpec({
-        parameter: 'p',
-        equipmentId: 'E1',
-        recipeId: null,
-        lsl: null,
-        usl: 10,
-        target: null,
-        uom: null,
-        changedBy: 'eng',
-        changedAt: t(0),
-        reason: 'r',
-      });
+      await upperSpecOnE1(a.store);
       const warnings: string[] = [];
       const b = await rig({}, { dir: a.dir, store: a.store }, { warnings });
       a.monitor.onDurable([ev(reading(1, 11, 'E1', 'p'))]);
@@ -443,27 +448,9 @@ function loopSuites(): void {
     });
 
     it('announces an alarm and its clearing before the graph has written them, and the graph then has them', async () => {
-      let openGate!: () => void;
-      const gate = new Promise<void>((r) => (openGate = r));
-      // The real store, with its alarm writes held back as a busy write batch would hold them.
-      const slow = (s: GraphStore): GraphStore =>
-        Object.assign(Object.create(s) as GraphStore, {
-          openAlarm: async (x: Parameters<GraphStore['openAlarm']>[0]) => (await gate, s.openAlarm(x)),
-          clearAlarm: async (x: Parameters<GraphStore['clearAlarm']>[0]) => (await gate, s.clearAlarm(x)),
-        });
+      const { slow, openGate } = alarmWritesHeld();
       const r = await rig({ alarmPolicies: [{ rule: 'spec', severity: 'major', action: 'alarm' }] }, undefined, { store: slow });
-      await r.store.saveSpec({
-        parameter: 'p',
-        equipmentId: 'E1',
-        recipeId: null,
-        lsl: null,
-        usl: 10,
-        target: null,
-        uom: null,
-        changedBy: 'eng',
-        changedAt: t(0),
-        reason: 'r',
-      });
+      await upperSpecOnE1(r.store);
       r.monitor.onDurable([ev(reading(1, 11, 'E1', 'p'))]);
       r.monitor.onDurable([ev(reading(2, 9, 'E1', 'p'))]);
       await vi.waitFor(() => expect(r.cleared).toHaveLength(1), { timeout: 30_000 });
@@ -478,25 +465,9 @@ function loopSuites(): void {
     });
 
     it('an acknowledgement of an alarm announced but not yet written waits for the write, then takes', async () => {
-      let openGate!: () => void;
-      const gate = new Promise<void>((r) => (openGate = r));
-      const slow = (s: GraphStore): GraphStore =>
-        Object.assign(Object.create(s) as GraphStore, {
-          openAlarm: async (x: Parameters<GraphStore['openAlarm']>[0]) => (await gate, s.openAlarm(x)),
-        });
+      const { slow, openGate } = alarmWritesHeld();
       const r = await rig({ alarmPolicies: [{ rule: 'spec', severity: 'major', action: 'alarm' }] }, undefined, { store: slow });
-      await r.store.saveSpec({
-        parameter: 'p',
-        equipmentId: 'E1',
-        recipeId: null,
-        lsl: null,
-        usl: 10,
-        target: null,
-        uom: null,
-        changedBy: 'eng',
-        changedAt: t(0),
-        reason: 'r',
-      });
+      await upperSpecOnE1(r.store);
       r.monitor.onDurable([ev(reading(1, 11, 'E1', 'p'))]);
       await vi.waitFor(() => expect(r.raised).toHaveLength(1), { timeout: 30_000 });
       const id = r.raised[0]!.id;
