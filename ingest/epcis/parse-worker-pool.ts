@@ -64,6 +64,9 @@ export function* canonicalBatches(doc: ParsedDocument): Generator<CanonicalEvent
 }
 
 /** A document needed more heap than a parse worker may have. */
+/** Heap a document takes to read, per byte of it (its text, then the parsed events): measured 3-5. */
+const PARSE_HEAP_PER_BYTE = 4;
+
 export class ParseMemoryExceeded extends Error {
   constructor(readonly memoryMb: number) {
     super(`reading the document needed more than the ${memoryMb} MiB a capture may use: split it into smaller documents`);
@@ -144,6 +147,10 @@ export class EpcisParsePool {
    */
   read(body: Buffer, opts: { file: string; format?: 'json' | 'xml'; recordTime?: string }): Promise<ParsedDocument> {
     if (this.closed) return Promise.reject(new Error('the EPCIS parse pool is closed'));
+    // Refused before reading: V8 ends the whole process, not just the thread, when some large
+    // allocations (the string of a big JSON document) cross a worker's heap limit.
+    if (body.byteLength * PARSE_HEAP_PER_BYTE > this.memoryMb * 1024 * 1024)
+      return Promise.reject(new ParseMemoryExceeded(this.memoryMb));
     // Move the bytes rather than copy them; a Buffer that shares its memory (a pooled slice) is copied.
     const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
     const bytes = own ? (body.buffer as ArrayBuffer) : new Uint8Array(body).buffer;
