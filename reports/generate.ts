@@ -20,12 +20,10 @@ import {
   type ReportMeta,
 } from './document.ts';
 import { labels, type Lang } from './i18n.ts';
-import { writeReportPdf, type ReportPdf } from './pdf.ts';
-import { drawAudit, gatherAudit, writeAuditCsv } from './audit.ts';
-import { gatherFsma, writeFsmaCsv, writeFsmaXlsx, type FsmaTarget } from './fsma.ts';
-import { drawRecall, gatherRecall, type RecallTarget } from './recall.ts';
-import { drawUnit, gatherUnit } from './unit.ts';
-import { loadSigner, type ReportSigner, type SigningConfig } from './sign.ts';
+import type { ReportPdf } from './pdf.ts';
+import type { FsmaTarget } from './fsma.ts';
+import type { RecallTarget } from './recall.ts';
+import type { ReportSigner, SigningConfig } from './sign.ts';
 
 export type ReportRequest =
   | { kind: 'recall'; target: RecallTarget }
@@ -99,19 +97,26 @@ function needStore(opts: GenerateOptions): GraphStore {
   return opts.store;
 }
 
+/**
+ * Each kind's module is loaded when it is asked for: a process holds only the code of the report it
+ * writes (the unit record's history and analytics ~20 MB, pdfkit ~25 MB where no PDF is written).
+ */
 async function prepare(req: ReportRequest, opts: GenerateOptions): Promise<Prepared> {
   const t = labels(opts.lang);
   switch (req.kind) {
     case 'recall': {
+      const { drawRecall, gatherRecall } = await import('./recall.ts');
       const data = await gatherRecall(needStore(opts), opts.audit, req.target);
       const target = 'recall' in req.target ? `recall:${req.target.recall}` : `lots:${req.target.from.join(',')}`;
       return { title: t.recallTitle, target, data, draw: (pdf) => drawRecall(pdf, data) };
     }
     case 'unit': {
+      const { drawUnit, gatherUnit } = await import('./unit.ts');
       const data = await gatherUnit(needStore(opts), req.id);
       return { title: t.unitTitle, target: `unit:${req.id}`, data, draw: (pdf) => drawUnit(pdf, data) };
     }
     case 'audit': {
+      const { drawAudit, gatherAudit, writeAuditCsv } = await import('./audit.ts');
       const data = await gatherAudit(opts.audit, req);
       return {
         title: t.auditTitle,
@@ -122,6 +127,7 @@ async function prepare(req: ReportRequest, opts: GenerateOptions): Promise<Prepa
       };
     }
     case 'fsma': {
+      const { gatherFsma, writeFsmaCsv, writeFsmaXlsx } = await import('./fsma.ts');
       const data = await gatherFsma(needStore(opts), req.target, req.location ?? DEFAULT_LOCATION);
       return {
         title: 'FSMA 204 traceability records',
@@ -159,8 +165,8 @@ export async function generateReport(req: ReportRequest, opts: GenerateOptions):
   if (format === 'pdf') {
     const draw = prepared.draw;
     if (!draw) throw new TracegraphError('INTERNAL', `no PDF drawing for a ${req.kind} report`);
-    signer = opts.signing && ('keyPem' in opts.signing ? opts.signing : loadSigner(opts.signing));
-    pages = (await writeReportPdf(opts.out, meta, hash, draw, signer)).pages;
+    signer = opts.signing && ('keyPem' in opts.signing ? opts.signing : (await import('./sign.ts')).loadSigner(opts.signing));
+    pages = (await (await import('./pdf.ts')).writeReportPdf(opts.out, meta, hash, draw, signer)).pages;
   } else {
     if (!prepared.write) throw new TracegraphError('INTERNAL', `no ${format} writer for a ${req.kind} report`);
     await prepared.write(format, meta, hash);

@@ -351,8 +351,10 @@ export class KuzuStore implements GraphStore {
   ping(): Promise<void> {
     return this.admin.ping();
   }
-  warmUp(): Promise<void> {
-    return this.history.warmUp();
+  async warmUp(): Promise<void> {
+    await this.history.warmUp();
+    const { db, memory } = this;
+    await db.exclusive(() => memory.mentions(db));
   }
   stats(): Promise<StoreStats> {
     return this.admin.stats();

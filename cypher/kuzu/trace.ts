@@ -110,7 +110,8 @@ export class KuzuTraces implements TraceStore {
   traceEvents(ids: readonly string[], direction: 'forward' | 'backward'): Promise<string[]> {
     return this.db.exclusive(async () => {
       const items = await this.eventItems(ids, direction);
-      return this.memory.mentions.namesOf([...items].flatMap((id) => this.memory.index.lookup('lot', id) ?? []));
+      const mentions = await this.memory.mentions(this.db);
+      return mentions.namesOf([...items].flatMap((id) => this.memory.index.lookup('lot', id) ?? []));
     });
   }
 

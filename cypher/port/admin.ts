@@ -13,8 +13,9 @@ export interface AdminStore {
   /** Cheap liveness check (health probes): resolves when the store answers a trivial query. */
   ping(): Promise<void>;
   /**
-   * Reads into memory what the first genealogy would otherwise wait for (the embedded store's
-   * operation cache and inspection index: seconds at 1,000,000 units). A server calls it once at
+   * Reads into memory what the first genealogy or trace's events would otherwise wait for (the
+   * embedded store's operation cache, inspection index and mention index: seconds at 1,000,000
+   * units). A server calls it once at
    * start, so its first user does not pay for it; a store that keeps nothing in memory resolves.
    */
   warmUp(): Promise<void>;

@@ -48,6 +48,18 @@ for (const backend of backends()) {
       expect(await store.itemRecords([])).toEqual([]);
     });
 
+    it('after an error declaration (the embedded store answers flows from its trace index) the batch still answers as itemRecord', async () => {
+      const sa = historyPlant().find((e) => e.eventId === 'sa')!;
+      const declared = { ...sa, errorDeclaration: { declarationTime: at(100), reason: 'incorrect_data' } };
+      expect((await store.applyEvents([declared])).voided).toBe(1);
+      const batch = await store.itemRecords(IDS);
+      for (const r of batch) expect(sorted(r), r.item.id).toEqual(sorted((await store.itemRecord(r.item.id))!));
+      // The declared operation's edges are gone from both: SA1 was made by nothing and went into OP-ASM only.
+      const sa1 = batch.find((r) => r.item.id === 'SA1')!;
+      expect(sa1.operations.map((o) => o.id)).toEqual(['OP-ASM']);
+      expect(sa1.flows.filter((f) => f.op === 'OP-SA')).toEqual([]);
+    });
+
     it('itemsReceived: the items whose receive event lies in the window, compared in UTC', async () => {
       expect(await store.itemsReceived(at(0), at(100))).toEqual(['L1', 'L2']);
       expect(await store.itemsReceived(at(2), at(100))).toEqual(['L2']);

@@ -47,6 +47,17 @@ export interface FlowStep {
   uom: string | null;
 }
 
+/** One input or output of an operation (a row of records-flows.cypher). */
+export interface RecordFlow {
+  op: string;
+  item: string;
+  direction: 'in' | 'out';
+  qty: number | null;
+  uom: string | null;
+  kind: 'lot' | 'unit';
+  container: boolean;
+}
+
 export class FlowIndex {
   private readonly keys: string[] = [];
   private kinds = new Uint8Array(1024);
@@ -357,6 +368,67 @@ export class FlowIndex {
       }
     }
     return rows;
+  }
+
+  /**
+   * Every input and output of the operations an item went into or came out of, one row per edge
+   * (as records-flows.cypher gives them: the item's operations each once, then all their edges).
+   */
+  recordFlows(id: string): RecordFlow[] {
+    const v = this.byKey[0]!.get(id);
+    if (v === undefined) return [];
+    const ops = new Set<number>();
+    for (const l of [this.out[v], this.inc[v]])
+      if (l) for (let i = 0; i < l.length; i += 2) if (this.kinds[l[i]!] === V.Operation) ops.add(l[i]!);
+    const rows: RecordFlow[] = [];
+    for (const o of ops)
+      for (const [direction, edges, qtys] of [
+        ['in', this.inc[o], this.inQty[o]],
+        ['out', this.out[o], this.outQty[o]],
+      ] as const) {
+        if (!edges) continue;
+        for (let i = 0; i < edges.length; i += 2) {
+          const x = edges[i]!;
+          if (this.kinds[x]! > V.Container) continue;
+          const q = qtys?.[i] ?? NaN;
+          const u = qtys?.[i + 1] ?? -1;
+          rows.push({
+            op: this.keys[o]!,
+            item: this.keys[x]!,
+            direction,
+            qty: Number.isNaN(q) ? null : q,
+            uom: u < 0 ? null : this.uoms[u]!,
+            kind: this.ranks[x]! % 2 === 0 ? 'unit' : 'lot',
+            container: this.kinds[x] === V.Container,
+          });
+        }
+      }
+    return rows;
+  }
+
+  /** The items and every item they were packed into, at any depth (the items themselves included). */
+  packingClosure(ids: Iterable<string>): string[] {
+    const seen = new Set<number>();
+    const queue: number[] = [];
+    for (const id of ids) {
+      const v = this.byKey[0]!.get(id);
+      if (v !== undefined && !seen.has(v)) {
+        seen.add(v);
+        queue.push(v);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const l = this.out[queue[i]!];
+      if (l)
+        for (let j = 0; j < l.length; j += 2) {
+          const c = l[j]!;
+          if (this.kinds[c]! <= V.Container && !seen.has(c)) {
+            seen.add(c);
+            queue.push(c);
+          }
+        }
+    }
+    return queue.map((v) => this.keys[v]!);
   }
 
   /** Down: the containers an item was packed into; up: what was packed into it (one level, each once). */

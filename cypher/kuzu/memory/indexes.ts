@@ -25,7 +25,12 @@ export type LoadProgress = (step: number, steps: number, what: string) => void;
 
 export class MemoryIndexes {
   readonly index = new FlowIndex();
-  readonly mentions = new MentionIndex();
+  /**
+   * Read on the first trace's events (or warm-up), not at open: only those need it, and reading it
+   * took ~5.5 s of a million-unit plant's open and much of its peak memory (a report or a trace
+   * from the CLI does not pay for it).
+   */
+  private mentionIndex: MentionIndex | undefined;
   readonly names = new Map<Named, Set<string>>(NAMED.map((n) => [n, new Set<string>()]));
   /** Built on the first write, so read-only uses (a trace from the CLI) do not pay for it. */
   private bloom: BloomFilter | undefined;
@@ -39,9 +44,9 @@ export class MemoryIndexes {
 
   /** Reads the trace index, the mention index and the name sets from Kuzu. */
   async load(db: KuzuConnection, onProgress?: LoadProgress): Promise<void> {
-    // Ten reads: items, three vertex tables, five edge tables, event mentions.
+    // Nine reads: items, three vertex tables, five edge tables.
     let step = 0;
-    const report = (what: string) => onProgress?.(++step, 10, what);
+    const report = (what: string) => onProgress?.(++step, 9, what);
     const itemAt: number[] = [];
     const items = await exportRows(db, query('kuzu', 'load-items'), 4, ([o, rank, container, id]) => {
       itemAt[Number(o)] = this.index.setItem(id!, Number(rank || 1), container === 'True');
@@ -71,29 +76,45 @@ export class MemoryIndexes {
       );
       report(`${n} edges`);
     }
-    report(`${await this.loadMentions(db, itemAt)} event mentions`);
     this.index.compact();
-    this.mentions.compact();
     for (const label of ['WorkOrder', 'Equipment', 'Operator', 'Recipe'] as const) {
       const set = this.names.get(label)!;
       for (const r of await db.run(query('kuzu', 'load-names', { Label: label }))) set.add(r.id as string);
     }
   }
 
+  /** The mention index, read from Kuzu the first time. Call inside the connection's queue. */
+  async mentions(db: KuzuConnection): Promise<MentionIndex> {
+    if (this.mentionIndex) return this.mentionIndex;
+    const index = new MentionIndex();
+    // Kuzu's item offsets -> trace index vertices (items written since open are in both by now).
+    let itemAt = new Int32Array(1024).fill(-1);
+    await exportRows(db, query('kuzu', 'load-items'), 4, ([o, , , id]) => {
+      itemAt = grow(itemAt, Number(o), -1);
+      itemAt[Number(o)] = this.index.lookup('lot', id!) ?? -1;
+    });
+    await this.loadMentions(db, index, itemAt);
+    index.compact();
+    return (this.mentionIndex = index);
+  }
+
   /** The mention index: live events that name an item, numbered as read, and the items they name. */
-  private async loadMentions(db: KuzuConnection, itemAt: number[]): Promise<number> {
+  private async loadMentions(db: KuzuConnection, into: MentionIndex, itemAt: Int32Array): Promise<number> {
     const [events, epcisNames, mentions] = statements('kuzu', 'load-mentions');
     // Kuzu's offsets skip the events that name no item (readings, maintenance): a typed array, not a holey one.
     let eventAt = new Int32Array(1024).fill(-1);
     await exportRows(db, events!, 2, ([o, id]) => {
       eventAt = grow(eventAt, Number(o), -1);
-      eventAt[Number(o)] = this.mentions.addEvent(id!, id!);
+      eventAt[Number(o)] = into.addEvent(id!, id!);
     });
     await exportRows(db, epcisNames!, 2, ([o, name]) => {
       const n = eventAt[Number(o)] ?? -1;
-      if (n >= 0) this.mentions.rename(n, name!);
+      if (n >= 0) into.rename(n, name!);
     });
-    return exportRows(db, mentions!, 2, ([e, i]) => this.mentions.mention(itemAt[Number(i)]!, eventAt[Number(e)]!));
+    return exportRows(db, mentions!, 2, ([e, i]) => {
+      const v = itemAt[Number(i)] ?? -1;
+      if (v >= 0) into.mention(v, eventAt[Number(e)]!);
+    });
   }
 
   /** The filter of stored eventIds, read from Kuzu on the first write. Call inside the connection's queue. */
@@ -131,13 +152,14 @@ export class MemoryIndexes {
     for (const r of p.packs) ix.addEdge(ix.lookup('lot', r.child)!, ix.lookup('lot', r.parent)!, r.eventId);
     for (const r of p.shipped) ix.addEdge(ix.lookup('lot', r.item)!, ix.lookup('shipment', r.shipment)!, r.eventId);
     for (const l of p.shipTo) ix.addEdge(ix.lookup('shipment', l.from)!, ix.lookup('party', l.to)!, '');
-    if (p.mentions.length) {
+    const mentions = this.mentionIndex;
+    if (mentions && p.mentions.length) {
       const names = new Map(p.events.map((e) => [e.id, e.epcisEventId ?? e.id]));
       const numbers = new Map<string, number>();
       for (const m of p.mentions) {
         let n = numbers.get(m.from);
-        if (n === undefined) numbers.set(m.from, (n = this.mentions.addEvent(m.from, names.get(m.from)!)));
-        this.mentions.mention(ix.lookup('lot', m.to)!, n);
+        if (n === undefined) numbers.set(m.from, (n = mentions.addEvent(m.from, names.get(m.from)!)));
+        mentions.mention(ix.lookup('lot', m.to)!, n);
       }
     }
     this.operations.learn(p);
@@ -156,7 +178,7 @@ export class MemoryIndexes {
       eventId,
     );
     // The items an event names are the items it drew (projection.ts).
-    this.mentions.void(
+    this.mentionIndex?.void(
       [...drawn.items.keys()].flatMap((id) => ix.lookup('lot', id) ?? []),
       eventId,
     );
