@@ -406,8 +406,11 @@ export class FlowIndex {
     return rows;
   }
 
-  /** The items and every item they were packed into, at any depth (the items themselves included). */
-  packingClosure(ids: Iterable<string>): string[] {
+  /**
+   * Of the items and every item they were packed into (at any depth), those packed into something:
+   * the children of every packing edge above the items.
+   */
+  packedAbove(ids: Iterable<string>): string[] {
     const seen = new Set<number>();
     const queue: number[] = [];
     for (const id of ids) {
@@ -417,18 +420,23 @@ export class FlowIndex {
         queue.push(v);
       }
     }
+    const packed: string[] = [];
     for (let i = 0; i < queue.length; i++) {
       const l = this.out[queue[i]!];
+      let any = false;
       if (l)
         for (let j = 0; j < l.length; j += 2) {
           const c = l[j]!;
-          if (this.kinds[c]! <= V.Container && !seen.has(c)) {
+          if (this.kinds[c]! > V.Container) continue;
+          any = true;
+          if (!seen.has(c)) {
             seen.add(c);
             queue.push(c);
           }
         }
+      if (any) packed.push(this.keys[queue[i]!]!);
     }
-    return queue.map((v) => this.keys[v]!);
+    return packed;
   }
 
   /** Down: the containers an item was packed into; up: what was packed into it (one level, each once). */
