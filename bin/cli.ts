@@ -212,6 +212,7 @@ program
   .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
   .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
   .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
+  .option('--group <name>', 'the ingest worker joins this MQTT 5 shared subscription group (with its safety net)')
   .option('--ingest-runs <n>', 'ingest runs per figure (the median is quoted)', positiveInt, 3)
   .option(
     '--recall-clients <n>',
