@@ -21,6 +21,8 @@ export interface BenchFlags {
   loopStations: number;
   loopRequests: number;
   loopUnits: number;
+  plantCache?: string;
+  genealogyBaselineRuns: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -36,6 +38,8 @@ export async function bench(opts: BenchFlags): Promise<void> {
       out: opts.out,
       recallClients: opts.recallClients,
       recallRequests: opts.recallRequests,
+      plantCache: opts.plantCache,
+      genealogyBaselineRuns: opts.genealogyBaselineRuns,
     });
   }
   if (sections.includes('ingest')) {
@@ -58,6 +62,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       stations: opts.loopStations,
       requestsPerStation: opts.loopRequests,
       units: opts.loopUnits,
+      plantCache: opts.plantCache,
     });
   }
   if (sections.includes('audit')) {
