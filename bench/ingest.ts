@@ -225,7 +225,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestRo
     ),
   ];
   process.stdout.write(
-    `\nIngest MQTT -> event log -> graph, ${opts.events.toLocaleString('en')} events per run, ${opts.connections ?? 1} MQTT connection(s), median of ${opts.runs} runs (lag: the median run's)\n\n${lines.join('\n')}\n`,
+    `\nIngest MQTT -> event log -> graph, ${opts.events.toLocaleString('en')} events per run, ${opts.connections ?? 1} MQTT connection(s)${opts.group ? ` in group ${opts.group} (shared, with a safety net)` : ''}, median of ${opts.runs} runs (lag: the median run's)\n\n${lines.join('\n')}\n`,
   );
   return rows;
 }
