@@ -45,7 +45,7 @@ function heldByServer(e: unknown, config: Config): unknown {
 }
 
 /** What works beside a running server (docs/operations.md, "The CLI beside a running server"). */
-export const WORKS_BESIDE =
+const WORKS_BESIDE =
   '`trace`, `stats`, `ls`, `import epcis`, `report` and `user` work (they ask the server), and events go in over its API (POST /epcis/capture) or MQTT';
 
 /** "the embedded graph in DIR is held by the tracegraph server at URL (pid N)" */
