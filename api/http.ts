@@ -18,6 +18,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }
 
+/**
+ * A request whose credentials were refused: 401, or 429 with Retry-After while its address is
+ * throttled for failed authentications (as GraphQL and EPCIS answer).
+ */
+export function sendUnauthenticated(res: ServerResponse, refused: { reason: string; retryAfterSeconds?: number }): void {
+  if (refused.retryAfterSeconds === undefined) return sendJson(res, 401, { error: refused.reason, code: 'UNAUTHENTICATED' });
+  sendJson(res, 429, { error: refused.reason, code: 'TOO_MANY_ATTEMPTS' }, { 'retry-after': String(refused.retryAfterSeconds) });
+}
+
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
 }

@@ -10,6 +10,7 @@ export interface BenchFlags {
   ingestEvents: number;
   perMessage: string;
   connections: number;
+  group?: string;
   ingestRuns: number;
   recallClients: number;
   recallRequests: number;
@@ -20,6 +21,8 @@ export interface BenchFlags {
   loopStations: number;
   loopRequests: number;
   loopUnits: number;
+  plantCache?: string;
+  genealogyBaselineRuns: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -35,6 +38,8 @@ export async function bench(opts: BenchFlags): Promise<void> {
       out: opts.out,
       recallClients: opts.recallClients,
       recallRequests: opts.recallRequests,
+      plantCache: opts.plantCache,
+      genealogyBaselineRuns: opts.genealogyBaselineRuns,
     });
   }
   if (sections.includes('ingest')) {
@@ -44,6 +49,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       perMessage: list(opts.perMessage).map((n) => positiveInt(n)),
       runs: opts.ingestRuns,
       connections: opts.connections,
+      group: opts.group,
       stores: ['none', 'kuzu'],
       debug: loadConfig().debug,
     });
@@ -56,6 +62,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       stations: opts.loopStations,
       requestsPerStation: opts.loopRequests,
       units: opts.loopUnits,
+      plantCache: opts.plantCache,
     });
   }
   if (sections.includes('audit')) {
