@@ -58,7 +58,7 @@ export async function applyBatch(
     const [row] = await db.run(query('kuzu', 'find-event'), { id: e.eventId });
     if (row) stored.set(e.eventId, { voided: Boolean(row.voided), payload: row.payload as string });
   }
-  const plan = planBatch(events, stored);
+  const plan = await planBatch(events, stored);
   const p = plan.projection;
   try {
     const created = await transaction(db, async () => {
