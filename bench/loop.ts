@@ -25,9 +25,8 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createApiServer } from '../api/server.ts';
 import { loopServices } from '../domain/loop/services.ts';
+import { openPlant } from './plant.ts';
 import { Interlock } from '../domain/loop/interlock.ts';
-import { applyInBatches } from '../ingest/batches.ts';
-import { generatePlant } from '../ingest/seed/plant.ts';
 import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { AuditTrail } from '../domain/audit/trail.ts';
@@ -52,6 +51,8 @@ export interface LoopBenchOptions {
   requestsPerStation: number;
   /** Units of the synthetic plant loaded into the store first (0: none). */
   units?: number;
+  /** Where loaded plants are kept between runs (bench/plant.ts). */
+  plantCache?: string;
   /** Interlock: the paced run's interval per station (default 1000 ms); a back-to-back run comes first. */
   paceMs?: number;
   /** Only one half (for a quick look); default both. */
@@ -440,28 +441,16 @@ async function benchInterlock(
   }
 }
 
-/** Loads the synthetic plant (as the traces section does) into the store. */
-async function loadPlant(store: KuzuStore, units: number): Promise<void> {
-  const t0 = performance.now();
-  const totals = await applyInBatches(
-    store,
-    (function* () {
-      for (const raw of generatePlant({ units, seed: 1 })) yield CanonicalEvent.parse(raw);
-    })(),
-    { batchSize: 20_000 },
-  );
-  log(
-    `bench loop: ${units.toLocaleString('en')}-unit plant, ${totals.applied} events loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-  );
-}
-
 export async function runLoopBench(o: LoopBenchOptions): Promise<LoopBenchResult> {
   const work = mkdtempSync(join(tmpdir(), 'tracegraph-bench-loop-'));
   const units = o.units ?? 0;
   try {
-    const store = await KuzuStore.open({ dataDir: join(work, 'graph'), bufferMb: units > 0 ? 4096 : 256 });
+    const graph = join(work, 'graph');
+    const store =
+      units > 0
+        ? (await openPlant(graph, { units, seed: 1 }, { cache: o.plantCache, name: 'bench loop' })).store
+        : await KuzuStore.open({ dataDir: graph, bufferMb: 256 });
     try {
-      if (units > 0) await loadPlant(store, units);
       const alarms = [];
       if (o.only !== 'interlock')
         for (const v of ['judged', 'stored', 'committed'] as const) alarms.push(await benchAlarms(work, store, v, o));

@@ -7,15 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { Neo4jStore } from '../cypher/neo4j/adapter.ts';
-import type { GraphStore, TraceResult } from '../cypher/port.ts';
-import { applyInBatches } from '../ingest/batches.ts';
+import type { TraceResult } from '../cypher/port.ts';
 import { generatePlant, typicalSupplierLots, typicalUnits, type PlantOptions } from '../ingest/seed/plant.ts';
 import { loadPostgres, startPostgres, traceBackwardPg, traceForwardPg } from './postgres.ts';
 import { neo4jAvailability, startNeo4j } from './neo4j/server.ts';
-import { progressBar } from '../core/progress.ts';
+import { loadStore, openPlant, plantEvents } from './plant.ts';
 import { benchGenealogy, reportGenealogy, type GenealogyBenchRow } from './genealogy.ts';
 import { benchRecall, reportRecall, type RecallBenchResult } from './recall.ts';
 
@@ -24,6 +22,10 @@ export interface BenchOptions {
   runs: number;
   stores: string[];
   out?: string;
+  /** Where loaded plants are kept between runs (bench/plant.ts); none: loaded every run. */
+  plantCache?: string;
+  /** Genealogies built the per-item Cypher way for comparison (minutes each at 1,000,000 units; 0: none). */
+  genealogyBaselineRuns?: number;
   /** recallScope under concurrent HTTP load on the embedded store (0 clients: skipped). */
   recallClients?: number;
   recallRequests?: number;
@@ -108,23 +110,6 @@ async function timeCalls<T>(
   return { ms: median(fastMs), cypherMs: median(slowMs), rows: Math.round(count / runs), same };
 }
 
-function* plantEvents(plant: PlantOptions): Generator<CanonicalEvent> {
-  for (const raw of generatePlant(plant)) yield CanonicalEvent.parse(raw);
-}
-
-export async function loadStore(name: string, store: GraphStore, plant: PlantOptions, expected: number): Promise<number> {
-  const bar = progressBar(`loading ${name}`, expected, ' events');
-  const t0 = performance.now();
-  const totals = await applyInBatches(store, plantEvents(plant), {
-    batchSize: 20_000,
-    onBatch: (t) => bar.update(Math.min(t.seen, expected)),
-  });
-  bar.stop();
-  const s = (performance.now() - t0) / 1000;
-  log(`${name}: loaded ${totals.applied} events in ${s.toFixed(1)} s`);
-  return s;
-}
-
 function log(line: string) {
   process.stderr.write(line + '\n');
 }
@@ -147,10 +132,10 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
   try {
     if (opts.stores.includes('kuzu'))
       rows.push(
-        ...(await benchKuzu(work, plant, expected, lots, units, opts.runs, async (store) => {
+        ...(await benchKuzu(work, plant, opts.plantCache, lots, units, opts.runs, async (store) => {
           calls.push(...(await benchCalls(store, lots, units, opts.runs)));
           log('kuzu: timing genealogy');
-          genealogy = await benchGenealogy(store, lots, units, opts.runs);
+          genealogy = await benchGenealogy(store, lots, units, opts.runs, opts.genealogyBaselineRuns);
           if (recallOpts.clients > 0) recall = await benchRecall(store, typicalSupplierLots(plant, 50), recallOpts);
         })),
       );
@@ -164,7 +149,8 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
   }
   report(rows, opts);
   if (calls.length) process.stdout.write(`\n${reportCalls(calls, opts)}\n`);
-  if (genealogy.length) process.stdout.write(`\n${reportGenealogy(genealogy, opts.units, opts.runs)}\n`);
+  if (genealogy.length)
+    process.stdout.write(`\n${reportGenealogy(genealogy, opts.units, opts.runs, opts.genealogyBaselineRuns)}\n`);
   if (recall) process.stdout.write(`\n${reportRecall(recall, opts.units)}\n`);
   if (opts.out)
     writeFileSync(opts.out, JSON.stringify({ units: opts.units, runs: opts.runs, rows, calls, genealogy, recall }, null, 2));
@@ -174,19 +160,13 @@ export async function runBench(opts: BenchOptions): Promise<Row[]> {
 async function benchKuzu(
   work: string,
   plant: PlantOptions,
-  expected: number,
+  cache: string | undefined,
   lots: string[],
   units: string[],
   runs: number,
   andThen: (store: KuzuStore) => Promise<void>,
 ) {
-  const dir = join(work, 'kuzu');
-  let store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
-  const load = await loadStore('kuzu', store, plant, expected);
-  await store.close();
-  const t0 = performance.now();
-  store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
-  const reopen = (performance.now() - t0) / 1000;
+  const { store, loadSeconds: load, openSeconds: reopen } = await openPlant(join(work, 'kuzu'), plant, { cache });
   log(`kuzu: reopened (trace index rebuilt from the graph) in ${reopen.toFixed(1)} s`);
   const fwd = await timeTraces(lots, runs, (id) => store.traceForward([id]));
   const back = await timeTraces(units, runs, (id) => store.traceBackward([id]));

@@ -220,6 +220,16 @@ program
     20,
   )
   .option('--recall-requests <n>', 'recallScope requests in all', positiveInt, 200)
+  .option(
+    '--genealogy-baseline-runs <n>',
+    'genealogies also built with one Kuzu query per item, to compare (minutes each on a large plant; 0: none)',
+    nonNegativeInt,
+    2,
+  )
+  .option(
+    '--plant-cache <dir>',
+    'keep each loaded embedded plant in DIR and copy it from there on later runs (sections traces and loop)',
+  )
   .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
   .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)
   .option(

@@ -235,6 +235,15 @@ export function describeZodError(error: z.ZodError): string {
 
 export type ParseResult = { ok: true; event: CanonicalEvent } | { ok: false; reason: string };
 
+/**
+ * The event as this system records it: `recordTime` (EPCIS: when the capturing system recorded it,
+ * what `GE_recordTime` polling reads) is `at` unless its source gave one.
+ */
+export function recordedAt(event: CanonicalEvent, at: string): CanonicalEvent {
+  if (!event.recordTime) event.recordTime = at;
+  return event;
+}
+
 export function parseEvent(raw: unknown): ParseResult {
   if (raw && typeof raw === 'object' && 'kind' in raw) {
     const kind = (raw as { kind: unknown }).kind;

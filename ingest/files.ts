@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseEvent, type CanonicalEvent } from '../core/events.ts';
+import { parseEvent, recordedAt, type CanonicalEvent } from '../core/events.ts';
 import { TracegraphError } from '../core/errors.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import { streamEpcisDocument, type EpcisVocabulary } from './epcis/document.ts';
@@ -24,6 +24,7 @@ export async function importEventLines(
   stream.on('error', () => undefined);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let given = 0;
+  const recorded = new Date().toISOString();
   async function* events(): AsyncGenerator<CanonicalEvent> {
     let lineNo = 0;
     for await (const line of lines) {
@@ -42,7 +43,7 @@ export async function importEventLines(
       for (const [i, item] of items.entries()) {
         const r = parseEvent(item);
         if (!r.ok) throw lineError(file, lineNo, Array.isArray(raw) ? `[${i}] ${r.reason}` : r.reason, given);
-        parsed.push(r.event);
+        parsed.push(recordedAt(r.event, recorded));
       }
       given += parsed.length;
       held.push(...parsed);

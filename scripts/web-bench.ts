@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createApiServer } from '../api/server.ts';
 import { ensureWebBuild } from '../api/web/build.ts';
-import { loadStore } from '../bench/run.ts';
+import { expectedEvents, loadStore } from '../bench/plant.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { typicalSupplierLots } from '../ingest/seed/plant.ts';
 
@@ -31,8 +31,7 @@ await ensureWebBuild();
 const fresh = !existsSync(dir);
 let store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
 if (fresh) {
-  // About 0.55 events per unit: only for the progress bar.
-  await loadStore(dir, store, { units, seed: 1 }, Math.round(units * 0.55));
+  await loadStore(dir, store, { units, seed: 1 }, expectedEvents(units));
   await store.close();
   store = await KuzuStore.open({ dataDir: dir, bufferMb: 4096 });
 }

@@ -20,6 +20,8 @@ export interface BenchFlags {
   loopStations: number;
   loopRequests: number;
   loopUnits: number;
+  plantCache?: string;
+  genealogyBaselineRuns: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -35,6 +37,8 @@ export async function bench(opts: BenchFlags): Promise<void> {
       out: opts.out,
       recallClients: opts.recallClients,
       recallRequests: opts.recallRequests,
+      plantCache: opts.plantCache,
+      genealogyBaselineRuns: opts.genealogyBaselineRuns,
     });
   }
   if (sections.includes('ingest')) {
@@ -56,6 +60,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       stations: opts.loopStations,
       requestsPerStation: opts.loopRequests,
       units: opts.loopUnits,
+      plantCache: opts.plantCache,
     });
   }
   if (sections.includes('audit')) {

@@ -7,7 +7,7 @@
  * the log after the "applied up to" checkpoint.
  */
 import { isTracegraphError } from '../../core/errors.ts';
-import { parseEvent, type CanonicalEvent } from '../../core/events.ts';
+import { parseEvent, recordedAt, type CanonicalEvent } from '../../core/events.ts';
 import type { ApplyResult, EventWriter } from '../../cypher/port.ts';
 import { DEFAULT_BATCH } from '../batches.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
@@ -239,10 +239,11 @@ export class Pipeline {
     }
     const items = Array.isArray(value) ? value : [value];
     const events: CanonicalEvent[] = [];
+    const recorded = new Date(arrived).toISOString();
     let rejected = 0;
     for (const [i, item] of items.entries()) {
       const r = parseEvent(item);
-      if (r.ok) events.push(r.event);
+      if (r.ok) events.push(recordedAt(r.event, recorded));
       else {
         await this.dead!.add(source, Array.isArray(value) ? `[${i}] ${r.reason}` : r.reason, item);
         c.rejected++;

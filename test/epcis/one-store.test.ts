@@ -240,6 +240,7 @@ describe.skipIf(!haveMosquitto)('GET /epcis/events and Trace.events answer every
   });
 
   it('MQTT: shop-floor events are rendered as EPCIS 2.0, an EPCIS document comes back as it was sent', async () => {
+    const before = new Date().toISOString();
     for (const e of mqttPlant) await pub.publishAsync(`tracegraph/v1/site1/line1/st1/${e.kind}`, JSON.stringify(e), { qos: 1 });
     const lot = 'urn:epc:class:lgtin:4012345.012345.MQTT-1';
     const sent = receiving('urn:uuid:5e1a0000-0000-4000-8000-000000000003', lot, 'by MQTT');
@@ -269,6 +270,11 @@ describe.skipIf(!haveMosquitto)('GET /epcis/events and Trace.events answer every
     ]);
     expect(ids(await epcis(`EQ_bizStep=print&EQ_readPoint=P1`))).toEqual(['urn:tracegraph:event:mq-2']);
     expect(ids(await epcis('EQ_eventID=mq-1'))).toEqual(['urn:tracegraph:event:mq-1']);
+    // Recorded when the pipeline took them, so `GE_recordTime` polling sees shop-floor events too.
+    const polled = await epcis(`MATCH_anyEPC=MQ-PCB-1&GE_recordTime=${encodeURIComponent(before)}`);
+    expect(ids(polled).sort()).toEqual(ids(board).sort());
+    for (const e of polled) expect(Date.parse(e.recordTime as string)).toBeGreaterThanOrEqual(Date.parse(before));
+    expect(await epcis(`MATCH_anyEPC=MQ-PCB-1&LT_recordTime=${encodeURIComponent(before)}`)).toEqual([]);
     const [asSent] = await epcis(`MATCH_anyEPCClass=${encodeURIComponent(lot)}`);
     expect(asSent).toEqual({ ...sent, recordTime: asSent!.recordTime });
 
