@@ -1,6 +1,6 @@
 /**
  * `GET /reports/<file>`: the reports generateReport wrote, behind the same keys as GraphQL (scope
- * `reports`). Each download is an `export` audit entry. Only names generateReport makes are served.
+ * `reports`; the local key of the CLI works from loopback, as for GraphQL). Each download is an `export` audit entry. Only names generateReport makes are served.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -24,7 +24,7 @@ const TYPES: Record<string, string> = {
 
 export function reportDownloads(dataDir: string, auth: Authenticator, audit: AuditTrail) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    const who = await auth.authenticate(req.headers.authorization);
+    const who = await auth.authenticate(req.headers.authorization, req.socket.remoteAddress);
     if (!who.principal) return sendJson(res, 401, { error: who.reason });
     if (!hasScope(who.principal.role, 'reports'))
       return sendJson(res, 403, {

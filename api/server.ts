@@ -294,7 +294,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
 
   const base = await listen(server, opts.port, host);
-  if (localKey) publishLocalServer(opts.dataDir, { url: `${base}/graphql`, token: localKey });
+  if (localKey)
+    publishLocalServer(opts.dataDir, {
+      url: `${base}/graphql`,
+      token: localKey,
+      appliesEventLog: opts.pipeline !== undefined,
+    });
   return {
     url: `${base}/graphql`,
     async close() {

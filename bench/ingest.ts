@@ -24,6 +24,8 @@ export interface IngestBenchOptions {
   runs: number;
   /** MQTT connections of the worker (splitting the stream between them when more than one). */
   connections?: number;
+  /** The worker as the one member of this `--group` (shared subscription and its safety net). */
+  group?: string;
   /** Pipeline batch size (default: the pipeline's). */
   batchSize?: number;
   /**
@@ -132,6 +134,7 @@ async function oneRun(
   events: number,
   perMessage: number,
   connections: number,
+  group: string | undefined,
   batchSize?: number,
   debug = false,
 ) {
@@ -141,7 +144,15 @@ async function oneRun(
   const store = new LagRecorder(inner);
   const pipeline = new Pipeline({ dataDir: join(dir, 'graph'), store, batchSize, warn: log });
   await pipeline.start();
-  const worker = await startMqttWorkers({ url: broker.url, pipeline, clientId: 'bench-ingest', connections, warn: log });
+  const worker = await startMqttWorkers({
+    url: broker.url,
+    pipeline,
+    clientId: 'bench-ingest',
+    connections,
+    group,
+    stateFile: join(dir, 'mqtt-sessions.json'),
+    warn: log,
+  });
   try {
     const done = new Promise<void>((r) => (store.onCommit = () => store.committed >= events && r()));
     // Enough units for the events asked for: the plant makes about 0.55 events per unit.
@@ -176,7 +187,16 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestRo
       for (const perMessage of opts.perMessage) {
         const runs = [];
         for (let i = 0; i < opts.runs; i++) {
-          const r = await oneRun(work, kind, opts.events, perMessage, opts.connections ?? 1, opts.batchSize, opts.debug);
+          const r = await oneRun(
+            work,
+            kind,
+            opts.events,
+            perMessage,
+            opts.connections ?? 1,
+            opts.group,
+            opts.batchSize,
+            opts.debug,
+          );
           log(
             `ingest (${kind}): ${perMessage}/message run ${i + 1}: ${Math.round(r.eventsPerSecond)} events/s, lag p50 ${Math.round(r.lagP50Ms)} ms, p99 ${Math.round(r.lagP99Ms)} ms (published at ${Math.round(r.publishPerSecond)}/s)`,
           );
@@ -205,7 +225,7 @@ export async function runIngestBench(opts: IngestBenchOptions): Promise<IngestRo
     ),
   ];
   process.stdout.write(
-    `\nIngest MQTT -> event log -> graph, ${opts.events.toLocaleString('en')} events per run, ${opts.connections ?? 1} MQTT connection(s), median of ${opts.runs} runs (lag: the median run's)\n\n${lines.join('\n')}\n`,
+    `\nIngest MQTT -> event log -> graph, ${opts.events.toLocaleString('en')} events per run, ${opts.connections ?? 1} MQTT connection(s)${opts.group ? ` in group ${opts.group} (shared, with a safety net)` : ''}, median of ${opts.runs} runs (lag: the median run's)\n\n${lines.join('\n')}\n`,
   );
   return rows;
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isTracegraphError } from '../../core/errors.ts';
 import type { GraphStore } from '../../cypher/port.ts';
-import { applyInBatches } from '../../ingest/batches.ts';
+import { applyInBatches, type IngestTotals } from '../../ingest/batches.ts';
 import { canonicalBatches, EpcisParsePool, ParseMemoryExceeded } from '../../ingest/epcis/parse-worker-pool.ts';
 import { EpcisRepository, type CaptureJob, type EpcisProblem } from '../../ingest/epcis/repository.ts';
 import type { Pipeline } from '../../ingest/pipeline/pipeline.ts';
@@ -187,6 +187,7 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
       doc.lines = doc.ids = []; // stored: tens of MiB the graph write does not need
       // Every event goes to the graph, not only the new ones: the graph skips those it holds, and
       // an earlier capture whose graph write failed is completed this way.
+      let graph: IngestTotals | undefined;
       if (opts.pipeline) {
         for (const batch of canonicalBatches(doc))
           for (let i = 0; i < batch.length; i += CAPTURE_SUBMIT_BATCH)
@@ -194,9 +195,9 @@ export function createEpcisRoutes(opts: EpcisRoutesOptions): EpcisRoutes {
       } else {
         // In the store's usual batches: many small commits of a large capture made Kuzu report a
         // duplicated primary key for a new key (reproducibly, near 41,000 items in 1,000-event batches).
-        await applyInBatches(opts.store, allOf(canonicalBatches(doc)));
+        graph = await applyInBatches(opts.store, allOf(canonicalBatches(doc)));
       }
-      done = { ...job, running: false, success: true, eventCount, newEventCount: newEvents };
+      done = { ...job, running: false, success: true, eventCount, newEventCount: newEvents, ...(graph && { graph }) };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const invalid = isTracegraphError(e) && e.code === 'BAD_EPCIS';

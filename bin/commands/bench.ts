@@ -10,6 +10,7 @@ export interface BenchFlags {
   ingestEvents: number;
   perMessage: string;
   connections: number;
+  group?: string;
   ingestRuns: number;
   recallClients: number;
   recallRequests: number;
@@ -48,6 +49,7 @@ export async function bench(opts: BenchFlags): Promise<void> {
       perMessage: list(opts.perMessage).map((n) => positiveInt(n)),
       runs: opts.ingestRuns,
       connections: opts.connections,
+      group: opts.group,
       stores: ['none', 'kuzu'],
       debug: loadConfig().debug,
     });

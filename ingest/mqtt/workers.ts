@@ -14,10 +14,16 @@
  * had the subscription; the subscription identifier (MQTT 5), which the broker stamps on each copy
  * when it queues it, tells those apart (see Partitions).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import { z } from 'zod';
+import { GroupMember } from './group.ts';
+import {
+  initialEpoch,
+  nextIdentifier,
+  readSessionState,
+  TAKE_ALL,
+  writeSessionState,
+  type SessionState,
+} from './session-state.ts';
 import { subscriptionFilters } from './topics.ts';
 import { startMqttWorker, type MqttWorker, type MqttWorkerOptions } from './worker.ts';
 
@@ -25,9 +31,11 @@ export interface MqttWorkersOptions extends MqttWorkerOptions {
   /** Connections (default 1: exactly one worker as `startMqttWorker`, same client id and session). */
   connections?: number;
   /**
-   * Where several connections without a group remember which subscription identifier every
-   * session has held since (e.g. `<data>/mqtt-sessions.json`). Without it a restart takes the
-   * sessions' backlog on every connection once (duplicates only: the store skips known eventIds).
+   * Where the process remembers its subscription identifiers (e.g. `<data>/mqtt-sessions.json`):
+   * several connections without a group, which one every session has held since; in a group, the
+   * highest used. Without it a restart takes the sessions' backlog on every connection once
+   * (duplicates only: the store skips known eventIds), and a group member relies on the clock for
+   * identifiers its sessions have not held (group.ts).
    */
   stateFile?: string;
 }
@@ -39,7 +47,8 @@ export interface MqttWorkers extends MqttWorker {
 /**
  * With more than one connection each gets the client id `<clientId>-<n>` (stable, so each keeps
  * its broker session). With a `group` (several processes sharing the topics) they join that MQTT 5
- * shared subscription; without one they split the stream by a hash of each message (Partitions).
+ * shared subscription with a safety net beside it (group.ts); without one they split the stream by
+ * a hash of each message (Partitions).
  */
 export async function startMqttWorkers(o: MqttWorkersOptions): Promise<MqttWorkers> {
   const n = o.connections ?? 1;
@@ -47,15 +56,16 @@ export async function startMqttWorkers(o: MqttWorkersOptions): Promise<MqttWorke
   if (n > 1 && o.protocolVersion === 4)
     throw new Error('several connections need MQTT 5 (subscription identifiers, shared subscriptions): use protocolVersion 5');
   const partitions = n > 1 && !o.group ? new Partitions(n, o.clientId, o.stateFile, o.warn) : undefined;
+  const group = o.group && o.protocolVersion !== 4 ? new GroupMember(o.group, o.clientId, n, o.stateFile) : undefined;
   try {
-    if (n <= 1) workers.push(await startMqttWorker(o));
+    if (n <= 1 && !group) workers.push(await startMqttWorker(o));
     else
       for (let i = 0; i < n; i++)
         workers.push(
           await startMqttWorker({
             ...o,
-            clientId: `${o.clientId}-${i + 1}`,
-            ...(partitions ? partitions.member(i) : { group: o.group }),
+            clientId: n > 1 ? `${o.clientId}-${i + 1}` : o.clientId,
+            ...(partitions ? partitions.member(i) : group!.member(i)),
           }),
         );
   } catch (e) {
@@ -71,20 +81,7 @@ export async function startMqttWorkers(o: MqttWorkersOptions): Promise<MqttWorke
   };
 }
 
-/** Subscription identifier of a subscription whose copies every connection takes. */
-const TAKE_ALL = 1;
-/** The largest subscription identifier MQTT 5 allows. */
-const MAX_IDENTIFIER = 268_435_455;
-
-const StateSchema = z.object({
-  clientId: z.string(),
-  connections: z.number().int(),
-  /** The highest identifier ever subscribed with: a new epoch takes a higher one. */
-  highest: z.number().int(),
-  /** The identifier every session has held continuously since it was subscribed, if any. */
-  established: z.number().int().nullable(),
-});
-type State = z.infer<typeof StateSchema>;
+type State = SessionState;
 
 /** FNV-1a over the topic and the payload: a redelivered copy hashes like the first one. */
 function hash(topic: string, payload: Buffer): number {
@@ -184,7 +181,7 @@ class Partitions {
       return;
     }
     const generation = this.generation;
-    const epoch = this.state.highest >= MAX_IDENTIFIER ? TAKE_ALL + 1 : this.state.highest + 1;
+    const epoch = nextIdentifier(this.state.highest);
     // Recorded before use: an epoch half set up by a process that died is never taken for a whole one.
     this.state = { ...this.state, highest: epoch };
     this.write();
@@ -196,28 +193,10 @@ class Partitions {
   }
 
   private read(): State | undefined {
-    if (!this.file) return undefined;
-    try {
-      return StateSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
-    } catch {
-      return undefined; // missing or unreadable: a new epoch, so nothing is skipped on trust
-    }
+    return readSessionState(this.file);
   }
 
   private write(): void {
-    if (!this.file) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.state));
-    renameSync(tmp, this.file);
+    writeSessionState(this.file, this.state);
   }
-}
-
-/**
- * Without a record of earlier epochs, start above any recent one: seconds since 2026 (wraps after
- * eight years, long after any queued copy of an old epoch is gone).
- */
-function initialEpoch(): number {
-  const seconds = Math.max(0, Math.floor((Date.now() - Date.UTC(2026, 0, 1)) / 1000));
-  return (seconds % (MAX_IDENTIFIER - 2)) + TAKE_ALL + 1;
 }

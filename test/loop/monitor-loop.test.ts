@@ -429,6 +429,19 @@ function loopSuites(): void {
       expect(a.monitor.openAlarms().map((x) => x.id)).toEqual(b.monitor.openAlarms().map((x) => x.id));
     });
 
+    it('two workers both given the same reading (a group after a broker restart) store and announce one alarm', async () => {
+      const a = await rig({}, undefined, { announce: 'stored' });
+      await upperSpecOnE1(a.store);
+      const b = await rig({}, { dir: a.dir, store: a.store }, { announce: 'stored' });
+      // Each member's safety net took the copy it held (ingest/mqtt/group.ts): one event, judged twice.
+      const same = ev(reading(1, 11, 'E1', 'p'));
+      a.monitor.onDurable([same]);
+      b.monitor.onDurable([same]);
+      await Promise.all([a.monitor.idle(), b.monitor.idle()]);
+      expect(await a.store.alarms({ status: 'open' })).toHaveLength(1);
+      expect(a.raised.length + b.raised.length).toBe(1);
+    });
+
     it('announced when judged (the default), two workers store one alarm and the second takes its announcement back', async () => {
       const a = await rig();
       await upperSpecOnE1(a.store);
