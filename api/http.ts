@@ -42,14 +42,19 @@ export class BodyTooLarge extends Error {
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
+  // With a declared length each chunk is copied into place as it arrives: one Buffer.concat of a
+  // 50 MB capture at the end held the event loop ~0.5 s on a loaded machine.
+  const into = Number.isFinite(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) throw new BodyTooLarge(limit);
+    if (into && size + chunk.length <= into.length) chunk.copy(into, size);
+    else chunks.push(chunk);
     size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(limit);
-    chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  if (!into) return Buffer.concat(chunks);
+  return chunks.length ? Buffer.concat([into.subarray(0, Math.min(size, into.length)), ...chunks]) : into.subarray(0, size);
 }
 
 /** The path of the request URL, without the query. */
