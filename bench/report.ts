@@ -17,10 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditTrail } from '../domain/audit/trail.ts';
-import { CanonicalEvent } from '../core/events.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
-import { applyInBatches } from '../ingest/batches.ts';
-import { generatePlant, typicalSupplierLots } from '../ingest/seed/plant.ts';
+import { openPlant } from './plant.ts';
+import { typicalSupplierLots } from '../ingest/seed/plant.ts';
 import { CTES, type FsmaReportData } from '../reports/fsma.ts';
 import { generateReport } from '../reports/generate.ts';
 import type { Lang } from '../reports/i18n.ts';
@@ -30,6 +29,8 @@ export interface ReportBenchOptions {
   runs: number;
   /** Units of the plant for the FSMA spreadsheet (0: skipped). */
   fsmaUnits?: number;
+  /** Where loaded plants are kept between runs (bench/plant.ts). */
+  plantCache?: string;
 }
 
 interface ChildResult {
@@ -61,22 +62,11 @@ function child(dataDir: string, mode: 'scope' | 'fsma' | Lang, out: string, lot 
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ChildResult;
 }
 
-async function seed(dataDir: string, units: number): Promise<KuzuStore> {
-  const store = await KuzuStore.open({ dataDir });
-  await applyInBatches(
-    store,
-    (function* () {
-      for (const e of generatePlant({ units })) yield CanonicalEvent.parse(e);
-    })(),
-  );
-  return store;
-}
-
 export async function runReportBench(opts: ReportBenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tracegraph-report-bench-'));
   try {
     const dataDir = join(dir, 'data');
-    const store = await seed(dataDir, opts.units);
+    const { store } = await openPlant(dataDir, { units: opts.units, seed: 1 }, { cache: opts.plantCache, name: 'bench report' });
     const scope = await store.recallScope({ material: MATERIAL });
     await store.saveRecall({
       name: `every unit with ${MATERIAL}`,
@@ -106,16 +96,20 @@ export async function runReportBench(opts: ReportBenchOptions): Promise<void> {
     );
     if (opts.fsmaUnits) {
       const fsmaDir = join(dir, 'fsma');
-      const started = performance.now();
-      await (await seed(fsmaDir, opts.fsmaUnits)).close();
-      const loadS = (performance.now() - started) / 1000;
-      const lot = typicalSupplierLots({ units: opts.fsmaUnits }, 1)[0]!;
+      const { store: fsmaStore, loadSeconds } = await openPlant(
+        fsmaDir,
+        { units: opts.fsmaUnits, seed: 1 },
+        { cache: opts.plantCache, name: 'bench report' },
+      );
+      await fsmaStore.close();
+      const loaded = loadSeconds === null ? 'copied from the plant cache' : `plant loaded in ${loadSeconds.toFixed(0)} s`;
+      const lot = typicalSupplierLots({ units: opts.fsmaUnits, seed: 1 }, 1)[0]!;
       const runs = Array.from({ length: opts.runs }, () => child(fsmaDir, 'fsma', join(dir, 'fsma.xlsx'), lot));
       const last = runs.at(-1)!;
       process.stdout.write(
         [
           '',
-          `## FSMA 204 spreadsheet of supplier lot ${lot}, ${opts.fsmaUnits} units (plant loaded in ${loadS.toFixed(0)} s; median of ${opts.runs} fresh processes)`,
+          `## FSMA 204 spreadsheet of supplier lot ${lot}, ${opts.fsmaUnits} units (${loaded}; median of ${opts.runs} fresh processes)`,
           '',
           '| lots and units | rows (receiving / transformation / shipping) | ms | peak RSS MB | KiB |',
           '|---:|---|---:|---:|---:|',

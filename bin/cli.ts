@@ -241,7 +241,7 @@ program
   )
   .option(
     '--plant-cache <dir>',
-    'keep each loaded embedded plant in DIR and copy it from there on later runs (sections traces and loop)',
+    'keep each loaded embedded plant in DIR and copy it from there on later runs (sections traces, loop and report)',
   )
   .option('--audit-entries <n>', 'entries in the audit trail the audit section pages through', positiveInt, 200_000)
   .option('--report-units <n>', 'units of the plant (and of the recall) the report section renders', positiveInt, 10_000)

@@ -71,6 +71,11 @@ export async function bench(opts: BenchFlags): Promise<void> {
   }
   if (sections.includes('report')) {
     const { runReportBench } = await import('../../bench/report.ts');
-    await runReportBench({ units: opts.reportUnits, runs: Math.min(opts.runs, 3), fsmaUnits: opts.reportFsmaUnits });
+    await runReportBench({
+      units: opts.reportUnits,
+      runs: Math.min(opts.runs, 3),
+      fsmaUnits: opts.reportFsmaUnits,
+      plantCache: opts.plantCache,
+    });
   }
 }
