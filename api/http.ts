@@ -18,6 +18,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }
 
+/**
+ * A request whose credentials were refused: 401, or 429 with Retry-After while its address is
+ * throttled for failed authentications (as GraphQL and EPCIS answer).
+ */
+export function sendUnauthenticated(res: ServerResponse, refused: { reason: string; retryAfterSeconds?: number }): void {
+  if (refused.retryAfterSeconds === undefined) return sendJson(res, 401, { error: refused.reason, code: 'UNAUTHENTICATED' });
+  sendJson(res, 429, { error: refused.reason, code: 'TOO_MANY_ATTEMPTS' }, { 'retry-after': String(refused.retryAfterSeconds) });
+}
+
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
 }
@@ -33,14 +42,19 @@ export class BodyTooLarge extends Error {
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
+  // With a declared length each chunk is copied into place as it arrives: one Buffer.concat of a
+  // 50 MB capture at the end held the event loop ~0.5 s on a loaded machine.
+  const into = Number.isFinite(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) throw new BodyTooLarge(limit);
+    if (into && size + chunk.length <= into.length) chunk.copy(into, size);
+    else chunks.push(chunk);
     size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(limit);
-    chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  if (!into) return Buffer.concat(chunks);
+  return chunks.length ? Buffer.concat([into.subarray(0, Math.min(size, into.length)), ...chunks]) : into.subarray(0, size);
 }
 
 /** The path of the request URL, without the query. */

@@ -1,6 +1,6 @@
 /**
  * `GET /reports/<file>`: the reports generateReport wrote, behind the same keys as GraphQL (scope
- * `reports`). Each download is an `export` audit entry. Only names generateReport makes are served.
+ * `reports`; the local key of the CLI works from loopback, as for GraphQL). Each download is an `export` audit entry. Only names generateReport makes are served.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import type { AuditTrail } from '../domain/audit/trail.ts';
 import { recordExport } from '../domain/audit/trail.ts';
 import { hasScope, rolesWith } from '../domain/auth/roles.ts';
 import type { Authenticator } from './auth/authenticate.ts';
-import { sendJson } from './http.ts';
+import { sendJson, sendUnauthenticated } from './http.ts';
 import { REPORTS_DIR, REPORTS_PATH } from './schema/reports.ts';
 
 const NAME = /^(recall|unit|audit|fsma)-[0-9a-f-]{36}\.(pdf|csv|xlsx|json)$/;
@@ -24,8 +24,8 @@ const TYPES: Record<string, string> = {
 
 export function reportDownloads(dataDir: string, auth: Authenticator, audit: AuditTrail) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    const who = await auth.authenticate(req.headers.authorization);
-    if (!who.principal) return sendJson(res, 401, { error: who.reason });
+    const who = await auth.authenticate(req.headers.authorization, req.socket.remoteAddress);
+    if (!who.principal) return sendUnauthenticated(res, who);
     if (!hasScope(who.principal.role, 'reports'))
       return sendJson(res, 403, {
         error: `role ${who.principal.role} may not download reports: that needs scope reports, held by ${rolesWith('reports').join(', ')}`,

@@ -5,7 +5,7 @@
  * under the data directory (domain/auth, domain/audit), shared with the CLI.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BodyTooLarge, readBody, router, sendJson, type Route } from './http.ts';
+import { BodyTooLarge, readBody, router, sendJson, sendUnauthenticated, type Route } from './http.ts';
 import { closeServer, listen } from './http-listen.ts';
 import { createYoga } from 'graphql-yoga';
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssets, renderGraphiQL } from './graphiql.ts';
@@ -238,8 +238,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   // The interlock for stations that speak HTTP: the same check as GraphQL `interlock` and MQTT.
   async function interlock(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const who = await auth.authenticate(req.headers.authorization);
-    if (!who.principal) return sendJson(res, 401, { error: who.reason, code: 'UNAUTHENTICATED' });
+    const who = await auth.authenticate(req.headers.authorization, req.socket.remoteAddress);
+    if (!who.principal) return sendUnauthenticated(res, who);
     if (!hasScope(who.principal.role, 'capture') && !hasScope(who.principal.role, 'readMonitor'))
       return sendJson(res, 403, { error: `role ${who.principal.role} may not ask the interlock`, code: 'FORBIDDEN' });
     let body: unknown;
@@ -294,7 +294,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
 
   const base = await listen(server, opts.port, host);
-  if (localKey) publishLocalServer(opts.dataDir, { url: `${base}/graphql`, token: localKey });
+  if (localKey)
+    publishLocalServer(opts.dataDir, {
+      url: `${base}/graphql`,
+      token: localKey,
+      appliesEventLog: opts.pipeline !== undefined,
+    });
   return {
     url: `${base}/graphql`,
     async close() {

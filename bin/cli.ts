@@ -16,6 +16,7 @@ import type { IngestFlags } from './commands/ingest.ts';
 import type { LsFlags } from './commands/ls.ts';
 import { dataOption, jsonOption, LIST_KINDS, nonNegativeInt, portNumber, positiveInt, type ListKind } from './options.ts';
 import { exitAfterOutput } from './output.ts';
+import { HeldByServer } from './remote.ts';
 import { reportCommand } from './commands/report.ts';
 
 type DataFlags = { data?: string; json?: boolean };
@@ -42,7 +43,11 @@ Examples:
   tracegraph seed --units 10000
   tracegraph import epcis shipment.jsonld
   tracegraph trace forward LOT-R-000001 --json
-  tracegraph trace backward urn:epc:id:sgtin:4012345.077889.25`,
+  tracegraph trace backward urn:epc:id:sgtin:4012345.077889.25
+
+Beside a running \`tracegraph serve\` or demo on the same data directory, the commands ask it
+(docs/operations.md, "The CLI beside a running server"). Exit status: 0 done, 1 failed, 3 the graph
+is held by a running server and the command cannot work through it (the message says what to run).`,
   );
 
 function speedNumber(v: string): number {
@@ -113,7 +118,7 @@ program
   .addOption(dataOption())
   .addHelpText(
     'after',
-    '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json. OPC UA security mode, user and password are in the mapping file\n(example: examples/opcua-mapping.json); the client certificate is kept under <data>/pki.',
+    '\nCredentials and TLS: TRACEGRAPH_MQTT_USER, TRACEGRAPH_MQTT_PASSWORD, TRACEGRAPH_MQTT_CA/_CERT/_KEY (files),\nor the "mqtt" section of tracegraph.config.json. OPC UA security mode, user and password are in the mapping file\n(example: examples/opcua-mapping.json); the client certificate is kept under <data>/pki.\nNot beside a running server that holds the embedded graph (exit 3): events go in over its EPCIS capture.',
   )
   .action(async (opts: IngestFlags) => (await import('./commands/ingest.ts')).ingest(opts));
 
@@ -134,6 +139,12 @@ for (const [kind, description, what] of [
     .argument('<files...>', what)
     .addOption(dataOption())
     .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      kind === 'epcis'
+        ? "\nBeside a running server on the same data directory, each file is sent to its EPCIS capture\n(POST /epcis/capture) and the capture awaited: the same summary, the server's capture limit."
+        : '\nNot beside a running server that holds the graph (exit 3): it takes EPCIS documents only (import epcis).',
+    )
     .action(async (files: string[], opts: DataFlags) => (await import('./commands/import.ts')).importFiles(kind, files, opts));
 
 const tracer = program
@@ -161,6 +172,7 @@ program
   .option('--seed <n>', 'random seed (same seed, same plant)', positiveInt, 1)
   .addOption(dataOption())
   .addOption(jsonOption())
+  .addHelpText('after', '\nNot beside a running server that holds the graph (exit 3): seed another --data directory.')
   .action(async (opts: DataFlags & { units: number; seed: number }) => (await import('./commands/seed.ts')).seed(opts));
 
 program
@@ -268,6 +280,10 @@ program
   .description('rebuild the graph from the event log (<data>/log); events already in the graph are skipped')
   .addOption(dataOption())
   .addOption(jsonOption())
+  .addHelpText(
+    'after',
+    '\nBeside the demo (which applies the log itself) there is nothing to do; beside `serve`, exit 3\nwith how to replay a copy of the log into another data directory.',
+  )
   .action(async (opts: DataFlags) => (await import('./commands/replay.ts')).replay(opts));
 
 program
@@ -348,7 +364,7 @@ try {
     const msg = isTracegraphError(e) ? e.message : e instanceof Error ? e.message : String(e);
     process.stderr.write(`tracegraph: ${msg}\n`);
     if (debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 1;
+    process.exitCode = e instanceof HeldByServer ? e.exitStatus : 1;
   }
 }
 // Exit once the output is out, rather than letting native destructors race Node's shutdown (Kuzu

@@ -1,15 +1,15 @@
 /** What the command implementations share: opening the configured store around a job, and stopping on a signal. */
 import { loadConfig, type Config } from '../core/config.ts';
-import { isTracegraphError, TracegraphError } from '../core/errors.ts';
+import { isTracegraphError } from '../core/errors.ts';
 import { openStore } from '../cypher/open-store.ts';
 import type { GraphStore } from '../cypher/port.ts';
 import { progressBar } from '../core/progress.ts';
-import { runningServer, ServerUnreachable, type RemoteServer } from './remote.ts';
+import { HeldByServer, runningServer, ServerUnreachable, type RemoteServer } from './remote.ts';
 
-export async function withStore<T>(
-  opts: { data?: string; mqttUrl?: string; opcuaConfig?: string },
-  job: (store: GraphStore, config: Config) => Promise<T>,
-): Promise<T> {
+/** Where the store is, and the settings a command may override on the command line. */
+export type StoreFlags = { data?: string; mqttUrl?: string; opcuaConfig?: string };
+
+export async function withStore<T>(opts: StoreFlags, job: (store: GraphStore, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig({ dataDir: opts.data, mqttUrl: opts.mqttUrl, opcuaConfig: opts.opcuaConfig });
   // A bar only when opening is slow (a large embedded graph rebuilding its trace index).
   const started = Date.now();
@@ -39,11 +39,18 @@ function heldByServer(e: unknown, config: Config): unknown {
   const server =
     !config.neo4j && isTracegraphError(e) && e.code === 'STORE_UNAVAILABLE' ? runningServer(config.dataDir) : undefined;
   if (!server) return e;
-  return new TracegraphError(
-    'STORE_UNAVAILABLE',
-    `the embedded graph in ${config.dataDir} is held by the tracegraph server at ${server.url} (pid ${server.info.pid}), and this command writes or reads the graph directly; beside it, \`trace\`, \`stats\`, \`ls\` and \`user\` work, and events go in over its API (POST /epcis/capture) or MQTT`,
-    { cause: e },
-  );
+  return new HeldByServer(`${heldBy(server, config)}, and this command needs the graph to itself; beside it, ${WORKS_BESIDE}`, {
+    cause: e,
+  });
+}
+
+/** What works beside a running server (docs/operations.md, "The CLI beside a running server"). */
+const WORKS_BESIDE =
+  '`trace`, `stats`, `ls`, `import epcis`, `report` and `user` work (they ask the server), and events go in over its API (POST /epcis/capture) or MQTT';
+
+/** "the embedded graph in DIR is held by the tracegraph server at URL (pid N)" */
+export function heldBy(server: RemoteServer, config: Config): string {
+  return `the embedded graph in ${config.dataDir} is held by the tracegraph server at ${server.url} (pid ${server.info.pid})`;
 }
 
 /**
@@ -52,7 +59,7 @@ function heldByServer(e: unknown, config: Config): unknown {
  * way. A server file whose server does not answer is ignored (the graph is then opened here).
  */
 export async function withGraph<T>(
-  opts: { data?: string },
+  opts: StoreFlags,
   local: (store: GraphStore, config: Config) => Promise<T>,
   remote: (server: RemoteServer, config: Config) => Promise<T>,
 ): Promise<T> {

@@ -10,6 +10,17 @@ import { TracegraphError, type ErrorCode } from '../core/errors.ts';
 /** The server could not be reached at all (nothing was asked): the caller may open the graph itself. */
 export class ServerUnreachable extends Error {}
 
+/** Exit status of a command that cannot do its work beside the running server (1 is any other failure). */
+export const EXIT_HELD_BY_SERVER = 3;
+
+/** A command that needs the graph to itself while a server holds it: the message says what to do instead. */
+export class HeldByServer extends TracegraphError {
+  readonly exitStatus = EXIT_HELD_BY_SERVER;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options);
+  }
+}
+
 interface GraphQLAnswer<T> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string } }[];
@@ -22,22 +33,36 @@ export class RemoteServer {
     return this.info.url;
   }
 
-  /** Runs one GraphQL operation; its first error becomes a TracegraphError with the server's code. */
-  async query<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    let res: Response;
+  /** Whether the server applies the data directory's event log itself (it runs the ingest pipeline). */
+  get appliesEventLog(): boolean {
+    return this.info.appliesEventLog === true;
+  }
+
+  /** An HTTP request to `path` on the server, with the local key. */
+  async request(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
+    const url = new URL(path, this.info.url);
     try {
-      res = await fetch(this.info.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          authorization: `Bearer ${this.info.token}`,
-        },
-        body: JSON.stringify({ query, variables }),
+      return await fetch(url, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.info.token}` },
       });
     } catch (e) {
-      throw new ServerUnreachable(`${this.info.url}: ${(e as Error).message}`, { cause: e });
+      throw new ServerUnreachable(`${url}: ${(e as Error).message}`, { cause: e });
     }
+  }
+
+  /** Resolves once the server answers (a command that will not ask it anything checks it is there). */
+  async ping(): Promise<void> {
+    await this.query('{ __typename }');
+  }
+
+  /** Runs one GraphQL operation; its first error becomes a TracegraphError with the server's code. */
+  async query<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await this.request(this.info.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     let body: GraphQLAnswer<T>;
     try {
       body = (await res.json()) as GraphQLAnswer<T>;

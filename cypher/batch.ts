@@ -1,5 +1,6 @@
 /** Steps of a write that are the same on every backend. */
 import type { CanonicalEvent } from '../core/events.ts';
+import { nextTurn, ROWS_PER_TURN } from '../core/turns.ts';
 import { emptyProjection, project, projectGraph, type Projection } from './projection.ts';
 
 /**
@@ -31,14 +32,17 @@ export interface Plan {
 /**
  * Decides what a batch does, given what the store already holds for its eventIds: new events are
  * projected, a declaration against a stored live event voids it, everything else is a duplicate.
+ * Projects in pieces, each on its own turn of the event loop (core/turns.ts).
  */
-export function planBatch(events: readonly CanonicalEvent[], stored: ReadonlyMap<string, Stored>): Plan {
+export async function planBatch(events: readonly CanonicalEvent[], stored: ReadonlyMap<string, Stored>): Promise<Plan> {
   const { unique, repeats } = collapseBatch(events);
   const projection = emptyProjection();
   const voids: Plan['voids'] = [];
   let duplicates = repeats;
   let voided = 0;
+  let n = 0;
   for (const e of unique) {
+    if (++n % ROWS_PER_TURN === 0) await nextTurn();
     const s = stored.get(e.eventId);
     if (!s) {
       project(projection, e);

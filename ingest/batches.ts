@@ -27,7 +27,8 @@ function addTotals(t: IngestTotals, r: ApplyResult, seen: number): void {
 /**
  * Applies events in batches; `onBatch` sees the running totals after each commit. When the source
  * throws (a bad line, a read error), the events it gave before are committed first, then the error
- * is passed on: they were valid, and a rerun skips them by eventId.
+ * is passed on: they were valid, and a rerun skips them by eventId. When the store refuses a batch,
+ * its error is passed on at once.
  */
 export async function applyInBatches(
   store: GraphStore,
@@ -37,10 +38,19 @@ export async function applyInBatches(
   const size = opts.batchSize ?? DEFAULT_BATCH;
   const totals = emptyTotals();
   let batch: CanonicalEvent[] = [];
+  let refused = false;
   const flush = async () => {
     if (!batch.length) return;
-    addTotals(totals, await store.applyEvents(batch), batch.length);
+    const taken = batch;
     batch = [];
+    let r: ApplyResult;
+    try {
+      r = await store.applyEvents(taken);
+    } catch (e) {
+      refused = true;
+      throw e;
+    }
+    addTotals(totals, r, taken.length);
     opts.onBatch?.(totals);
   };
   try {
@@ -49,7 +59,9 @@ export async function applyInBatches(
       if (batch.length >= size) await flush();
     }
   } catch (e) {
-    await flush();
+    // A batch the store refused is not offered again: its error is the one to report. (Kuzu can
+    // keep a failed commit's keys in its primary-key index; a second try reported a duplicated key.)
+    if (!refused) await flush();
     throw e;
   }
   await flush();

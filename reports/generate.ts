@@ -74,7 +74,8 @@ const FORMATS: Record<ReportKind, readonly ReportFormat[]> = {
   fsma: ['xlsx', 'csv'],
 };
 
-function formatOf(kind: ReportKind, out: string): ReportFormat {
+/** The format `out` asks for, refused when the kind has no such format. */
+export function formatOf(kind: ReportKind, out: string): ReportFormat {
   const ext = extname(out).slice(1).toLowerCase();
   const allowed = FORMATS[kind];
   if (!(allowed as readonly string[]).includes(ext))

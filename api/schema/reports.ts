@@ -53,6 +53,10 @@ const GeneratedReportType = builder.objectRef<GeneratedWithUrl>('GeneratedReport
     url: t.exposeString('url', { description: 'path of the report on this server, e.g. /reports/<file>.pdf' }),
     dataUrl: t.exposeString('dataUrl', { description: 'path of its data file (canonical JSON)' }),
     auditSeq: t.exposeInt('auditSeq', { description: 'the report.generate audit entry' }),
+    signedBy: t.exposeString('signedBy', {
+      nullable: true,
+      description: "the PAdES signer's name (certificate CN) when the PDF is signed",
+    }),
   }),
 });
 

@@ -2,7 +2,10 @@ import { statSync } from 'node:fs';
 import { importEpcisFile, importEventLines, type Progress } from '../../ingest/files.ts';
 import type { IngestTotals } from '../../ingest/batches.ts';
 import type { GraphStore } from '../../cypher/port.ts';
-import { withStore } from '../common.ts';
+import { heldBy, withGraph } from '../common.ts';
+import { captureFile } from '../capture.ts';
+import { HeldByServer, type RemoteServer } from '../remote.ts';
+import type { Config } from '../../core/config.ts';
 import { registerEpcisEvents } from '../../ingest/epcis/repository.ts';
 import { canonicalToEpcis, TG_NAMESPACES } from '../../ingest/epcis/from-canonical.ts';
 import { printJson } from '../output.ts';
@@ -46,21 +49,65 @@ export async function importFiles(
   opts: { data?: string; json?: boolean },
 ): Promise<void> {
   const importer = importers[kind];
-  await withStore(opts, async (store, config) => {
-    const results = [];
-    for (const file of files) {
-      const bar = progressBar(`importing ${file}`, fileSize(file), ' bytes');
-      try {
-        const t = await importer(store, file, config.dataDir, (bytes, tot) =>
-          bar.update(bytes, { events: tot.seen, new: tot.applied }),
-        );
-        bar.stop();
-        results.push({ file, ...t });
-        if (!opts.json) process.stderr.write(summary(file, t) + '\n');
-      } finally {
-        bar.stop();
+  await withGraph(
+    opts,
+    async (store, config) => {
+      const results = [];
+      for (const file of files) {
+        const bar = progressBar(`importing ${file}`, fileSize(file), ' bytes');
+        try {
+          const t = await importer(store, file, config.dataDir, (bytes, tot) =>
+            bar.update(bytes, { events: tot.seen, new: tot.applied }),
+          );
+          bar.stop();
+          results.push({ file, ...t });
+          if (!opts.json) process.stderr.write(summary(file, t) + '\n');
+        } finally {
+          bar.stop();
+        }
       }
-    }
-    if (opts.json) await printJson(results);
-  });
+      if (opts.json) await printJson(results);
+    },
+    async (server, config) => {
+      await server.ping();
+      if (kind === 'events') throw eventsBesideServer(server, config);
+      const results = [];
+      for (const file of files) {
+        const bar = progressBar(`importing ${file}`, fileSize(file), ' bytes');
+        try {
+          const r = await captureFile(server, file, (bytes) => bar.update(bytes));
+          bar.stop();
+          // The same fields, in the same order, as the local import's.
+          if (r.graph) {
+            results.push({ file, ...r.graph, epcisEvents: r.epcisEvents });
+            if (!opts.json) process.stderr.write(summary(file, r.graph) + '\n');
+          } else {
+            results.push({ file, epcisEvents: r.epcisEvents, newEpcisEvents: r.newEpcisEvents });
+            if (!opts.json)
+              process.stderr.write(
+                `${file}: ${r.epcisEvents} EPCIS events, ${r.newEpcisEvents} new, sent to ${server.url}, whose pipeline writes them to the graph\n`,
+              );
+          }
+        } finally {
+          bar.stop();
+        }
+      }
+      if (opts.json) await printJson(results);
+    },
+  );
+}
+
+/**
+ * The running server has no way in for shop-floor events in their canonical form: EPCIS capture
+ * takes EPCIS, and only an ingest pipeline (the demo's, or `tracegraph ingest`) reads MQTT.
+ */
+function eventsBesideServer(server: RemoteServer, config: Config): HeldByServer {
+  return new HeldByServer(
+    `${heldBy(server, config)}, which takes events over its API as EPCIS documents only (POST /epcis/capture); ` +
+      'JSON-lines events are written by the process holding the graph. Beside it, send them as EPCIS documents ' +
+      '(`tracegraph import epcis FILE`)' +
+      (server.appliesEventLog
+        ? ", or publish each line to this server's MQTT broker on tracegraph/v1/<site>/<line>/<station>/<kind>"
+        : ''),
+  );
 }

@@ -1,22 +1,10 @@
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
+import { cliActor } from '../../core/cli-actor.ts';
 import { loadConfig } from '../../core/config.ts';
 import { TracegraphError } from '../../core/errors.ts';
 import { AuditTrail } from '../../domain/audit/trail.ts';
 import { UserStore, type UserInfo } from '../../domain/auth/users.ts';
 import { out, printJson } from '../output.ts';
-
-/** Who did it, for the audit trail: the operating-system account running the CLI. */
-export function cliActor(): string {
-  let name = 'unknown';
-  try {
-    name = userInfo().username;
-  } catch {
-    // no passwd entry (some containers): the uid still says something
-    name = `uid${process.getuid?.() ?? '?'}`;
-  }
-  return `cli:${name}`;
-}
 
 /** The user file and audit trail of the data directory; the graph is not opened (a server may hold it). */
 function users(data: string | undefined): UserStore {

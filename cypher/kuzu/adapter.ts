@@ -67,7 +67,7 @@ import { KuzuSpecsAlarms } from './specs-alarms.ts';
 import { KuzuListing } from './listing.ts';
 import { KuzuLoop } from './loop.ts';
 import { KuzuTraces } from './trace.ts';
-import { applyBatch } from './write.ts';
+import { applyBatch, CommitFailed } from './write.ts';
 import { query } from '../queries.ts';
 import type { RebuildResult } from '../port.ts';
 
@@ -78,10 +78,21 @@ const DAMAGED = `${DB_FILE}.damaged`;
 /**
  * A primary-key violation on our own writes: the write path inserts only keys the store does not
  * hold (it checks first, and batches are deduplicated), so the database's index and its rows
- * disagree. A process killed during a write can leave a key in the index whose row never committed.
+ * disagree. A process killed during a write can leave a key in the index whose row never committed,
+ * and so can a commit that failed (CommitFailed): both are reported as damage at once.
  */
 function damaged(e: unknown, dataDir: string): unknown {
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof CommitFailed) {
+    const full = /buffer pool is full/i.test(message)
+      ? ` The buffer pool was too small for this write: raise TRACEGRAPH_KUZU_BUFFER_MB (a commit needs about 3 times the bytes of the 131,072 latest events, ~220 MiB for typical ones) before the rebuild.`
+      : '';
+    return new TracegraphError(
+      'STORE_DAMAGED',
+      `the embedded graph in ${dataDir} may be damaged (${message.split('\n')[0]}): a failed commit can leave its keys in the primary-key index; \`tracegraph ingest\` and \`tracegraph replay\` rebuild it from the event log.${full}`,
+      { cause: e },
+    );
+  }
   if (!/duplicated primary key/i.test(message)) return e;
   return new TracegraphError(
     'STORE_DAMAGED',

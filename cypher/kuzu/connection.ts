@@ -13,6 +13,15 @@ export type Params = Record<string, kuzu.KuzuValue>;
 
 const closedHandles: unknown[] = [];
 export const DEFAULT_BUFFER_MB = 1024;
+/**
+ * The smallest buffer pool a store opens with, whatever it is asked for. A COPY into a node table
+ * whose last node group (131,072 rows) is partly filled needs, until its commit, about 3 times the
+ * bytes of the rows already in that group: ~220 MiB for a full group of ~620-byte events. Below
+ * that the commit fails ("buffer pool is full"), and a failed commit leaves some of its keys in
+ * Kuzu's primary-key index (see write.ts). With 64 MiB that happened at ~38,000 events.
+ */
+export const MIN_BUFFER_MB = 256;
+const poolBytes = (bufferMb: number) => Math.max(bufferMb, MIN_BUFFER_MB) * 1024 * 1024;
 /** 1 TiB of address space: far beyond any plant's graph, and 8 times less than Kuzu's default. */
 const MAX_DB_SIZE = 2 ** 40;
 /**
@@ -41,7 +50,7 @@ export class KuzuConnection {
   ) {
     // Kuzu's defaults take 80% of RAM for its buffer pool and reserve 8 TiB of address space per
     // database; both are capped so that a test process can hold many stores at once.
-    this.db = new kuzu.Database(path, bufferMb * 1024 * 1024, true, false, MAX_DB_SIZE, true, CHECKPOINT_BYTES);
+    this.db = new kuzu.Database(path, poolBytes(bufferMb), true, false, MAX_DB_SIZE, true, CHECKPOINT_BYTES);
     this.conn = new kuzu.Connection(this.db);
   }
 
@@ -70,7 +79,7 @@ export class KuzuConnection {
    * create the schema first: IMPORT needs an empty database).
    */
   static async importInto(path: string, dir: string, bufferMb: number): Promise<void> {
-    const db = new kuzu.Database(path, bufferMb * 1024 * 1024, true, false, MAX_DB_SIZE, true, CHECKPOINT_BYTES);
+    const db = new kuzu.Database(path, poolBytes(bufferMb), true, false, MAX_DB_SIZE, true, CHECKPOINT_BYTES);
     const conn = new kuzu.Connection(db);
     try {
       const r = await conn.query(query('kuzu', 'import-database', { Dir: cypherString(dir) }));

@@ -1,9 +1,11 @@
 /**
  * Staging files for Kuzu's COPY: rows written as CSV into a private temp directory, copied, removed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROWS_PER_TURN } from '../../core/turns.ts';
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -26,10 +28,23 @@ export class CsvStage {
     open.add(this.dir);
   }
 
-  /** Writes rows to a new file and returns its path (a plain path: no quote characters). */
-  write(rows: Cell[][]): string {
+  /**
+   * Writes rows to a new file and returns its path (a plain path: no quote characters). In pieces
+   * of ROWS_PER_TURN rows, written asynchronously: the rows of a 20,000-event batch (12 MiB of
+   * Event rows) held the event loop for up to a second when built and written in one go.
+   */
+  async write(rows: Cell[][]): Promise<string> {
     const file = join(this.dir, `${++this.n}.csv`);
-    writeFileSync(file, rows.map((r) => r.map(cell).join(',')).join('\n') + '\n');
+    const out = await openFile(file, 'w');
+    try {
+      for (let i = 0; i < rows.length; i += ROWS_PER_TURN) {
+        let text = '';
+        for (const r of rows.slice(i, i + ROWS_PER_TURN)) text += r.map(cell).join(',') + '\n';
+        await out.write(text);
+      }
+    } finally {
+      await out.close();
+    }
     return file;
   }
 

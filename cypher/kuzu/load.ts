@@ -11,7 +11,7 @@ import type { Cell } from './csv-stage.ts';
 /** Copies rows into a table through a staging file. */
 export async function copyRows(db: KuzuConnection, table: string, rows: Cell[][], options = ''): Promise<void> {
   if (!rows.length) return;
-  const file = db.stage.write(rows);
+  const file = await db.stage.write(rows);
   try {
     await db.run(query('kuzu', 'copy-file', { Table: table, File: file, Options: options }));
   } finally {

@@ -14,12 +14,29 @@ import { copyRows } from './load.ts';
 import { eventHash } from './memory/flow-index.ts';
 import { NAMED, type MemoryIndexes, type Named } from './memory/indexes.ts';
 
+/**
+ * Kuzu 0.11 failed a COMMIT (seen: its buffer pool was full) after entering some of the
+ * transaction's keys in its primary-key index, and ROLLBACK did not take them out: writing those
+ * events again reported "duplicated primary key" for keys no row holds. So a failed commit leaves
+ * the store damaged, as a kill during a write does (adapter.ts `damaged`).
+ */
+export class CommitFailed extends Error {
+  constructor(cause: unknown) {
+    super(`the commit failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CommitFailed';
+  }
+}
+
 /** Runs `work` in one write transaction: committed when it resolves, rolled back when it throws. Call inside `exclusive`. */
 export async function transaction<T>(db: KuzuConnection, work: () => Promise<T>): Promise<T> {
   await db.raw('BEGIN TRANSACTION');
   try {
     const result = await work();
-    await db.raw('COMMIT');
+    try {
+      await db.raw('COMMIT');
+    } catch (e) {
+      throw new CommitFailed(e);
+    }
     return result;
   } catch (e) {
     // Also when COMMIT itself failed: the transaction must not stay open on the one connection.
@@ -41,7 +58,7 @@ export async function applyBatch(
     const [row] = await db.run(query('kuzu', 'find-event'), { id: e.eventId });
     if (row) stored.set(e.eventId, { voided: Boolean(row.voided), payload: row.payload as string });
   }
-  const plan = planBatch(events, stored);
+  const plan = await planBatch(events, stored);
   const p = plan.projection;
   try {
     const created = await transaction(db, async () => {

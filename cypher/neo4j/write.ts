@@ -37,7 +37,7 @@ export async function applyBatch(conn: Neo4jConnection, events: readonly Canonic
         { voided: Boolean(r.get('voided')), payload: r.get('payload') as string },
       ]),
     );
-    const plan = planBatch(events, stored);
+    const plan = await planBatch(events, stored);
     await writeProjection(tx, plan.projection);
     for (const v of plan.voids)
       for (const s of statements('neo4j', 'void-event')) await tx.run(s, { id: v.eventId, payload: v.payload });

@@ -13,6 +13,7 @@ import { appendFile, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normaliseId } from '../../core/ids.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
+import type { IngestTotals } from '../batches.ts';
 import { readLog, segmentFile, type LogPosition } from '../pipeline/event-log.ts';
 import { shortCbv } from './cbv.ts';
 import { canonicalHead, canonicalToEpcis, type EventHead } from './from-canonical.ts';
@@ -50,6 +51,12 @@ export interface CaptureJob {
   /** Events in the document, and how many of them the repository did not hold yet. */
   eventCount?: number;
   newEventCount?: number;
+  /**
+   * An extension of this server (not in the EPCIS standard): what the graph took when the capture
+   * wrote it directly, counted in canonical events as `tracegraph import epcis` counts them (events
+   * seen, new, already present, declared in error). Absent where a pipeline applies the events later.
+   */
+  graph?: IngestTotals;
 }
 
 /** One quantity element of any quantity list, with the list it came from. */

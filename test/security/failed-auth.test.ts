@@ -57,6 +57,15 @@ describe('failed authentications', () => {
     expect(epcis.status).toBe(429);
     expect(Number(epcis.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await epcis.json()) as { type: string }).type).toBe('epcisException:SecurityException');
+    // So do the interlock and the report downloads, and they count towards the same window.
+    for (const [path, init] of [
+      ['/interlock', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }],
+      ['/reports/none.pdf', {}],
+    ] as const) {
+      const r = await fetch(`${api.base}${path}`, { ...init, headers: { ...init.headers, authorization: 'Bearer tg_wrong-x' } });
+      expect(r.status, path).toBe(429);
+      expect(Number(r.headers.get('retry-after')), path).toBeGreaterThan(0);
+    }
 
     expect((await gql(api.server.url, '{ __typename }')).data).toEqual({ __typename: 'Query' });
 
@@ -68,7 +77,7 @@ describe('failed authentications', () => {
     await new Promise((r) => setTimeout(r, WINDOW_MS + 1200));
     const entries = failedLogins(api.dataDir);
     expect(entries).toHaveLength(2);
-    expect(entries[1]!.details).toMatchObject({ count: 25, address: '127.0.0.1' });
+    expect(entries[1]!.details).toMatchObject({ count: 27, address: '127.0.0.1' });
 
     // A new window starts afresh: 401 again, audited again.
     expect((await gql(api.server.url, '{ __typename }', undefined, 'tg_wrong-later')).status).toBe(401);

@@ -156,6 +156,37 @@ describe('embedded store (Kuzu)', () => {
     await store.close();
   });
 
+  it('takes the same events in batches of any size, each event and item once, on the small buffer pool tests ask for', async () => {
+    // ~4 KB per stored event: a commit into the Event table's partly filled node group needs about
+    // 3 times the bytes already in it, more than 64 MiB from ~6,000 such events on. With 64 MiB
+    // the commit failed, Kuzu kept some of its keys in the primary-key index, and the batch offered
+    // again reported a duplicated primary key.
+    const count = 8000;
+    const refs = Array.from({ length: 10 }, (_, k) => ({ type: 'po', id: `purchase-order-${k}-`.padEnd(380, 'x') }));
+    const events = Array.from({ length: count }, (_, i) =>
+      CanonicalEvent.parse({
+        kind: 'scan',
+        eventId: `batch-size-${i}`,
+        eventTime: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+        id: `urn:epc:id:sgtin:4012345.011111.B${String(i).padStart(9, '0')}`,
+        station: 'S1',
+        context: { bizTransactions: refs },
+      }),
+    );
+    for (const batchSize of [1000, 500]) {
+      const store = await KuzuStore.open({ dataDir: dir(), bufferMb: 64 });
+      try {
+        const totals = await applyInBatches(store, events, { batchSize });
+        expect(totals).toMatchObject({ seen: count, applied: count, duplicates: 0 });
+        const stats = await store.stats();
+        expect([stats.events, stats.nodes.Item, stats.relationships.MENTIONS]).toEqual([count, count, count]);
+        expect((await store.applyEvents(events)).duplicates).toBe(count);
+      } finally {
+        await store.close();
+      }
+    }
+  }, 120_000);
+
   it('says which directory it could not open when another process holds it', async () => {
     const d = dir();
     const a = await KuzuStore.open({ dataDir: d });

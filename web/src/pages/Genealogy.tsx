@@ -32,7 +32,6 @@ const GENEALOGY = graphql(`
         level
       }
       edges {
-        id
         source
         target
         kind
