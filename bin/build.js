@@ -1,17 +1,24 @@
 // `npm run build` (and `npm ci`, through `prepare`): compiles the CLI and everything it loads into
 // dist/ with tsc, copies the files tsc does not emit (Cypher queries, plain JavaScript modules) next
 // to the compiled code that reads them, and writes the stamp that tells bin/tracegraph.js the build
-// matches the sources.
+// matches the sources. A dist/ that already matches is left alone (`--force` rebuilds it): npm runs
+// `prepare` again when `npx tracegraph` installs the checkout into its cache, and a rebuild removes
+// dist/ under a running `npm start`, whose queries are read from it.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { newestMtime, STAMP } from './freshness.js';
+import { distState, newestMtime, STAMP } from './freshness.js';
 
 const root = resolve(import.meta.dirname, '..');
 const config = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
 const roots = config.include;
 const files = ['tsconfig.json', 'tsconfig.build.json'];
+
+if (!process.argv.includes('--force') && distState(root) === 'fresh') {
+  process.stderr.write('tracegraph build: dist/ matches the sources, left as it is (--force rebuilds it)\n');
+  process.exit(0);
+}
 
 let tsc;
 try {

@@ -142,5 +142,19 @@ for (const backend of backends()) {
         });
       }
     });
+
+    // Last: the hold stays on U1 for the rest of the file.
+    it('marks an item an active hold lists HELD, before its other statuses', async () => {
+      const placed = await gql<{ placeHold: { id: string } }>(
+        server.url,
+        'mutation { placeHold(items: ["U1"], reason: "suspect solder paste") { id } }',
+      );
+      expect(placed.errors).toBeUndefined();
+      const g = await genealogy({ id: 'L1', direction: 'DOWN', depth: 5 });
+      const by = Object.fromEntries(g.nodes.map((n) => [n.id, n]));
+      expect(by['item:U1']!.status).toEqual(['HELD', 'SHIPPED']);
+      expect(by['item:U2']!.status).toEqual(['FAILED']);
+      expect(by['item:M1']!.status).toEqual([]);
+    });
   });
 }

@@ -3,8 +3,8 @@
  * a slow reader arrives whole, a reader that stops early (`| head`) ends the command quietly, a
  * write that fails is an error; and the launcher runs the compiled CLI only when it matches the sources.
  */
-import { spawn, type StdioOptions } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, openSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distState, newestMtime } from '../../bin/freshness.js';
@@ -178,5 +178,18 @@ describe('the tracegraph launcher', () => {
     const missing = await run(root);
     expect(missing.stdout).toBe('source');
     expect(missing.stderr).toMatch(/dist\/ is not built: npm run build/);
+  });
+
+  it('leaves a dist/ that matches the sources as it is when built again (npx runs `prepare` beside a running demo)', () => {
+    const { root } = tree();
+    copyFileSync(join(ROOT, 'bin/build.js'), join(root, 'bin/build.js'));
+    writeFileSync(join(root, 'tsconfig.build.json'), JSON.stringify({ include: ['core', 'bin'] }));
+    // Older than the tree's sources, so the copy itself does not make dist/ stale.
+    const older = new Date(Date.now() - 120_000);
+    utimesSync(join(root, 'bin/build.js'), older, older);
+    const r = spawnSync(process.execPath, [join(root, 'bin/build.js')], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('tracegraph build: dist/ matches the sources, left as it is (--force rebuilds it)\n');
+    expect(readFileSync(join(root, 'dist/bin/cli.js'), 'utf8')).toBe("process.stdout.write('dist');\n");
   });
 });
