@@ -130,6 +130,7 @@ export const statusFacts = (r: RawRow): ItemStatusFacts => ({
     .filter((i) => i && i.result !== null && i.result !== undefined)
     .map((i) => ({ result: String(i.result), eventTime: String(i.eventTime) })),
   shipped: Number(r.shipped) > 0,
+  held: Number(r.held) > 0,
 });
 
 /** Dedupes a list of rows by a key (the same packing edge may be reached along two paths). */

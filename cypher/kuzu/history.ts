@@ -133,7 +133,7 @@ export class KuzuHistory implements HistoryStore {
   }
 
   /**
-   * The operation cache and the inspection index once read (the first call reads them in the
+   * The operation cache, the inspection index and the held index once read (the first call reads them in the
    * connection's queue). From then on neighbours and itemStatus read memory only and take no turn
    * in the queue: a genealogy asks once per level, and behind a busy ingest every turn waited for
    * a write batch (seconds per level on a loaded machine). Memory learns a batch in one synchronous
@@ -173,6 +173,7 @@ export class KuzuHistory implements HistoryStore {
     if (this.inspectionsRead) return Promise.resolve(this.itemStatusIn(ids));
     return this.db.exclusive(async () => {
       await this.memory.inspections.load(this.db);
+      await this.memory.held.load(this.db);
       this.inspectionsRead = true;
       return this.itemStatusIn(ids);
     });
@@ -190,6 +191,7 @@ export class KuzuHistory implements HistoryStore {
         container: state.container,
         inspections: this.memory.inspections.of(id),
         shipped: ix.neighbours('item', id, 'out', 'shipment').length > 0,
+        held: this.memory.held.of(id).length > 0,
       });
     }
     return out;

@@ -110,6 +110,8 @@ export interface ItemStatusFacts {
   container: boolean;
   inspections: { result: string; eventTime: string }[];
   shipped: boolean;
+  /** On an active hold (a hold lists every item it covers). */
+  held: boolean;
 }
 /** Operations that ended in a window, their inputs and outputs, the outputs' inspections, and all maintenance. */
 export interface QualityFacts {

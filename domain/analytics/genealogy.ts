@@ -150,14 +150,13 @@ export async function buildGenealogy(
   if (direction !== 'UP') await walk('down');
 
   const items = [...nodes.values()].filter((n) => n.id.startsWith('item:'));
-  // HELD first, as unitHistory says it: what an active hold lists (a hold lists what it covers).
-  const held = new Set((await store.holds({ status: 'active' })).flatMap((h) => h.items));
   for (const s of await store.itemStatus(items.map((n) => n.ref))) {
     const n = nodes.get(nodeId('item', s.id));
     if (!n) continue;
     n.kind = itemKind(s.kind, s.container);
     const status = itemStatus(s.inspections, s.shipped);
-    n.status = held.has(s.id) ? ['held', ...status] : status;
+    // HELD first, as unitHistory says it.
+    n.status = s.held ? ['held', ...status] : status;
   }
   propagateShipped(nodes, edges);
 

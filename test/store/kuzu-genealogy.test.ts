@@ -65,6 +65,10 @@ describe('genealogy reads from memory on the embedded store', () => {
         outputs: [],
       }),
     ]);
+    // Holds placed after the index was read, one of them released: memory learns both.
+    await store.placeHold({ id: 'H-G1', items: ['U1', 'L2'], reason: 'genealogy', by: 'test', at: at(92) });
+    await store.placeHold({ id: 'H-G2', items: ['U2'], reason: 'genealogy', by: 'test', at: at(93) });
+    await store.releaseHold({ id: 'H-G2', by: 'test', at: at(94), meaning: 'released' });
     const all = await store.traceForward(['L1', 'L2', 'L3', 'M1', 'U1', 'U2', 'PAL1']);
     ids = ['L1', 'L2', 'L3', 'M1', 'U1', 'U2', 'PAL1', 'CASE1', 'NOPE', ...all.lots, ...all.units, ...all.containers];
   });
@@ -100,6 +104,9 @@ describe('genealogy reads from memory on the embedded store', () => {
   it('itemStatus is what the Cypher query gives, with times as stored', async () => {
     const mem = sortStatus(await store.itemStatus(ids));
     expect(mem).toEqual(sortStatus(await store.itemStatusInCypher(ids)));
+    expect(mem.filter((s) => s.held).map((s) => s.id)).toEqual(
+      ['U1', 'L2'].filter((id) => ids.includes(id)).sort((a, b) => ids.indexOf(a) - ids.indexOf(b)),
+    );
     expect(mem.find((s) => s.id === 'U1')!.inspections).toContainEqual({
       result: 'fail',
       eventTime: '2026-03-01T05:00:00+02:00',
