@@ -7,6 +7,7 @@
  */
 import mqtt from 'mqtt';
 import { generatePlant } from '../ingest/seed/plant.ts';
+import { withoutNagle } from '../ingest/mqtt/no-delay.ts';
 
 interface Args {
   url: string;
@@ -19,7 +20,7 @@ interface Args {
 
 const a = JSON.parse(process.argv[2] ?? '{}') as Args;
 const stations = a.stations ?? 8;
-const client = await mqtt.connectAsync(a.url, { protocolVersion: 5, clientId: `bench-publisher-${process.pid}` });
+const client = withoutNagle(await mqtt.connectAsync(a.url, { protocolVersion: 5, clientId: `bench-publisher-${process.pid}` }));
 // Generated before the clock starts: the plant's stations do not compute their events either.
 const all: Record<string, unknown>[] = [];
 for (const e of generatePlant({ units: a.units, seed: 1 })) {

@@ -39,6 +39,7 @@ import { startInterlockResponder } from '../ingest/mqtt/interlock-responder.ts';
 import { startMqttWorker } from '../ingest/mqtt/worker.ts';
 import { allCommitted, Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { Broker } from './mosquitto.ts';
+import { withoutNagle } from '../ingest/mqtt/no-delay.ts';
 
 export interface LoopBenchOptions {
   /** Alarms raised per figure (as many clears between them). */
@@ -157,7 +158,7 @@ async function benchAlarms(work: string, store: KuzuStore, judged: AlarmVariant,
       }
     })();
     closers.push(async () => raised.return?.());
-    const watcher = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `bench-board-${judged}` });
+    const watcher = withoutNagle(await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `bench-board-${judged}` }));
     closers.push(() => watcher.endAsync());
     watcher.on('message', (_t, payload) => {
       const m = JSON.parse(payload.toString()) as { transition: string; alarm: Alarm };
@@ -165,7 +166,7 @@ async function benchAlarms(work: string, store: KuzuStore, judged: AlarmVariant,
       if (m.transition === 'raised' && t !== undefined) toMqtt.push(performance.now() - t);
     });
     await watcher.subscribeAsync('tracegraph/v1/site1/line1/alarms', { qos: 1 });
-    const station = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `bench-oven-${judged}` });
+    const station = withoutNagle(await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `bench-oven-${judged}` }));
     closers.push(() => station.endAsync());
 
     let stop = false;
@@ -399,7 +400,7 @@ async function benchInterlock(
 
     const clients: MqttClient[] = await Promise.all(
       Array.from({ length: o.stations }, (_, s) =>
-        mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `bench-station-${s}` }),
+        mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `bench-station-${s}` }).then(withoutNagle),
       ),
     );
     closers.push(() => Promise.all(clients.map((c) => c.endAsync())));

@@ -26,6 +26,7 @@ import { allCommitted, Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../ingest/simulator/broker.ts';
 import { startSimulatedPlant, type SimulatedPlant } from '../ingest/simulator/plant.ts';
 import { defaultRouting } from '../ingest/simulator/routing.ts';
+import { withoutNagle } from '../ingest/mqtt/no-delay.ts';
 
 export interface DemoOptions {
   /** API port (0: a free one). */
@@ -63,7 +64,7 @@ export interface Demo {
  * over MQTT (as the AOI scanner would) and reports the answer.
  */
 async function narrateLoop(live: LiveBus, url: string, site: string, say: (line: string) => void): Promise<() => Promise<void>> {
-  const station = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: 'tracegraph-demo-aoi-station' });
+  const station = withoutNagle(await mqtt.connectAsync(url, { protocolVersion: 4, clientId: 'tracegraph-demo-aoi-station' }));
   const res = `tracegraph/v1/${site}/line1/line1-AOI/interlock/res`;
   await station.subscribeAsync(res, { qos: 1 });
   station.on('message', (_t, payload) => {

@@ -12,6 +12,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { AlarmRecord, GraphStore } from '../../cypher/port.ts';
 import { MAX_ALARM_LIMIT } from '../../cypher/specs-alarms.ts';
 import type { LiveBus } from '../../domain/live/bus.ts';
+import { withoutNagle } from './no-delay.ts';
 
 export interface AlarmPublisherOptions {
   url: string;
@@ -59,13 +60,15 @@ export function alarmTopics(site: string, line: string, a: Pick<AlarmRecord, 'eq
 export async function startAlarmPublisher(o: AlarmPublisherOptions): Promise<AlarmPublisher> {
   const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph alarms: ${m}\n`));
   const lineOf = o.lineOf ?? (() => 'unassigned');
-  const client = await mqtt.connectAsync(o.url, {
-    protocolVersion: o.protocolVersion ?? 5,
-    clientId: o.clientId ?? `tracegraph-alarms-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-    username: o.username,
-    password: o.password,
-    reconnectPeriod: 1000,
-  });
+  const client = withoutNagle(
+    await mqtt.connectAsync(o.url, {
+      protocolVersion: o.protocolVersion ?? 5,
+      clientId: o.clientId ?? `tracegraph-alarms-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+      username: o.username,
+      password: o.password,
+      reconnectPeriod: 1000,
+    }),
+  );
   /** Open alarms per (equipment, parameter). */
   const open = new Map<string, Map<string, AlarmRecord>>();
   const pairOf = (a: AlarmRecord) => `${a.equipmentId}\u0000${a.parameter}`;

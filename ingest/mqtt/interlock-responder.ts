@@ -8,6 +8,7 @@
 import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { TracegraphError } from '../../core/errors.ts';
 import type { InterlockAnswer } from '../../domain/loop/interlock.ts';
+import { withoutNagle } from './no-delay.ts';
 
 export const INTERLOCK_FILTER = 'tracegraph/v1/+/+/+/interlock/req';
 
@@ -34,13 +35,15 @@ type Answer = InterlockAnswer & { correlationId?: string | number; station?: str
 export async function startInterlockResponder(o: InterlockResponderOptions): Promise<InterlockResponder> {
   const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph interlock: ${m}\n`));
   const v5 = (o.protocolVersion ?? 5) === 5;
-  const client = await mqtt.connectAsync(o.url, {
-    protocolVersion: v5 ? 5 : 4,
-    clientId: o.clientId ?? `tracegraph-interlock-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
-    username: o.username,
-    password: o.password,
-    reconnectPeriod: 1000,
-  });
+  const client = withoutNagle(
+    await mqtt.connectAsync(o.url, {
+      protocolVersion: v5 ? 5 : 4,
+      clientId: o.clientId ?? `tracegraph-interlock-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+      username: o.username,
+      password: o.password,
+      reconnectPeriod: 1000,
+    }),
+  );
   const filter = o.group && v5 ? `$share/${o.group}/${INTERLOCK_FILTER}` : INTERLOCK_FILTER;
   await client.subscribeAsync(filter, { qos: 1 });
   let pending = 0;

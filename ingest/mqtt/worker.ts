@@ -9,6 +9,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, handleMessage } from './handle.ts';
 import { subscriptionFilters } from './topics.ts';
+import { withoutNagle } from './no-delay.ts';
 
 export interface MqttWorkerOptions {
   /** e.g. `mqtt://broker:1883`, `mqtts://broker:8883`. */
@@ -104,7 +105,7 @@ export async function startMqttWorker(o: MqttWorkerOptions): Promise<MqttWorker>
     },
   };
 
-  const client = mqtt.connect(o.url, options);
+  const client = withoutNagle(mqtt.connect(o.url, options));
   client.on('error', (e) => warn(`client error: ${e.message}`));
   if (!v5) {
     // MQTT.js ignores customHandleAcks below MQTT 5; its handleMessage hook is the other place

@@ -7,6 +7,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { CanonicalEventInput } from '../../core/events.ts';
 import { settleWithin } from '../../core/settle-within.ts';
+import { withoutNagle } from '../mqtt/no-delay.ts';
 
 export interface StationPublisher {
   publish(station: string, event: CanonicalEventInput): void;
@@ -23,12 +24,14 @@ export async function connectPublisher(o: {
   warn: (m: string) => void;
 }): Promise<StationPublisher> {
   // MQTT 3.1.1 so that any broker takes it (the demo's embedded aedes speaks nothing newer).
-  const client: MqttClient = await mqtt.connectAsync(o.url, {
-    protocolVersion: 4,
-    clientId: o.clientId,
-    clean: false,
-    reconnectPeriod: 500,
-  });
+  const client: MqttClient = withoutNagle(
+    await mqtt.connectAsync(o.url, {
+      protocolVersion: 4,
+      clientId: o.clientId,
+      clean: false,
+      reconnectPeriod: 500,
+    }),
+  );
   client.on('error', (e) => o.warn(`simulator mqtt: ${e.message}`));
   let pending: Promise<unknown>[] = [];
   return {
