@@ -8,7 +8,7 @@
  * once (never enumerating paths) and has no depth cap. The quantities on INPUT_TO and OUTPUT edges
  * are kept too, so that a trace's quantities need no Kuzu query either.
  */
-import type { FlowQuantity, TraceResult } from '../../port.ts';
+import type { FlowFacts, FlowQuantity, TraceResult } from '../../port.ts';
 
 const enum V {
   Lot = 0,
@@ -45,17 +45,6 @@ export interface FlowStep {
   qtyIn: number | null;
   qtyOut: number | null;
   uom: string | null;
-}
-
-/** One input or output of an operation (a row of records-flows.cypher). */
-export interface RecordFlow {
-  op: string;
-  item: string;
-  direction: 'in' | 'out';
-  qty: number | null;
-  uom: string | null;
-  kind: 'lot' | 'unit';
-  container: boolean;
 }
 
 export class FlowIndex {
@@ -372,15 +361,15 @@ export class FlowIndex {
 
   /**
    * Every input and output of the operations an item went into or came out of, one row per edge
-   * (as records-flows.cypher gives them: the item's operations each once, then all their edges).
+   * (as Neo4j's records-flows.cypher gives them: the item's operations each once, then all their edges).
    */
-  recordFlows(id: string): RecordFlow[] {
+  recordFlows(id: string): FlowFacts[] {
     const v = this.byKey[0]!.get(id);
     if (v === undefined) return [];
     const ops = new Set<number>();
     for (const l of [this.out[v], this.inc[v]])
       if (l) for (let i = 0; i < l.length; i += 2) if (this.kinds[l[i]!] === V.Operation) ops.add(l[i]!);
-    const rows: RecordFlow[] = [];
+    const rows: FlowFacts[] = [];
     for (const o of ops)
       for (const [direction, edges, qtys] of [
         ['in', this.inc[o], this.inQty[o]],
