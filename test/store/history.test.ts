@@ -106,6 +106,7 @@ for (const backend of backends()) {
         container: false,
         inspections: [{ result: 'fail', eventTime: at(22) }],
         shipped: false,
+        held: false,
       });
       expect(by.PAL1).toMatchObject({ container: true, inspections: [], shipped: true });
       expect(by.L1).toMatchObject({ kind: 'lot', shipped: false });
