@@ -14,6 +14,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { cliActor } from '../core/cli-actor.ts';
+import { processAlive } from '../core/file-lock.ts';
 import { PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import type { Principal } from '../domain/auth/roles.ts';
 
@@ -89,17 +90,8 @@ function readLocalServerFile(dataDir: string): LocalServer | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The server running on this data directory, if its file names a live process. */
 export function localServer(dataDir: string): LocalServer | undefined {
   const s = readLocalServerFile(dataDir);
-  return s && s.pid !== process.pid && alive(s.pid) ? s : undefined;
+  return s && s.pid !== process.pid && processAlive(s.pid) ? s : undefined;
 }

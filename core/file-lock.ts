@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { TracegraphError } from './errors.ts';
 
-function alive(pid: number): boolean {
+/** True while a process with this pid runs (one of another user's counts: EPERM). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -48,7 +49,7 @@ export async function acquireFileLock(file: string, what: string, waitMs = 10_00
         if (errno(e) !== 'EEXIST') throw e;
       }
       const owner = await ownerOf(file);
-      if (owner !== undefined && !alive(owner)) {
+      if (owner !== undefined && !processAlive(owner)) {
         // Moved aside under a unique name (atomic), then checked: only the stale lock is removed.
         const aside = `${file}.stale.${randomBytes(4).toString('hex')}`;
         try {

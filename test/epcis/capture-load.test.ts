@@ -10,18 +10,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../api/client.ts';
-import { call, startEpcisServer, waitForJob, type EpcisTestServer } from '../conformance/helpers/epcis-http.ts';
+import { call, postBytes, startEpcisServer, waitForJob, type EpcisTestServer } from '../conformance/helpers/epcis-http.ts';
 import { largeJsonCapture, largeXmlCapture } from './large-capture.ts';
-
-/** POSTs a capture document given as bytes; returns the response and its Location. */
-async function postBytes(
-  base: string,
-  body: Buffer<ArrayBuffer>,
-  contentType: string,
-): Promise<{ res: Response; location: string }> {
-  const res = await call(base, '/epcis/capture', { method: 'POST', headers: { 'content-type': contentType }, body });
-  return { res, location: res.headers.get('location') ?? '' };
-}
 
 /**
  * The issue asks every /healthz answer within 200 ms. The graph store's batch work yields to the

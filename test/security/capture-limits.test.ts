@@ -5,19 +5,9 @@
  * CaptureLimitExceededException while the server keeps answering. Over real HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, waitForJob } from '../conformance/helpers/epcis-http.ts';
+import { call, postBytes, waitForJob } from '../conformance/helpers/epcis-http.ts';
 import { largeJsonCapture } from '../epcis/large-capture.ts';
 import { startApi, type TestApi } from './api.ts';
-
-/** POSTs a capture document given as bytes; returns the response and its Location. */
-async function postBytes(
-  base: string,
-  body: Buffer<ArrayBuffer>,
-  contentType: string,
-): Promise<{ res: Response; location: string }> {
-  const res = await call(base, '/epcis/capture', { method: 'POST', headers: { 'content-type': contentType }, body });
-  return { res, location: res.headers.get('location') ?? '' };
-}
 
 const JSON_LD = 'application/ld+json';
 

@@ -44,6 +44,16 @@ export function call(base: string, path: string, init: RequestInit = {}): Promis
   return fetch(base + path, { ...init, headers });
 }
 
+/** POSTs a capture document given as bytes; returns the response and its Location. */
+export async function postBytes(
+  base: string,
+  body: Buffer<ArrayBuffer>,
+  contentType: string,
+): Promise<{ res: Response; location: string }> {
+  const res = await call(base, '/epcis/capture', { method: 'POST', headers: { 'content-type': contentType }, body });
+  return { res, location: res.headers.get('location') ?? '' };
+}
+
 export interface CaptureJobBody {
   captureID: string;
   running: boolean;
