@@ -19,17 +19,12 @@ import {
   type AuditQuery,
   type JsonValue,
 } from '../domain/audit/trail.ts';
+import { median } from './stats.ts';
 
 export interface AuditBenchOptions {
   entries: number;
   runs: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const ACTORS = Array.from({ length: 40 }, (_, i) => `user-${i}`);
 

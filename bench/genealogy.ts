@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { buildGenealogy, MAX_NODES, type Genealogy } from '../domain/analytics/genealogy.ts';
 import type { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import type { GraphStore } from '../cypher/port.ts';
+import { median } from './stats.ts';
 
 export interface GenealogyBenchRow {
   direction: 'DOWN' | 'UP';
@@ -23,12 +24,6 @@ export interface GenealogyBenchRow {
 /** The per-item Cypher takes minutes on a large plant: by default it is timed this many times at most. */
 export const CYPHER_RUNS = 2;
 const DEPTH = 3;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The store with its genealogy reads answered by one Cypher query per item. */
 function viaCypher(store: KuzuStore): GraphStore {

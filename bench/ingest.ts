@@ -15,6 +15,7 @@ import type { ApplyResult, EventWriter, GraphStore } from '../cypher/port.ts';
 import { startMqttWorkers } from '../ingest/mqtt/workers.ts';
 import { Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { Broker, haveMosquitto } from './mosquitto.ts';
+import { median } from './stats.ts';
 
 export interface IngestBenchOptions {
   /** Events per run. */
@@ -58,12 +59,6 @@ function quantile(sorted: Float64Array, q: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The real store, timing each event from its eventTime (stamped at publish) to its commit. */
 class LagRecorder implements EventWriter {

@@ -40,6 +40,7 @@ import { startMqttWorker } from '../ingest/mqtt/worker.ts';
 import { allCommitted, Pipeline } from '../ingest/pipeline/pipeline.ts';
 import { Broker } from './mosquitto.ts';
 import { withoutNagle } from '../ingest/mqtt/no-delay.ts';
+import { percentiles, type Percentiles } from './stats.ts';
 
 export interface LoopBenchOptions {
   /** Alarms raised per figure (as many clears between them). */
@@ -58,13 +59,6 @@ export interface LoopBenchOptions {
   paceMs?: number;
   /** Only one half (for a quick look); default both. */
   only?: 'alarms' | 'interlock';
-}
-
-export interface Percentiles {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
 }
 
 export type AlarmVariant = 'judged' | 'stored' | 'committed';
@@ -88,12 +82,6 @@ export interface LoopBenchResult {
 
 function log(line: string) {
   process.stderr.write(line + '\n');
-}
-
-export function percentiles(xs: number[]): Percentiles {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-  return { n: s.length, p50: at(0.5), p99: at(0.99), max: s.at(-1) ?? NaN };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

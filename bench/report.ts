@@ -23,6 +23,7 @@ import { typicalSupplierLots } from '../ingest/seed/plant.ts';
 import { CTES, type FsmaReportData } from '../reports/fsma.ts';
 import { generateReport } from '../reports/generate.ts';
 import type { Lang } from '../reports/i18n.ts';
+import { median } from './stats.ts';
 
 export interface ReportBenchOptions {
   units: number;
@@ -45,12 +46,6 @@ interface ChildResult {
 }
 
 const MATERIAL = 'RESIN';
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 function child(dataDir: string, mode: 'scope' | 'fsma' | Lang, out: string, lot = ''): ChildResult {
   const self = fileURLToPath(import.meta.url);
   const args = self.endsWith('.js') ? [self] : ['--import', 'tsx', self];

@@ -16,6 +16,7 @@ import { neo4jAvailability, startNeo4j } from './neo4j/server.ts';
 import { loadStore, openPlant, plantEvents } from './plant.ts';
 import { benchGenealogy, reportGenealogy, type GenealogyBenchRow } from './genealogy.ts';
 import { benchRecall, reportRecall, type RecallBenchResult } from './recall.ts';
+import { median } from './stats.ts';
 
 export interface BenchOptions {
   units: number;
@@ -57,12 +58,6 @@ interface CallRow {
 
 /** The per-query baseline takes seconds per call on a large plant: it is timed this many times at most. */
 const CYPHER_RUNS = 5;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const size = (t: TraceResult) => t.lots.length + t.units.length + t.containers.length;
 

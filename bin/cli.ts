@@ -220,7 +220,11 @@ program
   .option('--runs <n>', 'traces per measurement', positiveInt, 20)
   .option('--stores <list>', 'comma-separated: kuzu,neo4j,postgres', 'kuzu,neo4j,postgres')
   .option('--out <file>', 'also write the trace results as JSON here')
-  .option('--sections <list>', 'comma-separated: traces,ingest,audit,report,loop', 'traces,ingest,audit,report,loop')
+  .option(
+    '--sections <list>',
+    'comma-separated: traces,ingest,audit,report,loop,capture',
+    'traces,ingest,audit,report,loop,capture',
+  )
   .option('--ingest-events <n>', 'events per ingest run', positiveInt, 50_000)
   .option('--per-message <list>', 'events per MQTT message, one ingest figure each', '1,100')
   .option('--connections <n>', 'MQTT connections of the ingest worker (shared subscription)', positiveInt, 8)
@@ -259,6 +263,12 @@ program
     'units of the synthetic plant loaded into the store first (section loop; 0: none)',
     nonNegativeInt,
     0,
+  )
+  .option(
+    '--capture-runs <n>',
+    'large EPCIS captures (~50 MB JSON-LD, ~20 MB XML) posted to a fresh `tracegraph serve` while /healthz is timed, each (section capture)',
+    positiveInt,
+    3,
   )
   .action(async (opts: BenchFlags) => (await import('./commands/bench.ts')).bench(opts));
 

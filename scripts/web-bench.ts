@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { createApiServer } from '../api/server.ts';
 import { ensureWebBuild } from '../api/web/build.ts';
 import { expectedEvents, loadStore } from '../bench/plant.ts';
+import { median } from '../bench/stats.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import { typicalSupplierLots } from '../ingest/seed/plant.ts';
 
@@ -51,7 +52,6 @@ const context = await chromium.launchPersistentContext(profile, {
     '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
   ],
 });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
   const page = await context.newPage();
   await page.goto(base);

@@ -5,21 +5,12 @@
  * and a lock keeps two processes (two test files, a test and `tracegraph serve`) from building at once.
  */
 import { existsSync, readdirSync, rmSync, renameSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { acquireFileLock } from '../../core/file-lock.ts';
+import { INSTALL_ROOT } from '../../core/install-root.ts';
 
-/**
- * The repository's web/ (with its sources and vite.config.ts), found upwards from this file: it runs
- * from api/web/ under tsx and from dist/api/web/ once compiled (`npm run build`).
- */
-function findWebDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)), i = 0; i < 6; i++, dir = dirname(dir))
-    if (existsSync(join(dir, 'web', 'vite.config.ts'))) return join(dir, 'web');
-  return fileURLToPath(new URL('../../web', import.meta.url));
-}
-
-export const WEB_DIR = findWebDir();
+/** The repository's web/ (its sources and vite.config.ts). */
+export const WEB_DIR = join(INSTALL_ROOT, 'web');
 export const WEB_DIST = join(WEB_DIR, 'dist');
 
 /** Newest modification time under the app's sources (src/, index.html, vite.config.ts, public/). */

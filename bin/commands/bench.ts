@@ -23,6 +23,7 @@ export interface BenchFlags {
   loopUnits: number;
   plantCache?: string;
   genealogyBaselineRuns: number;
+  captureRuns: number;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim());
@@ -77,5 +78,9 @@ export async function bench(opts: BenchFlags): Promise<void> {
       fsmaUnits: opts.reportFsmaUnits,
       plantCache: opts.plantCache,
     });
+  }
+  if (sections.includes('capture')) {
+    const { runCaptureBench } = await import('../../bench/capture.ts');
+    await runCaptureBench({ runs: opts.captureRuns });
   }
 }

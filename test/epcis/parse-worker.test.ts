@@ -12,7 +12,7 @@ import { TracegraphError } from '../../core/errors.ts';
 import { readEpcisDocument } from '../../ingest/epcis/document.ts';
 import { canonicalBatches, EpcisParsePool } from '../../ingest/epcis/parse-worker-pool.ts';
 import { tempDir } from '../helpers/stores.ts';
-import { largeJsonCapture, largeXmlCapture } from './large-capture.ts';
+import { largeJsonCapture, largeXmlCapture } from '../../bench/large-capture.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

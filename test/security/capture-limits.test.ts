@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, postBytes, waitForJob } from '../conformance/helpers/epcis-http.ts';
-import { largeJsonCapture } from '../epcis/large-capture.ts';
+import { largeJsonCapture } from '../../bench/large-capture.ts';
 import { startApi, type TestApi } from './api.ts';
 
 const JSON_LD = 'application/ld+json';
