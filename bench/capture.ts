@@ -226,6 +226,14 @@ export const CAPTURE_DOCUMENTS = [
   },
 ] as const;
 
+/** ~50 MB of plain events (no extension): five times the graph work of the first document. */
+const MANY_EVENTS = {
+  name: 'JSON-LD, plain events',
+  contentType: 'application/ld+json',
+  events: 125_000,
+  make: (prefix: string) => largeJsonCapture(125_000, prefix, 0),
+} as const;
+
 /** The first serial a generated document commissions (large-capture.ts numbers them from 0). */
 export const firstSerial = (prefix: string) => `urn:epc:id:sgtin:4012345.011111.${prefix}000000000`;
 
@@ -235,7 +243,7 @@ const round = (x: number) => Math.round(x);
 /** `bench --sections capture`: each document `runs` times, each run into a fresh server and data directory. */
 export async function runCaptureBench(opts: { runs: number }): Promise<void> {
   const rows: string[] = [];
-  for (const doc of CAPTURE_DOCUMENTS) {
+  for (const doc of [...CAPTURE_DOCUMENTS, MANY_EVENTS]) {
     const runs: CaptureFigures[] = [];
     for (let i = 0; i < opts.runs; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'tracegraph-capture-bench-'));

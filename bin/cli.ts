@@ -266,7 +266,7 @@ program
   )
   .option(
     '--capture-runs <n>',
-    'large EPCIS captures (~50 MB JSON-LD, ~20 MB XML) posted to a fresh `tracegraph serve` while /healthz is timed, each (section capture)',
+    'runs of each large EPCIS capture (~50 MB JSON-LD with 25,000 and with 125,000 events, ~20 MB XML) posted to a fresh `tracegraph serve` while /healthz is timed (section capture)',
     positiveInt,
     3,
   )

@@ -4,6 +4,7 @@
  * listens on loopback only.
  */
 import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditTrail } from '../domain/audit/trail.ts';
 import { createLiveBus, liveMonitorHooks, publishCommitted, type LiveBus } from '../domain/live/bus.ts';
@@ -11,6 +12,7 @@ import { IngestMetrics } from '../ingest/pipeline/metrics.ts';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { loadConfig } from '../core/config.ts';
 import { TracegraphError } from '../core/errors.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import { KuzuStore } from '../cypher/kuzu/adapter.ts';
 import type { GraphStore, HoldRecord, StoreStats } from '../cypher/port.ts';
 import { startMqttWorker, type MqttWorker } from '../ingest/mqtt/worker.ts';
@@ -18,11 +20,11 @@ import { startOpcuaWorker, type OpcuaWorker } from '../ingest/opcua/worker.ts';
 import { Monitor } from '../ingest/monitor/monitor.ts';
 import { demoQualityConfig, seedDemoControlLimits, seedRoutingSpecs } from '../ingest/monitor/seed.ts';
 import { loopServices } from '../domain/loop/services.ts';
-import { seedQualityConfig, lineOf } from '../domain/loop/config.ts';
+import { seedQualityConfig, lineOf, type QualityConfig } from '../domain/loop/config.ts';
 import { startAlarmPublisher } from '../ingest/mqtt/alarm-publisher.ts';
 import { startInterlockResponder } from '../ingest/mqtt/interlock-responder.ts';
 import mqtt from 'mqtt';
-import { allCommitted, Pipeline } from '../ingest/pipeline/pipeline.ts';
+import { allCommitted, Pipeline, type CommittedHook } from '../ingest/pipeline/pipeline.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../ingest/simulator/broker.ts';
 import { startSimulatedPlant, type SimulatedPlant } from '../ingest/simulator/plant.ts';
 import { defaultRouting } from '../ingest/simulator/routing.ts';
@@ -113,7 +115,13 @@ async function narrateLoop(live: LiveBus, url: string, site: string, say: (line:
       for await (const a of subs[1]) if (a.escalatedAt) say(`ESCALATED ${a.id}: unacknowledged since ${a.raisedAt}`);
     })(),
     (async () => {
-      for await (const a of subs[2]) say(`cleared ${a.id} (${a.rule} ${a.parameter} on ${a.equipmentId}) at ${a.clearValue}`);
+      for await (const a of subs[2])
+        // A due-date alarm is cleared by a record, not by a reading: it has no value to show.
+        say(
+          a.rule === 'calibration' || a.rule === 'maintenance'
+            ? `cleared ${a.id} (${a.equipmentId} ${a.rule} recorded)`
+            : `cleared ${a.id} (${a.rule} ${a.parameter} on ${a.equipmentId}) at ${a.clearValue}`,
+        );
     })(),
     (async () => {
       for await (const h of subs[3]) {
@@ -138,6 +146,53 @@ async function narrateLoop(live: LiveBus, url: string, site: string, say: (line:
   };
 }
 
+/**
+ * The records the monitor's due dates look for (each equipment's calibration and maintenance with
+ * an interval): `recorded` resolves once every one has been committed. Judged before the simulated
+ * plant's opening records are in, every start raised "no calibration on record" alarms that cleared
+ * seconds later.
+ */
+function awaitDueRecords(config: QualityConfig): { onCommitted: CommittedHook; recorded: Promise<void> } {
+  const missing = new Set<string>();
+  for (const e of config.equipment) {
+    if (e.calibrationIntervalDays) missing.add(`${e.id}\u0000calibration`);
+    if (e.maintenanceIntervalDays) missing.add(`${e.id}\u0000maintenance`);
+  }
+  let done!: () => void;
+  const recorded = new Promise<void>((r) => (done = r));
+  if (!missing.size) done();
+  return {
+    recorded,
+    onCommitted(events) {
+      if (!missing.size) return;
+      for (const e of events)
+        if (e.kind === 'maintenance')
+          missing.delete(`${e.equipmentId}\u0000${e.type === 'calibration' ? 'calibration' : 'maintenance'}`);
+      if (!missing.size) done();
+    },
+  };
+}
+
+/** The due-date clock starts after this long even if some opening record never came. */
+const OPENING_WAIT_MS = 30_000;
+
+/**
+ * The demo's development key, made on the first start and kept owner-only in `<data>/demo-dev-key`,
+ * so that a key a user exported still works after a restart.
+ */
+export function keptDevKey(dataDir: string): string {
+  const file = join(dataDir, DEV_KEY_FILE);
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (/^tg_dev_[\w-]{24,}$/.test(kept)) return kept;
+  const key = `tg_dev_${randomBytes(18).toString('base64url')}`;
+  makePrivateDir(dataDir);
+  writeFileSync(file, key + '\n', { mode: PRIVATE_FILE_MODE });
+  chmodSync(file, PRIVATE_FILE_MODE); // a file that was there keeps its mode through writeFileSync
+  return key;
+}
+
+const DEV_KEY_FILE = 'demo-dev-key';
+
 /** The demo's console shows a growing hold at most this often. */
 const HOLD_LINE_MS = 10_000;
 
@@ -147,7 +202,7 @@ const STOP_FLUSH_MS = 30_000;
 export async function startDemo(o: DemoOptions): Promise<Demo> {
   const warn = o.warn ?? ((m) => process.stderr.write(`tracegraph demo: ${m}\n`));
   const settings = loadConfig({ dataDir: o.dataDir });
-  const devKey = o.devKey ?? settings.devKey ?? `tg_dev_${randomBytes(18).toString('base64url')}`;
+  const devKey = o.devKey ?? settings.devKey ?? keptDevKey(o.dataDir);
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch((e: Error) => warn(`while stopping: ${e.message}`));
@@ -168,8 +223,10 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     await seedQualityConfig({ config: loop.config, audit }, demoQualityConfig(routing), 'demo start: the simulated plant');
     await seedDemoControlLimits(store, routing, audit);
     const config = () => loop.config.current().config;
-    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), config, audit, warn });
+    // Due dates are judged once the plant's opening calibration and maintenance are in the graph.
+    const monitor = await Monitor.start({ store, ...liveMonitorHooks(live), config, audit, warn, tickMs: 0 });
     closers.push(() => monitor.close());
+    const opening = awaitDueRecords(config());
     const pipeline = new Pipeline({
       dataDir: o.dataDir,
       store,
@@ -177,7 +234,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       observer: metrics,
       // Readings are judged as soon as they are in the event log; holds follow committed operations.
       onDurable: monitor.onDurable,
-      onCommitted: allCommitted(publishCommitted(live), monitor.onCommitted),
+      onCommitted: allCommitted(publishCommitted(live), monitor.onCommitted, opening.onCommitted),
     });
     const unwatch = metrics.watch(pipeline);
     closers.push(async () => unwatch());
@@ -278,6 +335,9 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     const opcua: OpcuaWorker = startOpcuaWorker({ config: plant.opcuaConfig, pipeline, warn });
     closers.push(() => opcua.close());
     await opcua.ready;
+    void Promise.race([opening.recorded, new Promise((r) => setTimeout(r, OPENING_WAIT_MS).unref())]).then(() =>
+      monitor.startClock(),
+    );
     return {
       apiUrl: api.url,
       mqttUrl: broker.url,

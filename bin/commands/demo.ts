@@ -39,7 +39,7 @@ export async function demo(opts: DemoFlags): Promise<void> {
     dataDir: opts.data,
     speed: opts.speed,
     devKey: config.devKey,
-    onLoop: (line) => void out(`${new Date().toISOString().slice(11, 19)}  ${line}\n`),
+    onLoop: (line) => void out(stamped(line)),
   });
   const graphiql = demo.apiUrl;
   void out(
@@ -76,7 +76,9 @@ export async function demo(opts: DemoFlags): Promise<void> {
       const s = await demo.stats();
       const c = demo.counts();
       void out(
-        `${new Date().toISOString().slice(11, 19)}  units this run ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  open alarms ${demo.monitor.openAlarms().length}  dead letters ${c.rejected}\n`,
+        stamped(
+          `units this run ${demo.plant.produced()}  events ${s.events}  readings ${s.nodes.Reading ?? 0}  inspections ${s.nodes.Inspection ?? 0}  shipments ${s.nodes.Shipment ?? 0}  open alarms ${demo.monitor.openAlarms().length}  dead letters ${c.rejected}`,
+        ),
       );
     })().catch(() => undefined);
   }, 15_000);
@@ -86,7 +88,9 @@ export async function demo(opts: DemoFlags): Promise<void> {
       : setTimeout(() => {
           demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift' });
           void out(
-            'Injected a drift on REFLOW-1 zone3_temp: watch { alarms { rule severity message status holdId } } and { holds(status: active) { id reason } } (docs/quality-loop.md)\n',
+            stamped(
+              'Injected a drift on REFLOW-1 zone3_temp: watch { alarms { rule severity message status holdId } } and { holds(status: active) { id reason } } (docs/quality-loop.md)',
+            ),
           );
         }, opts.driftAfter * 1000);
   const signal = await stop;
@@ -94,4 +98,9 @@ export async function demo(opts: DemoFlags): Promise<void> {
   clearInterval(status);
   process.stderr.write(`tracegraph: ${signal}, stopping the demo ...\n`);
   await demo.close();
+}
+
+/** A console line with the time of day (UTC), as the loop's and the status lines are printed. */
+function stamped(line: string): string {
+  return `${new Date().toISOString().slice(11, 19)}  ${line}\n`;
 }

@@ -74,8 +74,7 @@ export async function applyBatch(
     // Before the write is acknowledged: a scope asked for after it must see it.
     memory.recalls.invalidate();
   }
-  await memory.addEvents(
-    db,
+  memory.addEvents(
     bloom,
     p.events.map((e) => e.id),
   );

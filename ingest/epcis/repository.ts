@@ -12,6 +12,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { appendFile, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normaliseId } from '../../core/ids.ts';
+import { nextTurn } from '../../core/turns.ts';
 import type { CanonicalEvent } from '../../core/events.ts';
 import type { IngestTotals } from '../batches.ts';
 import { readLog, segmentFile, type LogPosition } from '../pipeline/event-log.ts';
@@ -213,6 +214,8 @@ export class EpcisRepository {
       const seen = new Set<string>();
       const text: string[] = [];
       for (const [i, id] of ids.entries()) {
+        // A capture of 100,000 events: other requests are answered between pieces.
+        if (i > 0 && i % IDS_PER_TURN === 0) await nextTurn();
         if (this.byId.has(id) || seen.has(id)) continue;
         seen.add(id);
         text.push(lines[i]!);
@@ -615,6 +618,8 @@ export function eventLine(e: EpcisEventJson, namespaces: Record<string, string>,
 }
 
 const APPEND_PIECE = 256 * 1024;
+/** Event ids checked for new per turn of the event loop (~5 ms of work). */
+const IDS_PER_TURN = 10_000;
 
 /** Appends lines in writes of whole lines, at most APPEND_PIECE characters each (a large capture is tens of MiB). */
 async function appendInPieces(file: string, lines: readonly string[]): Promise<void> {

@@ -92,7 +92,7 @@ export interface MonitorOptions extends MonitorHooks {
   warn?: (message: string) => void;
   /** For tests: how long cached specs are trusted (default specs.ts SPEC_CACHE_MS). */
   specMaxAgeMs?: number;
-  /** How often escalations and due dates are checked (default 5 s; 0: never, call `tick`). */
+  /** How often escalations and due dates are checked (default 5 s; 0: not until `startClock`, or call `tick`). */
   tickMs?: number;
   now?: () => number;
 }
@@ -109,6 +109,7 @@ function fmt(n: number): string {
 }
 
 const DAY = 86_400_000;
+const DEFAULT_TICK_MS = 5_000;
 const RULE_ORDER = new Map<string, number>(RULE_IDS.map((r, i) => [r, i]));
 
 interface Stream {
@@ -143,6 +144,7 @@ export class Monitor {
   private readonly unstored = new Map<string, Promise<void>>();
   private stopWatching: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly warn: (message: string) => void;
   private readonly now: () => number;
   private readonly config: () => QualityConfig;
@@ -172,12 +174,19 @@ export class Monitor {
       m.held = undefined;
     });
     await m.specs.all();
-    const tickMs = o.tickMs ?? 5_000;
-    if (tickMs > 0) {
-      m.timer = setInterval(() => void m.record(() => m.tick()), tickMs);
-      m.timer.unref();
-    }
+    if (o.tickMs !== 0) m.startClock(o.tickMs);
     return m;
+  }
+
+  /**
+   * Starts checking escalations and due dates every `tickMs` (Monitor.start does, unless given
+   * `tickMs: 0`): a plant whose equipment records arrive just after the start begins it once they
+   * are in, so that due dates are not judged before them. Once closed, it does nothing.
+   */
+  startClock(tickMs = DEFAULT_TICK_MS): void {
+    if (this.closed || this.timer) return;
+    this.timer = setInterval(() => void this.record(() => this.tick()), tickMs);
+    this.timer.unref();
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -229,6 +238,7 @@ export class Monitor {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.timer);
     this.stopWatching?.();
     await this.idle();

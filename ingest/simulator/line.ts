@@ -386,36 +386,47 @@ export class SimulatedLine {
     this.server?.set(this.tags.printCount, ++this.printCount, when);
     this.toReflow.push(printed);
 
-    // Calibrated and maintained before the first unit of a run, then every `maintenanceEvery` units:
+    // Calibrated and maintained again every `maintenanceEvery` units (openRun did it for the first):
     // done before the board printed now started (its print and the oven's current board began a
     // takt ago), so the work after it is dated from it and none is charged to "never calibrated".
-    if (this.units % this.o.routing.maintenanceEvery === 1) {
-      const done = nowMs - this.o.routing.taktMs;
-      this.send(
-        'MAINTENANCE',
-        {
-          kind: 'maintenance',
-          equipmentId: s.printer.id,
-          type: 'maintenance',
-          startTime: iso(done - 60_000),
-          endTime: iso(done),
-          result: 'stencil cleaned',
-        },
-        nowMs,
-      );
-      this.send(
-        'MAINTENANCE',
-        {
-          kind: 'maintenance',
-          equipmentId: s.oven.id,
-          type: 'calibration',
-          startTime: iso(done - 120_000),
-          endTime: iso(done),
-          result: 'thermocouples within 0.5 Cel',
-        },
-        nowMs,
-      );
-    }
+    if (this.units > 1 && this.units % this.o.routing.maintenanceEvery === 1) this.maintain(nowMs - this.o.routing.taktMs);
+  }
+
+  /**
+   * A run starts on equipment just calibrated and maintained: recorded at once, before the first
+   * board, so that the equipment's due dates are never judged without them.
+   */
+  openRun(nowMs: number): void {
+    this.maintain(nowMs - this.o.routing.taktMs);
+  }
+
+  /** The printer's maintenance and the oven's calibration, finished at `done`. */
+  private maintain(done: number): void {
+    const s = this.spec;
+    this.send(
+      'MAINTENANCE',
+      {
+        kind: 'maintenance',
+        equipmentId: s.printer.id,
+        type: 'maintenance',
+        startTime: iso(done - 60_000),
+        endTime: iso(done),
+        result: 'stencil cleaned',
+      },
+      done,
+    );
+    this.send(
+      'MAINTENANCE',
+      {
+        kind: 'maintenance',
+        equipmentId: s.oven.id,
+        type: 'calibration',
+        startTime: iso(done - 120_000),
+        endTime: iso(done),
+        result: 'thermocouples within 0.5 Cel',
+      },
+      done,
+    );
   }
 
   get produced(): number {

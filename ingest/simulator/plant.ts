@@ -100,6 +100,7 @@ export async function startSimulatedPlant(o: SimulatedPlantOptions): Promise<Sim
   // The simulated clock starts at the wall clock and runs `speed` times as fast.
   const realStart = Date.now();
   const simNow = () => realStart + (Date.now() - realStart) * speed;
+  for (const l of lines) l.openRun(realStart);
   let nextTakt = realStart + routing.taktMs;
   let lastSample = 0;
   // One takt per tick at most: two counter steps inside one OPC UA publishing interval would merge.

@@ -122,13 +122,12 @@ export class MemoryIndexes {
     return (this.bloom ??= await this.loadBloom(db));
   }
 
-  /** After commit: the filter takes in the new eventIds, and is rebuilt larger once it is full. */
-  async addEvents(db: KuzuConnection, bloom: BloomFilter, ids: readonly string[]): Promise<void> {
+  /** After commit: the filter takes in the new eventIds (it grows as it needs, without the store). */
+  addEvents(bloom: BloomFilter, ids: readonly string[]): void {
     for (const id of ids) bloom.add(id);
-    if (bloom.full) this.bloom = await this.loadBloom(db);
   }
 
-  /** Every stored eventId, with room to grow to twice as many before it is rebuilt. */
+  /** Every stored eventId, with room for as many again before the filter adds a segment. */
   private async loadBloom(db: KuzuConnection): Promise<BloomFilter> {
     const ids: string[] = [];
     await exportRows(db, query('kuzu', 'load-event-ids'), 1, ([id]) => ids.push(id!));
