@@ -210,18 +210,24 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     }
     const abort = new AbortController();
     res.once('close', () => abort.abort());
-    const response = await yoga.fetch(
-      new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`),
-      // Buffer.concat's buffers sit on an ArrayBuffer (never a SharedArrayBuffer), as BodyInit wants.
-      { method: req.method, headers, body: body as Uint8Array<ArrayBuffer> | undefined, signal: abort.signal },
-      // The TCP peer: X-Forwarded-For is not trusted (anyone can send it).
-      { clientAddress: req.socket.remoteAddress },
-    );
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (!response.body) return void res.end();
-    // Streamed, so that server-sent events (subscriptions) flow as they come.
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-    res.end();
+    try {
+      const response = await yoga.fetch(
+        new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`),
+        // Buffer.concat's buffers sit on an ArrayBuffer (never a SharedArrayBuffer), as BodyInit wants.
+        { method: req.method, headers, body: body as Uint8Array<ArrayBuffer> | undefined, signal: abort.signal },
+        // The TCP peer: X-Forwarded-For is not trusted (anyone can send it).
+        { clientAddress: req.socket.remoteAddress },
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (!response.body) return void res.end();
+      // Streamed, so that server-sent events (subscriptions) flow as they come.
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+      res.end();
+    } catch (e) {
+      // The client went away (a page left mid-request, a subscription closed): no one to answer, nothing to report.
+      if (abort.signal.aborted) return;
+      throw e;
+    }
   }
 
   const epcis =

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { AuditTrail } from '../../domain/audit/trail.ts';
 import { UserStore } from '../../domain/auth/users.ts';
 import { ensureWebBuild } from '../../api/web/build.ts';
@@ -39,6 +39,8 @@ describe('the web app on a live demo', () => {
   let unit: string;
   let pasteLot: string;
   const dataDir = tempDir();
+  /** What the server printed with console.error while the browser used it (a client leaving is not an error). */
+  let serverErrors: MockInstance<typeof console.error>;
   const figures: Record<string, number> = {};
 
   const api = async <T>(query: string, variables: Record<string, unknown> = {}, key = demo.devKey): Promise<T> => {
@@ -71,6 +73,7 @@ describe('the web app on a live demo', () => {
   }
 
   beforeAll(async () => {
+    serverErrors = vi.spyOn(console, 'error');
     // A fresh clone has no web/dist: build it once here (a no-op when it is current).
     await ensureWebBuild({ write: () => true });
     const users = new UserStore(dataDir, new AuditTrail(dataDir));
@@ -131,6 +134,7 @@ describe('the web app on a live demo', () => {
     if (Object.keys(figures).length) process.stdout.write(`web e2e figures: ${JSON.stringify(figures)}\n`);
     await browser?.close();
     await demo?.close();
+    serverErrors?.mockRestore();
   });
 
   it('signs in with a user name and password and shows what needs attention on the home page', async () => {
@@ -395,5 +399,9 @@ describe('the web app on a live demo', () => {
     await expect(
       api('mutation($i: [ID!]!) { placeHold(items: $i, reason: "no") { id } }', { i: [unit] }, serviceKey),
     ).rejects.toThrow(/role service may not use Mutation.placeHold/);
+  });
+
+  it('left the server nothing to log while pages came and went (requests the browser gave up on included)', () => {
+    expect(serverErrors.mock.calls.map((c) => c.map(String).join(' '))).toEqual([]);
   });
 });
