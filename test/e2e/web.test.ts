@@ -299,6 +299,14 @@ describe('the web app on a live demo', () => {
   it('shows a live alarm on the line board when the oven drifts out of spec', async () => {
     await page.goto(`${base}/board`);
     await page.getByRole('heading', { name: 'REFLOW-1' }).waitFor();
+    // The trends start from the readings of the last quarter hour (the demo has run for minutes),
+    // not empty at every opening: zone3_temp's line has far more points than a few seconds of live
+    // readings would give, and every parameter shows a value.
+    const oven = page.locator('section.station', { has: page.getByRole('heading', { name: 'REFLOW-1' }) });
+    const zone3 = oven.locator('.param', { hasText: 'zone3_temp' }).locator('svg.spark polyline');
+    await zone3.waitFor({ timeout: 5_000 });
+    expect((await zone3.getAttribute('points'))!.split(' ').length).toBeGreaterThanOrEqual(30);
+    expect((await oven.locator('.param .value').allTextContents()).filter((v) => v.trim().startsWith('–'))).toEqual([]);
     const before = await page.locator('[data-alarm]').count();
     demo.plant.injectFault({ equipmentId: 'REFLOW-1', parameter: 'zone3_temp', kind: 'drift', durationMs: 60_000 });
     // The board polls every two minutes: an alarm within a minute came over the subscription.

@@ -317,6 +317,25 @@ function AlarmRow({ alarm: a, onAck }: { alarm: Alarm; onAck(a: { id: string } &
   );
 }
 
+/** What a parameter's trend shows when the board opens: its readings of the last quarter hour. */
+const HISTORY_MINUTES = 15;
+
+const HISTORY = graphql(`
+  query BoardHistory($equipmentId: ID!, $parameter: String!, $from: String!) {
+    controlChart(equipmentId: $equipmentId, parameter: $parameter, from: $from) {
+      points {
+        value
+        eventTime
+      }
+    }
+  }
+`);
+
+interface Point {
+  value: number;
+  eventTime: string;
+}
+
 function Station({
   equipmentId,
   params,
@@ -324,7 +343,7 @@ function Station({
   equipmentId: string;
   params: { parameter: string; lsl: number | null; usl: number | null; uom: string | null }[];
 }) {
-  const series = useRef(new Map<string, number[]>());
+  const series = useRef(new Map<string, Point[]>());
   const [, tick] = useState(0);
   useSubscription(READINGS, {
     variables: { equipmentId },
@@ -332,7 +351,7 @@ function Station({
       const r = data.data?.readings;
       if (!r) return;
       const s = series.current.get(r.parameter) ?? [];
-      s.push(r.value);
+      s.push({ value: r.value, eventTime: r.eventTime });
       if (s.length > SERIES) s.splice(0, s.length - SERIES);
       series.current.set(r.parameter, s);
       tick((x) => (x + 1) % 1_000_000);
@@ -341,24 +360,44 @@ function Station({
   return (
     <section className="panel station" aria-labelledby={`h-${equipmentId}`}>
       <h2 id={`h-${equipmentId}`}>{equipmentId}</h2>
-      {params.map((p) => {
-        const s = series.current.get(p.parameter) ?? [];
-        const last = s.at(-1);
-        const out = last !== undefined && ((p.usl !== null && last > p.usl) || (p.lsl !== null && last < p.lsl));
-        return (
-          <div key={p.parameter} className={out ? 'param oos' : 'param'}>
-            <span className="name">{p.parameter}</span>
-            <span className="value">
-              {fmtNum(last, 1)} {p.uom ?? ''}
-            </span>
-            <span className="band">
-              [{fmtNum(p.lsl, 1)}, {fmtNum(p.usl, 1)}]
-            </span>
-            <Spark values={s} lsl={p.lsl} usl={p.usl} />
-          </div>
-        );
-      })}
+      {params.map((p) => (
+        <Param key={p.parameter} equipmentId={equipmentId} param={p} live={series.current.get(p.parameter) ?? []} />
+      ))}
     </section>
+  );
+}
+
+/**
+ * One parameter: its latest value against the spec band and its trend, from the readings of the
+ * last HISTORY_MINUTES when the board opened, followed by those that came live since.
+ */
+function Param({
+  equipmentId,
+  param: p,
+  live,
+}: {
+  equipmentId: string;
+  param: { parameter: string; lsl: number | null; usl: number | null; uom: string | null };
+  live: Point[];
+}) {
+  const from = useMemo(() => new Date(Date.now() - HISTORY_MINUTES * 60_000).toISOString(), []);
+  const history = useQuery(HISTORY, { variables: { equipmentId, parameter: p.parameter, from } });
+  const before = history.data?.controlChart.points ?? [];
+  const lastBefore = before.at(-1)?.eventTime ?? '';
+  const s = [...before, ...live.filter((r) => r.eventTime > lastBefore)].slice(-SERIES).map((r) => r.value);
+  const last = s.at(-1);
+  const out = last !== undefined && ((p.usl !== null && last > p.usl) || (p.lsl !== null && last < p.lsl));
+  return (
+    <div className={out ? 'param oos' : 'param'}>
+      <span className="name">{p.parameter}</span>
+      <span className="value">
+        {fmtNum(last, 1)} {p.uom ?? ''}
+      </span>
+      <span className="band">
+        [{fmtNum(p.lsl, 1)}, {fmtNum(p.usl, 1)}]
+      </span>
+      <Spark values={s} lsl={p.lsl} usl={p.usl} />
+    </div>
   );
 }
 
