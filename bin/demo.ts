@@ -20,6 +20,7 @@ import { startOpcuaWorker, type OpcuaWorker } from '../ingest/opcua/worker.ts';
 import { Monitor } from '../ingest/monitor/monitor.ts';
 import { demoQualityConfig, seedDemoControlLimits, seedRoutingSpecs } from '../ingest/monitor/seed.ts';
 import { loopServices } from '../domain/loop/services.ts';
+import { dueKindOf } from '../domain/loop/equipment.ts';
 import { seedQualityConfig, lineOf, type QualityConfig } from '../domain/loop/config.ts';
 import { startAlarmPublisher } from '../ingest/mqtt/alarm-publisher.ts';
 import { startInterlockResponder } from '../ingest/mqtt/interlock-responder.ts';
@@ -165,9 +166,7 @@ function awaitDueRecords(config: QualityConfig): { onCommitted: CommittedHook; r
     recorded,
     onCommitted(events) {
       if (!missing.size) return;
-      for (const e of events)
-        if (e.kind === 'maintenance')
-          missing.delete(`${e.equipmentId}\u0000${e.type === 'calibration' ? 'calibration' : 'maintenance'}`);
+      for (const e of events) if (e.kind === 'maintenance') missing.delete(`${e.equipmentId}\u0000${dueKindOf(e.type)}`);
       if (!missing.size) done();
     },
   };

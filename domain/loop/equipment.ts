@@ -28,15 +28,16 @@ function doneAt(m: MaintenanceFacts): number {
   return ms(m.endTime ?? m.startTime);
 }
 
-function kindOf(m: MaintenanceFacts): DueKind | null {
-  return m.type === 'calibration' ? 'calibration' : m.type === 'maintenance' || m.type === 'repair' ? 'maintenance' : null;
+/** Which due date a maintenance record of this type renews: a repair counts as maintenance. */
+export function dueKindOf(type: string): DueKind | null {
+  return type === 'calibration' ? 'calibration' : type === 'maintenance' || type === 'repair' ? 'maintenance' : null;
 }
 
 /** The last completed one of a kind on an equipment at or before `at`. */
 function lastDone(records: readonly MaintenanceFacts[], equipmentId: string, kind: DueKind, at: number): number | null {
   let last: number | null = null;
   for (const m of records) {
-    if (m.equipment !== equipmentId || kindOf(m) !== kind) continue;
+    if (m.equipment !== equipmentId || dueKindOf(m.type) !== kind) continue;
     const t = doneAt(m);
     if (Number.isNaN(t) || t > at) continue;
     if (last === null || t > last) last = t;
