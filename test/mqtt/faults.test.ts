@@ -131,6 +131,33 @@ async function publishRange(pub: MqttClient, from: number, to: number): Promise<
   await Promise.all(inFlight);
 }
 
+/**
+ * Publishes events 0 to `total` - 1, then a last one, with the broker stopped for 3 s mid-stream:
+ * once `taken()` reaches `takenFirst`, events `down[0]` to `down[1]` are published while it is down
+ * (held by the publisher's session and sent the moment it is back, before the workers, reconnecting
+ * with backoff, have subscribed again). Resolves once `logged()` counts every event.
+ */
+async function streamAcrossRestart(
+  broker: Broker,
+  pub: MqttClient,
+  o: { total: number; down: [number, number]; takenFirst: number },
+  taken: () => Promise<number>,
+  logged: () => number,
+): Promise<void> {
+  await publishRange(pub, 0, o.down[0]);
+  await waitFor('part of the stream to be taken', async () => (await taken()) >= o.takenFirst, STREAM_MS);
+  await broker.stop();
+  const during = publishRange(pub, o.down[0], o.down[1]);
+  await sleep(3_000);
+  await broker.restart();
+  await during;
+  await publishRange(pub, o.down[1], o.total);
+  await pub.publishAsync(TOPIC, JSON.stringify(scan(o.total)), { qos: 1 });
+  await waitFor('every event in the log', () => logged() === o.total + 1, STREAM_MS).catch((e: Error) => {
+    throw new Error(`${e.message}: ${logged()} of ${o.total + 1} events arrived`);
+  });
+}
+
 async function stats(data: string): Promise<{ events: number; nodes: Record<string, number> }> {
   const r = await runCli(['stats', '--json', '--data', data], { env });
   if (r.code !== 0) throw new Error(`stats failed: ${r.stderr}`);
@@ -235,20 +262,13 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
       const data = tempDir();
       const ingest = await startIngest(broker, data, connections);
       pub = await publisher(broker, `faults-publisher-restart-${connections}`);
-      await publishRange(pub, 0, 4_000);
-      await waitFor('part of the stream to be taken', async () => (await accepted(ingest)) >= 1_000, STREAM_MS);
-      await broker.stop();
-      // Published while the broker is down: held by the publisher's session and sent the moment
-      // it is back, before the worker (reconnecting with backoff) has subscribed again.
-      const during = publishRange(pub, 4_000, 6_000);
-      await sleep(3_000);
-      await broker.restart();
-      await during;
-      await publishRange(pub, 6_000, total);
-      await pub.publishAsync(TOPIC, JSON.stringify(scan(total)), { qos: 1 });
-      await waitFor('every event in the log', () => loggedIds(data) === total + 1, STREAM_MS).catch((e: Error) => {
-        throw new Error(`${e.message}: ${loggedIds(data)} of ${total + 1} events arrived`);
-      });
+      await streamAcrossRestart(
+        broker,
+        pub,
+        { total, down: [4_000, 6_000], takenFirst: 1_000 },
+        () => accepted(ingest),
+        () => loggedIds(data),
+      );
       expect(await stopIngest(ingest)).toBe(0);
       expect(ingest.stderr()).not.toMatch(/not acknowledged/);
 
@@ -272,20 +292,13 @@ describe.skipIf(!haveMosquitto)('tracegraph ingest under faults', () => {
         await startIngest(broker, data[1]!, connections, { clientId: 'faults-member-b', group: 'g' }),
       ];
       pub = await publisher(broker, `faults-publisher-group-${connections}`);
-      await publishRange(pub, 0, 2_000);
-      const taken = async () => (await accepted(members[0]!)) + (await accepted(members[1]!));
-      await waitFor('part of the stream to be taken', async () => (await taken()) >= 500, STREAM_MS);
-      await broker.stop();
-      // Sent the moment the broker is back, before the members (reconnecting with backoff) subscribe again.
-      const during = publishRange(pub, 2_000, 4_000);
-      await sleep(3_000);
-      await broker.restart();
-      await during;
-      await publishRange(pub, 4_000, total);
-      await pub.publishAsync(TOPIC, JSON.stringify(scan(total)), { qos: 1 });
-      await waitFor('every event in one of the logs', () => loggedIds(...data) === total + 1, STREAM_MS).catch((e: Error) => {
-        throw new Error(`${e.message}: ${loggedIds(...data)} of ${total + 1} events arrived`);
-      });
+      await streamAcrossRestart(
+        broker,
+        pub,
+        { total, down: [2_000, 4_000], takenFirst: 500 },
+        async () => (await accepted(members[0]!)) + (await accepted(members[1]!)),
+        () => loggedIds(...data),
+      );
       for (const m of members) {
         expect(await stopIngest(m)).toBe(0);
         expect(m.stderr()).not.toMatch(/not acknowledged/);

@@ -22,9 +22,9 @@ export interface EpcisTestServer {
   close(): Promise<void>;
 }
 
-export async function startEpcisServer(opts: { maxCaptureBytes?: number; bufferMb?: number } = {}): Promise<EpcisTestServer> {
+export async function startEpcisServer(opts: { maxCaptureBytes?: number } = {}): Promise<EpcisTestServer> {
   const dataDir = tempDir('tracegraph-epcis-');
-  const store = await KuzuStore.open({ dataDir, bufferMb: opts.bufferMb ?? 64 });
+  const store = await KuzuStore.open({ dataDir, bufferMb: 64 });
   const server = await createApiServer({ store, port: 0, dataDir, devKey: DEV_KEY, maxCaptureBytes: opts.maxCaptureBytes });
   return {
     base: server.url.replace(/\/graphql$/, ''),
