@@ -388,7 +388,7 @@ function Param({
   const last = s.at(-1);
   const out = last !== undefined && ((p.usl !== null && last > p.usl) || (p.lsl !== null && last < p.lsl));
   return (
-    <div className={out ? 'param oos' : 'param'}>
+    <div className={out ? 'param oos' : 'param'} aria-busy={history.loading}>
       <span className="name">{p.parameter}</span>
       <span className="value">
         {fmtNum(last, 1)} {p.uom ?? ''}
