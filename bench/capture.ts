@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CLI_SCRIPT } from '../core/install-root.ts';
 import { largeJsonCapture, largeXmlCapture } from './large-capture.ts';
-import { percentiles, type Percentiles } from './stats.ts';
+import { median, percentiles, type Percentiles } from './stats.ts';
 
 export interface ServeProcess {
   /** e.g. http://127.0.0.1:41234 */
@@ -262,7 +262,7 @@ export async function runCaptureBench(opts: { runs: number }): Promise<void> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
-    const med = (pick: (f: CaptureFigures) => number) => percentiles(runs.map(pick)).p50;
+    const med = (pick: (f: CaptureFigures) => number) => median(runs.map(pick));
     const worst = (pick: (f: CaptureFigures) => number) => Math.max(...runs.map(pick));
     rows.push(
       `| ${doc.name}, ${runs[0]!.mib.toFixed(1)} MiB, ${doc.events.toLocaleString('en')} events | ${med((f) => f.seconds).toFixed(1)} s | ` +
